@@ -1,0 +1,81 @@
+package io.ciorelay.delivery.outbox;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A durable, ordered store of operations waiting for delivery, partitioned into lanes by person.
+ *
+ * <p>Entries of one lane are returned by {@link #peek} in the order they were appended (their
+ * sequence numbers). An entry stays pending until it is {@linkplain #ack acknowledged} (deleted)
+ * or {@linkplain #deadLetter dead-lettered}; on restart every pending entry is there again.
+ *
+ * <p>Thread-safe. Writes are applied by one writer thread in group commits; {@code append},
+ * {@code ack}, {@code deadLetter} and {@code recordFailure} hand work to it and return at once
+ * (except {@code append} under {@link OverflowPolicy#BLOCK}). Reads run on their own connection.
+ */
+public interface Outbox extends AutoCloseable {
+
+  /**
+   * Hands one entry to the store. Never throws for capacity or shutdown: it returns a rejected
+   * result with the reason instead. An accepted result carries a future that completes with the
+   * entry's sequence number once the entry is committed to disk, or exceptionally with an
+   * {@link OutboxException} if the commit failed.
+   */
+  AppendResult append(NewEntry entry);
+
+  /** The lane an entry with this person key belongs to, for this store's lane count. */
+  int laneOf(String personKey);
+
+  /** The number of lanes. */
+  int lanes();
+
+  /** Committed, pending entries of one lane, oldest first: at most {@code maxEntries}, and stopping
+   * before the entry that would take the sum of payload sizes over {@code maxBytes} (but always
+   * at least one entry if the lane has any). */
+  List<StoredEntry> peek(int lane, int maxEntries, long maxBytes);
+
+  /** Committed pending entries in one lane (kept in memory; cheap). */
+  long pending(int lane);
+
+  /** Deletes delivered entries. Completes after the commit. Unknown sequence numbers are ignored. */
+  CompletableFuture<Void> ack(long[] seqs);
+
+  /** Moves entries to the dead-letter store with their reasons. Completes after the commit. */
+  CompletableFuture<Void> deadLetter(List<DeadLetterRequest> requests);
+
+  /** Records a failed delivery attempt of these entries (attempts + 1, first-failure time kept, last error). */
+  CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError);
+
+  /** A snapshot of depth, bytes, oldest pending age and dead letters. Cheap (no table scan). */
+  OutboxStats stats();
+
+  /** Dead letters with id greater than {@code afterId}, oldest first, at most {@code limit}. */
+  List<DeadLetter> deadLetters(long afterId, int limit);
+
+  /** Number of dead letters. */
+  long deadLetterCount();
+
+  /** Moves these dead letters back to the end of their lanes (attempts reset). Returns how many moved. */
+  int replay(Collection<Long> deadLetterIds);
+
+  /** Replays every dead letter. Returns how many moved. */
+  int replayAll();
+
+  /** Deletes these dead letters for good. Returns how many were deleted. */
+  int purge(Collection<Long> deadLetterIds);
+
+  /** Deletes every dead letter. Returns how many were deleted. */
+  int purgeAll();
+
+  /** Registers a callback run on the writer thread after each commit that added entries. Must be quick. */
+  void onAppendCommitted(Runnable listener);
+
+  /** Stops accepting appends (later appends are rejected with {@link AppendResult.Reason#CLOSED}). */
+  void stopAccepting();
+
+  /** Commits everything handed over so far, then closes the files. Idempotent. */
+  @Override
+  void close();
+}
