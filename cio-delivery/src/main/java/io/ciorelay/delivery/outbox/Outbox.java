@@ -2,6 +2,7 @@ package io.ciorelay.delivery.outbox;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +54,12 @@ public interface Outbox extends AutoCloseable {
 
   /** Dead letters with id greater than {@code afterId}, oldest first, at most {@code limit}. */
   List<DeadLetter> deadLetters(long afterId, int limit);
+
+  /** Whether the entry with this sequence number is still pending (committed and neither acknowledged nor dead-lettered). */
+  boolean isPending(long seq);
+
+  /** The dead letter that was the entry with this sequence number, if it was dead-lettered and not purged or replayed. */
+  Optional<DeadLetter> deadLetterOf(long seq);
 
   /** Number of dead letters. */
   long deadLetterCount();

@@ -364,6 +364,49 @@ public final class SqliteOutbox implements Outbox {
   }
 
   @Override
+  public boolean isPending(long seq) {
+    readerLock.lock();
+    try {
+      checkReaderOpen();
+      try (java.sql.PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM entries WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    } catch (SQLException e) {
+      throw new OutboxException("outbox " + path + " could not be read: " + e.getMessage(), e);
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  @Override
+  public java.util.Optional<DeadLetter> deadLetterOf(long seq) {
+    readerLock.lock();
+    try {
+      checkReaderOpen();
+      try (java.sql.PreparedStatement ps = reader.prepareStatement("SELECT id, original_seq, person_key, event_id, "
+          + "kind, payload, accepted_at, dead_at, reason, last_status, attempts FROM dead_letters "
+          + "WHERE original_seq = ? ORDER BY id DESC LIMIT 1")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return java.util.Optional.empty();
+          }
+          return java.util.Optional.of(new DeadLetter(rs.getLong(1), rs.getLong(2), rs.getString(3),
+              rs.getString(4), EntryKind.ofCode(rs.getInt(5)), rs.getBytes(6), rs.getLong(7), rs.getLong(8),
+              rs.getString(9), rs.getInt(10), rs.getInt(11)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new OutboxException("outbox " + path + " could not be read: " + e.getMessage(), e);
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  @Override
   public long deadLetterCount() {
     stateLock.lock();
     try {

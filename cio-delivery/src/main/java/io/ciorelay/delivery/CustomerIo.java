@@ -1,0 +1,576 @@
+package io.ciorelay.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.ciorelay.client.Device;
+import io.ciorelay.client.Identifiers;
+import io.ciorelay.client.Limits;
+import io.ciorelay.client.Operation;
+import io.ciorelay.client.TrackClient;
+import io.ciorelay.client.TrackClientConfig;
+import io.ciorelay.client.ValidationException;
+import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.breaker.BreakerConfig;
+import io.ciorelay.delivery.health.Health;
+import io.ciorelay.delivery.internal.DeliveryTracker;
+import io.ciorelay.delivery.internal.Dispatcher;
+import io.ciorelay.delivery.internal.HealthTracker;
+import io.ciorelay.delivery.metrics.DeliveryMetrics;
+import io.ciorelay.delivery.outbox.AppendResult;
+import io.ciorelay.delivery.outbox.DeadLetter;
+import io.ciorelay.delivery.outbox.EntryKind;
+import io.ciorelay.delivery.outbox.NewEntry;
+import io.ciorelay.delivery.outbox.Outbox;
+import io.ciorelay.delivery.outbox.OutboxStats;
+import io.ciorelay.delivery.outbox.SqliteOutbox;
+import io.ciorelay.delivery.ratelimit.LocalRateLimiter;
+import io.ciorelay.delivery.ratelimit.RateLimiter;
+import io.ciorelay.delivery.retry.Backoff;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library applications embed to send data to one Customer.io workspace without ever being
+ * crashed, stalled or made to lose data by it.
+ *
+ * <p>Every call validates the operation against Customer.io's documented limits, stamps events
+ * with a ULID {@code id} and a timestamp, hands the operation to a durable outbox and returns a
+ * {@link Receipt} at once — accepted, skipped or rejected with the specific reason. Nothing
+ * public throws for delivery reasons. In the background, operations are delivered in Track API
+ * v2 batches, per-person order kept, under the workspace rate limit, behind a circuit breaker,
+ * with retries that re-send the same event ids.
+ *
+ * <p>Thread-safe. Threads: the outbox writer, one dispatcher ({@code cio-dispatch-<workspace>}),
+ * a bounded HTTP pool ({@code cio-http-<workspace>-N}) and one maintenance thread
+ * ({@code cio-maint-<workspace>}); see CONCURRENCY.md.
+ */
+public final class CustomerIo implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CustomerIo.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CustomerIoConfig config;
+  private final Clock clock;
+  private final Outbox outbox;
+  private final TrackClient client;
+  private final ExecutorService httpExecutor;
+  private final ScheduledExecutorService maintenance;
+  private final RateLimiter limiter;
+  private final CircuitBreaker breaker;
+  private final Backoff backoff;
+  private final DeliveryMetrics metrics;
+  private final HealthTracker healthTracker;
+  private final DeliveryTracker tracker;
+  private final Dispatcher dispatcher;
+  private final Cache<String, String> identifyGuard;
+  private final DirectClient direct;
+  private final AtomicLong accepted = new AtomicLong();
+  private volatile CompletableFuture<Long> lastAppend = CompletableFuture.completedFuture(0L);
+  private volatile boolean closing;
+  private volatile ShutdownReport shutdownReport;
+
+  private CustomerIo(CustomerIoConfig config) {
+    this.config = config;
+    this.clock = config.clock();
+    this.outbox = SqliteOutbox.open(config.outbox());
+    String ws = config.workspace();
+    this.httpExecutor = Executors.newFixedThreadPool(config.httpThreads(), named("cio-http-" + ws + "-"));
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(named("cio-maint-" + ws));
+    TrackClientConfig c = config.client();
+    this.client = TrackClient.create(TrackClientConfig.builder()
+        .credentials(c.credentials())
+        .baseUrl(c.baseUrl())
+        .connectTimeout(c.connectTimeout())
+        .requestTimeout(c.requestTimeout())
+        .userAgent(c.userAgent())
+        .executor(httpExecutor)
+        .build());
+    this.limiter = config.rateLimiter() != null ? config.rateLimiter()
+        : new LocalRateLimiter(config.rateLimit(), clock);
+    BreakerConfig bc = config.breaker();
+    this.breaker = bc.newBreaker("customerio-" + ws, clock);
+    this.backoff = new Backoff(config.retry(), config.random());
+    this.metrics = new DeliveryMetrics(config.meterRegistry(), ws);
+    this.healthTracker = new HealthTracker(clock, config.health());
+    this.tracker = new DeliveryTracker(seq -> isPending(seq), seq -> deadLetterOf(seq));
+    this.dispatcher = new Dispatcher(ws, outbox, client, limiter, breaker, backoff, metrics, healthTracker,
+        tracker, clock, new Dispatcher.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
+            config.linger(), config.retry().authRetryInterval()));
+    this.identifyGuard = config.identifyDedupWindow().isZero() ? null
+        : Caffeine.newBuilder().maximumSize(config.identifyDedupSize())
+            .expireAfterWrite(config.identifyDedupWindow()).build();
+    this.direct = new DirectClient(this);
+    breaker.getEventPublisher().onStateTransition(e -> {
+      String to = e.getStateTransition().getToState().name();
+      metrics.breakerTransition(to.toLowerCase(java.util.Locale.ROOT));
+      log.warn("circuit breaker of workspace {}: {}", ws, e.getStateTransition());
+      dispatcher.wake();
+    });
+    metrics.gauges(this,
+        s -> s.outbox.stats().pending(),
+        s -> s.outbox.stats().pendingBytes(),
+        s -> s.oldestAgeSeconds(),
+        s -> s.outbox.stats().deadLetters(),
+        s -> breakerGauge(s.breaker.getState()));
+    OutboxStats st = outbox.stats();
+    if (st.pending() > 0) {
+      log.info("workspace {}: resuming {} pending operation(s) from {}", ws, st.pending(), config.outbox().path());
+    }
+    dispatcher.start();
+  }
+
+  /** Opens the outbox and starts delivery. */
+  public static CustomerIo create(CustomerIoConfig config) {
+    return new CustomerIo(Objects.requireNonNull(config, "config"));
+  }
+
+  public static CustomerIoConfig.Builder builder() {
+    return CustomerIoConfig.builder();
+  }
+
+  public CustomerIoConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /** Creates or updates a person (v2 {@code identify}); stamped with a timestamp for ordering. */
+  public Receipt identify(String personId, Map<String, ?> attributes) {
+    return submit(() -> Operation.identify(Identifiers.id(personId), orEmpty(attributes)));
+  }
+
+  public Receipt identify(Identifiers person, Map<String, ?> attributes) {
+    return submit(() -> Operation.identify(person, orEmpty(attributes)));
+  }
+
+  /** Records an event for a person; gets a ULID {@code id} sent unchanged on every retry. */
+  public Receipt track(String personId, String name, Map<String, ?> data) {
+    return submit(() -> Operation.event(Identifiers.id(personId), name, orEmpty(data)));
+  }
+
+  public Receipt track(Identifiers person, String name, Map<String, ?> data) {
+    return submit(() -> Operation.event(person, name, orEmpty(data)));
+  }
+
+  /** Records a page view ({@code name} is the URL or path). */
+  public Receipt page(String personId, String url, Map<String, ?> data) {
+    return submit(() -> Operation.page(Identifiers.id(personId), url, orEmpty(data)));
+  }
+
+  /** Records a mobile screen view. */
+  public Receipt screen(String personId, String name, Map<String, ?> data) {
+    return submit(() -> Operation.screen(Identifiers.id(personId), name, orEmpty(data)));
+  }
+
+  public Receipt delete(String personId) {
+    return submit(() -> Operation.delete(Identifiers.id(personId)));
+  }
+
+  public Receipt suppress(String personId) {
+    return submit(() -> Operation.suppress(Identifiers.id(personId)));
+  }
+
+  public Receipt unsuppress(String personId) {
+    return submit(() -> Operation.unsuppress(Identifiers.id(personId)));
+  }
+
+  public Receipt addDevice(String personId, Device device) {
+    return submit(() -> Operation.addDevice(Identifiers.id(personId), device));
+  }
+
+  public Receipt deleteDevice(String personId, String token) {
+    return submit(() -> Operation.deleteDevice(Identifiers.id(personId), token));
+  }
+
+  /** Merges {@code secondary} into {@code primary} (irreversible at Customer.io). */
+  public Receipt merge(Identifiers primary, Identifiers secondary) {
+    return submit(() -> Operation.merge(primary, secondary));
+  }
+
+  /** Queues any v2 person operation as given (events without an id get one). */
+  public Receipt submit(Operation operation) {
+    return submit(() -> Objects.requireNonNull(operation, "operation must not be null"));
+  }
+
+  /**
+   * Records an event for a person not identified yet. Sent alone to {@code POST /api/v1/events}
+   * (the v2 batch has no anonymous person), in order with other anonymous events of that id.
+   */
+  public Receipt trackAnonymous(String anonymousId, String name, Map<String, ?> data) {
+    if (closing) {
+      return reject(Rejection.Reason.CLOSED, "closed: no longer accepting operations", List.of());
+    }
+    byte[] body;
+    String id;
+    try {
+      if (anonymousId == null || anonymousId.isBlank()) {
+        return reject(Rejection.Reason.INVALID, "anonymous_id must not be blank", List.of());
+      }
+      id = UlidCreator.getMonotonicUlid().toString();
+      io.ciorelay.client.Event event = io.ciorelay.client.Event.builder(name).data(orEmpty(data)).id(id)
+          .timestamp(clock.millis() / 1000).build();
+      List<Violation> v = Limits.checkEvent(anonymousId, event);
+      if (!v.isEmpty()) {
+        return invalid(v);
+      }
+      ObjectNode node = JSON.createObjectNode();
+      node.put("name", event.name());
+      node.set("data", JSON.valueToTree(event.data()));
+      node.put("id", id);
+      node.put("timestamp", event.timestamp());
+      node.put("anonymous_id", anonymousId);
+      body = JSON.writeValueAsBytes(node);
+    } catch (ValidationException e) {
+      return invalid(e.violations());
+    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
+    }
+    return append(new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis()), id);
+  }
+
+  // ---------------------------------------------------------------- lifecycle and views
+
+  /**
+   * Completes when every operation accepted before this call is delivered or dead-lettered.
+   * Part-full batches go out at once while a flush is outstanding. Never completes exceptionally.
+   */
+  public CompletableFuture<Void> flush() {
+    long t = clock.millis();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    dispatcher.beginFlush();
+    lastAppend.handle((s, e) -> null).thenRun(() -> pollFlush(t, done));
+    return done.whenComplete((x, e) -> dispatcher.endFlush());
+  }
+
+  private void pollFlush(long t, CompletableFuture<Void> done) {
+    if (done.isDone()) {
+      return;
+    }
+    if (flushedBefore(t)) {
+      done.complete(null);
+      return;
+    }
+    try {
+      maintenance.schedule(() -> pollFlush(t, done), 20, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.complete(null);
+    }
+  }
+
+  private boolean flushedBefore(long t) {
+    OutboxStats s = outbox.stats();
+    return s.pending() == 0 || (s.uncommitted() == 0 && s.oldestAcceptedAtMillis() > t);
+  }
+
+  /** The current health of delivery. */
+  public Health health() {
+    return healthTracker.snapshot(breaker.getState().name(), outbox.stats(), limiter.pausedUntil());
+  }
+
+  /** The dead-letter store. */
+  public DeadLetters deadLetters() {
+    return new DeadLetters() {
+      @Override
+      public List<DeadLetter> list(long afterId, int limit) {
+        return outbox.deadLetters(afterId, limit);
+      }
+
+      @Override
+      public long count() {
+        return outbox.deadLetterCount();
+      }
+
+      @Override
+      public int replay(Collection<Long> ids) {
+        int n = outbox.replay(ids);
+        dispatcher.wake();
+        return n;
+      }
+
+      @Override
+      public int replayAll() {
+        int n = outbox.replayAll();
+        dispatcher.wake();
+        return n;
+      }
+
+      @Override
+      public int purge(Collection<Long> ids) {
+        return outbox.purge(ids);
+      }
+
+      @Override
+      public int purgeAll() {
+        return outbox.purgeAll();
+      }
+    };
+  }
+
+  /** The synchronous view: delivers inline, falls back to the outbox. */
+  public DirectClient direct() {
+    return direct;
+  }
+
+  /** Stops sending (accepting continues; the backlog grows on disk). Health turns DOWN. */
+  public void pause() {
+    dispatcher.pause();
+  }
+
+  public void resume() {
+    dispatcher.resume();
+  }
+
+  /** The Micrometer registry holding this instance's meters. */
+  public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
+  /** Closes with {@link CustomerIoConfig#DEFAULT_CLOSE_TIMEOUT}. */
+  @Override
+  public void close() {
+    close(CustomerIoConfig.DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops accepting (later calls are rejected with reason CLOSED), commits what is buffered,
+   * delivers until {@code timeout}, and leaves the rest in the outbox for the next start.
+   * Idempotent: later calls return the first report.
+   */
+  public synchronized ShutdownReport close(Duration timeout) {
+    if (shutdownReport != null) {
+      return shutdownReport;
+    }
+    long startNanos = System.nanoTime();
+    long deadline = startNanos + timeout.toNanos();
+    closing = true;
+    outbox.stopAccepting();
+    try {
+      lastAppend.handle((s, e) -> null).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (Exception e) {
+      // Commit still running at the deadline; close() below finishes it.
+    }
+    dispatcher.beginFlush();
+    while (System.nanoTime() < deadline && outbox.stats().pending() > 0 && !dispatcher.isPaused()) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int abandoned = dispatcher.stop(deadline);
+    outbox.close();
+    OutboxStats st = outbox.stats();
+    client.close();
+    httpExecutor.shutdownNow();
+    maintenance.shutdownNow();
+    shutdownReport = new ShutdownReport(accepted.get(), dispatcher.delivered(), dispatcher.deadLettered(),
+        st.pending(), abandoned, Duration.ofNanos(System.nanoTime() - startNanos));
+    log.info("workspace {} closed: {}", config.workspace(), shutdownReport);
+    return shutdownReport;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  interface OperationSupplier {
+    Operation get();
+  }
+
+  private Receipt submit(OperationSupplier supplier) {
+    if (closing) {
+      return reject(Rejection.Reason.CLOSED, "closed: no longer accepting operations", List.of());
+    }
+    Operation op;
+    try {
+      op = supplier.get();
+      if (op == null) {
+        return reject(Rejection.Reason.INVALID, "operation must not be null", List.of());
+      }
+    } catch (ValidationException e) {
+      return invalid(e.violations());
+    } catch (RuntimeException e) {
+      return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
+    }
+    return submitOperation(op);
+  }
+
+  Receipt submitOperation(Operation op) {
+    try {
+      Operation stamped = stamp(op);
+      List<Violation> violations = Limits.check(stamped);
+      if (!violations.isEmpty()) {
+        return invalid(violations);
+      }
+      if (identifyGuard != null && stamped.action() == io.ciorelay.client.Action.IDENTIFY) {
+        String digest = digest(op.toJson());
+        String key = stamped.personKey();
+        if (digest.equals(identifyGuard.getIfPresent(key))) {
+          metrics.skipped();
+          return Receipt.skipped();
+        }
+        identifyGuard.put(key, digest);
+      }
+      byte[] payload = stamped.toJson();
+      return append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
+          clock.millis()), stamped.id());
+    } catch (ValidationException e) {
+      return invalid(e.violations());
+    } catch (RuntimeException e) {
+      return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
+    }
+  }
+
+  /** Events get a ULID id and a timestamp; identifies get a timestamp. Existing values are kept. */
+  Operation stamp(Operation op) {
+    Operation out = op;
+    switch (op.action()) {
+      case EVENT, PAGE, SCREEN -> {
+        if (out.id() == null) {
+          out = out.withId(UlidCreator.getMonotonicUlid().toString());
+        }
+        if (out.timestamp() == null) {
+          out = out.withTimestamp(clock.millis() / 1000);
+        }
+      }
+      case IDENTIFY -> {
+        if (out.timestamp() == null) {
+          out = out.withTimestamp(clock.millis() / 1000);
+        }
+      }
+      default -> {
+      }
+    }
+    return out;
+  }
+
+  private Receipt append(NewEntry entry, String eventId) {
+    AppendResult r = outbox.append(entry);
+    if (!r.isAccepted()) {
+      Rejection.Reason reason = switch (r.reason()) {
+        case FULL -> Rejection.Reason.FULL;
+        case CLOSED -> Rejection.Reason.CLOSED;
+        case FAILED -> Rejection.Reason.FAILED;
+      };
+      return reject(reason, r.message(), List.of());
+    }
+    accepted.incrementAndGet();
+    metrics.accepted();
+    CompletableFuture<Long> committed = r.committed();
+    lastAppend = committed;
+    return Receipt.accepted(eventId, committed, () -> committed
+        .thenCompose(seq -> tracker.watch(seq))
+        .handle((o, err) -> err != null
+            ? new DeliveryOutcome(DeliveryOutcome.Status.NOT_STORED, "commit failed: " + err.getMessage())
+            : o.delivered() ? DeliveryOutcome.DELIVERED
+                : new DeliveryOutcome(DeliveryOutcome.Status.DEAD_LETTERED, o.reason())));
+  }
+
+  private Receipt invalid(List<Violation> violations) {
+    StringBuilder sb = new StringBuilder();
+    for (Violation v : violations) {
+      sb.append(sb.length() == 0 ? "" : "; ").append(v.field()).append(": ").append(v.message());
+    }
+    return reject(Rejection.Reason.INVALID, sb.toString(), List.copyOf(violations));
+  }
+
+  private Receipt reject(Rejection.Reason reason, String message, List<Violation> violations) {
+    metrics.rejected(reason.tag());
+    return Receipt.rejected(new Rejection(reason, message, violations));
+  }
+
+  private boolean isPending(long seq) {
+    return outbox.isPending(seq);
+  }
+
+  private java.util.Optional<DeadLetter> deadLetterOf(long seq) {
+    return outbox.deadLetterOf(seq);
+  }
+
+  private double oldestAgeSeconds() {
+    long oldest = outbox.stats().oldestAcceptedAtMillis();
+    return oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
+  }
+
+  private static double breakerGauge(CircuitBreaker.State s) {
+    return switch (s) {
+      case CLOSED, DISABLED, METRICS_ONLY -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN, FORCED_OPEN -> 2;
+    };
+  }
+
+  private static Map<String, ?> orEmpty(Map<String, ?> m) {
+    return m == null ? Map.of() : m;
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return Arrays.toString(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + (prefix.endsWith("-") ? n.incrementAndGet() : ""));
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // Package-private access for DirectClient.
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  RateLimiter limiter() {
+    return limiter;
+  }
+
+  TrackClient client() {
+    return client;
+  }
+
+  Backoff backoff() {
+    return backoff;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  HealthTracker healthTracker() {
+    return healthTracker;
+  }
+
+  DeliveryMetrics metrics() {
+    return metrics;
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+}

@@ -1,0 +1,417 @@
+package io.ciorelay.delivery;
+
+import io.ciorelay.client.Credentials;
+import io.ciorelay.client.Region;
+import io.ciorelay.client.TrackClientConfig;
+import io.ciorelay.delivery.breaker.BreakerConfig;
+import io.ciorelay.delivery.health.HealthConfig;
+import io.ciorelay.delivery.outbox.Durability;
+import io.ciorelay.delivery.outbox.OutboxConfig;
+import io.ciorelay.delivery.outbox.OverflowPolicy;
+import io.ciorelay.delivery.ratelimit.RateLimitConfig;
+import io.ciorelay.delivery.ratelimit.RateLimiter;
+import io.ciorelay.delivery.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Everything a {@link CustomerIo} needs: the workspace, where to store the outbox, and the limits
+ * and policies of delivery. Built with {@link #builder()}; setters reject bad values at once with a
+ * message naming the setting, and {@link Builder#build()} checks rules that span settings.
+ * Immutable and thread-safe.
+ */
+public final class CustomerIoConfig {
+  public static final Path DEFAULT_STORAGE_PATH = Path.of("cio-data", "outbox.db");
+  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 1000;
+  /** Request body bytes; Customer.io requires a batch request under 500 KB. */
+  public static final int DEFAULT_MAX_BATCH_BYTES = 500_000;
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
+  public static final Duration DEFAULT_IDENTIFY_DEDUP_WINDOW = Duration.ZERO;
+  public static final long DEFAULT_IDENTIFY_DEDUP_SIZE = 100_000;
+  public static final int DEFAULT_HTTP_THREADS = 4;
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String workspace;
+  private final TrackClientConfig client;
+  private final OutboxConfig outbox;
+  private final int maxBatchOperations;
+  private final int maxBatchBytes;
+  private final Duration linger;
+  private final RetryConfig retry;
+  private final BreakerConfig breaker;
+  private final RateLimitConfig rateLimit;
+  private final RateLimiter rateLimiter;
+  private final HealthConfig health;
+  private final Duration identifyDedupWindow;
+  private final long identifyDedupSize;
+  private final int httpThreads;
+  private final MeterRegistry meterRegistry;
+  private final Clock clock;
+  private final DoubleSupplier random;
+
+  private CustomerIoConfig(Builder b, TrackClientConfig client, OutboxConfig outbox) {
+    this.workspace = b.workspace;
+    this.client = client;
+    this.outbox = outbox;
+    this.maxBatchOperations = b.maxBatchOperations;
+    this.maxBatchBytes = b.maxBatchBytes;
+    this.linger = b.linger;
+    this.retry = b.retry;
+    this.breaker = b.breaker;
+    this.rateLimit = b.rateLimit;
+    this.rateLimiter = b.rateLimiter;
+    this.health = b.health;
+    this.identifyDedupWindow = b.identifyDedupWindow;
+    this.identifyDedupSize = b.identifyDedupSize;
+    this.httpThreads = b.httpThreads;
+    this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
+    this.clock = b.clock;
+    this.random = b.random;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Name of the workspace, used as the {@code workspace} tag on metrics and in thread names. */
+  public String workspace() {
+    return workspace;
+  }
+
+  public TrackClientConfig client() {
+    return client;
+  }
+
+  public OutboxConfig outbox() {
+    return outbox;
+  }
+
+  public int maxBatchOperations() {
+    return maxBatchOperations;
+  }
+
+  public int maxBatchBytes() {
+    return maxBatchBytes;
+  }
+
+  public Duration linger() {
+    return linger;
+  }
+
+  public RetryConfig retry() {
+    return retry;
+  }
+
+  public BreakerConfig breaker() {
+    return breaker;
+  }
+
+  public RateLimitConfig rateLimit() {
+    return rateLimit;
+  }
+
+  /** A rate limiter supplied by the caller (e.g. one shared by a fleet), or null for a local one. */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  public HealthConfig health() {
+    return health;
+  }
+
+  public Duration identifyDedupWindow() {
+    return identifyDedupWindow;
+  }
+
+  public long identifyDedupSize() {
+    return identifyDedupSize;
+  }
+
+  public int httpThreads() {
+    return httpThreads;
+  }
+
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public DoubleSupplier random() {
+    return random;
+  }
+
+  @Override
+  public String toString() {
+    return "CustomerIoConfig{workspace=" + workspace + ", baseUrl=" + client.baseUrl()
+        + ", credentials=" + client.credentials() + ", outbox=" + outbox.path()
+        + ", maxBatchOperations=" + maxBatchOperations + ", maxBatchBytes=" + maxBatchBytes
+        + ", linger=" + linger + ", " + retry + ", " + breaker + ", " + rateLimit + '}';
+  }
+
+  /** Builder for {@link CustomerIoConfig}; not thread-safe. */
+  public static final class Builder {
+    private String workspace = "default";
+    private Credentials credentials;
+    private Region region = Region.US;
+    private URI baseUrl;
+    private Duration connectTimeout = TrackClientConfig.DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = TrackClientConfig.DEFAULT_REQUEST_TIMEOUT;
+    private Path storagePath = DEFAULT_STORAGE_PATH;
+    private Durability durability = Durability.SYNC;
+    private Duration asyncCommitInterval;
+    private Long maxPendingOperations;
+    private Long maxPendingBytes;
+    private OverflowPolicy overflowPolicy = OverflowPolicy.REJECT;
+    private Duration blockTimeout = Duration.ZERO;
+    private Integer lanes;
+    private int maxBatchOperations = DEFAULT_MAX_BATCH_OPERATIONS;
+    private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+    private Duration linger = DEFAULT_LINGER;
+    private RetryConfig retry = RetryConfig.defaults();
+    private BreakerConfig breaker = BreakerConfig.defaults();
+    private RateLimitConfig rateLimit = RateLimitConfig.defaults();
+    private RateLimiter rateLimiter;
+    private HealthConfig health = HealthConfig.defaults();
+    private Duration identifyDedupWindow = DEFAULT_IDENTIFY_DEDUP_WINDOW;
+    private long identifyDedupSize = DEFAULT_IDENTIFY_DEDUP_SIZE;
+    private int httpThreads = DEFAULT_HTTP_THREADS;
+    private MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+    private DoubleSupplier random = new Random()::nextDouble;
+
+    private Builder() {}
+
+    public Builder workspace(String v) {
+      if (v == null || v.isBlank() || !v.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "workspace must be 1..64 characters of [A-Za-z0-9_.-] but was '" + v + "'");
+      }
+      this.workspace = v;
+      return this;
+    }
+
+    public Builder credentials(String siteId, String apiKey) {
+      this.credentials = Credentials.of(siteId, apiKey);
+      return this;
+    }
+
+    public Builder credentials(Credentials v) {
+      this.credentials = Objects.requireNonNull(v, "credentials");
+      return this;
+    }
+
+    public Builder region(Region v) {
+      this.region = Objects.requireNonNull(v, "region");
+      return this;
+    }
+
+    /** Customer.io base URL (without {@code /api/v1}); overrides the region. */
+    public Builder baseUrl(URI v) {
+      this.baseUrl = Objects.requireNonNull(v, "baseUrl");
+      return this;
+    }
+
+    public Builder baseUrl(String v) {
+      return baseUrl(URI.create(Objects.requireNonNull(v, "baseUrl")));
+    }
+
+    public Builder connectTimeout(Duration v) {
+      this.connectTimeout = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      this.requestTimeout = v;
+      return this;
+    }
+
+    /** The SQLite file of the outbox (default {@code cio-data/outbox.db}). */
+    public Builder storagePath(Path v) {
+      this.storagePath = Objects.requireNonNull(v, "storagePath");
+      return this;
+    }
+
+    public Builder durability(Durability v) {
+      this.durability = Objects.requireNonNull(v, "durability");
+      return this;
+    }
+
+    public Builder asyncCommitInterval(Duration v) {
+      this.asyncCommitInterval = v;
+      return this;
+    }
+
+    public Builder maxPendingOperations(long v) {
+      this.maxPendingOperations = v;
+      return this;
+    }
+
+    public Builder maxPendingBytes(long v) {
+      this.maxPendingBytes = v;
+      return this;
+    }
+
+    public Builder overflowPolicy(OverflowPolicy v) {
+      this.overflowPolicy = Objects.requireNonNull(v, "overflowPolicy");
+      return this;
+    }
+
+    public Builder blockTimeout(Duration v) {
+      this.blockTimeout = v;
+      return this;
+    }
+
+    /** Number of ordered lanes (person hash partitions) delivered concurrently. */
+    public Builder lanes(int v) {
+      this.lanes = v;
+      return this;
+    }
+
+    public Builder maxBatchOperations(int v) {
+      if (v < 1 || v > 10_000) {
+        throw new IllegalArgumentException("maxBatchOperations must be in 1..10000 but was " + v);
+      }
+      this.maxBatchOperations = v;
+      return this;
+    }
+
+    public Builder maxBatchBytes(int v) {
+      if (v < 33_000 || v > DEFAULT_MAX_BATCH_BYTES) {
+        throw new IllegalArgumentException(
+            "maxBatchBytes must be in 33000..500000 but was " + v);
+      }
+      this.maxBatchBytes = v;
+      return this;
+    }
+
+    /** How long a lane waits for more operations before sending a part-full batch. */
+    public Builder linger(Duration v) {
+      Objects.requireNonNull(v, "linger");
+      if (v.isNegative() || v.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("linger must be in 0..PT1M but was " + v);
+      }
+      this.linger = v;
+      return this;
+    }
+
+    public Builder retry(RetryConfig v) {
+      this.retry = Objects.requireNonNull(v, "retry");
+      return this;
+    }
+
+    public Builder breaker(BreakerConfig v) {
+      this.breaker = Objects.requireNonNull(v, "breaker");
+      return this;
+    }
+
+    public Builder rateLimit(RateLimitConfig v) {
+      this.rateLimit = Objects.requireNonNull(v, "rateLimit");
+      return this;
+    }
+
+    /** Shorthand for {@code rateLimit(RateLimitConfig.of(requestsPerSecond, headroom))}. */
+    public Builder rateLimit(double requestsPerSecond, double headroom) {
+      return rateLimit(RateLimitConfig.of(requestsPerSecond, headroom));
+    }
+
+    /** Use this limiter instead of a local one (e.g. a fleet-wide one). */
+    public Builder rateLimiter(RateLimiter v) {
+      this.rateLimiter = Objects.requireNonNull(v, "rateLimiter");
+      return this;
+    }
+
+    public Builder health(HealthConfig v) {
+      this.health = Objects.requireNonNull(v, "health");
+      return this;
+    }
+
+    /**
+     * Skip an identify whose attributes equal the last one accepted for that person within this
+     * window (0 = off, the default). Saves quota for apps that re-identify on every request.
+     */
+    public Builder identifyDedupWindow(Duration v) {
+      Objects.requireNonNull(v, "identifyDedupWindow");
+      if (v.isNegative()) {
+        throw new IllegalArgumentException("identifyDedupWindow must not be negative but was " + v);
+      }
+      this.identifyDedupWindow = v;
+      return this;
+    }
+
+    public Builder identifyDedupSize(long v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("identifyDedupSize must be at least 1 but was " + v);
+      }
+      this.identifyDedupSize = v;
+      return this;
+    }
+
+    /** Threads of the HTTP client (bounded, so stalls cannot multiply threads). */
+    public Builder httpThreads(int v) {
+      if (v < 1 || v > 64) {
+        throw new IllegalArgumentException("httpThreads must be in 1..64 but was " + v);
+      }
+      this.httpThreads = v;
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry v) {
+      this.meterRegistry = Objects.requireNonNull(v, "meterRegistry");
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      this.clock = Objects.requireNonNull(v, "clock");
+      return this;
+    }
+
+    /** Random source for jitter, values in [0, 1). */
+    public Builder random(DoubleSupplier v) {
+      this.random = Objects.requireNonNull(v, "random");
+      return this;
+    }
+
+    public CustomerIoConfig build() {
+      if (credentials == null) {
+        throw new IllegalArgumentException("credentials must be set (site id and API key)");
+      }
+      TrackClientConfig.Builder cb = TrackClientConfig.builder()
+          .credentials(credentials)
+          .region(region)
+          .connectTimeout(connectTimeout)
+          .requestTimeout(requestTimeout);
+      if (baseUrl != null) {
+        cb.baseUrl(baseUrl);
+      }
+      OutboxConfig.Builder ob = OutboxConfig.builder()
+          .path(storagePath)
+          .durability(durability)
+          .overflowPolicy(overflowPolicy)
+          .blockTimeout(blockTimeout)
+          .clock(clock);
+      if (asyncCommitInterval != null) {
+        ob.asyncCommitInterval(asyncCommitInterval);
+      }
+      if (maxPendingOperations != null) {
+        ob.maxPendingOperations(maxPendingOperations);
+      }
+      if (maxPendingBytes != null) {
+        ob.maxPendingBytes(maxPendingBytes);
+      }
+      if (lanes != null) {
+        ob.lanes(lanes);
+      }
+      return new CustomerIoConfig(this, cb.build(), ob.build());
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.ciorelay.delivery;
+
+import io.ciorelay.client.ApiRequest;
+import io.ciorelay.client.ApiResponse;
+import io.ciorelay.client.Limits;
+import io.ciorelay.client.Operation;
+import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.internal.ResponseClassifier;
+import io.ciorelay.delivery.internal.Verdict;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The synchronous view of {@link CustomerIo}: sends one operation to {@code POST /api/v2/entity}
+ * inline, behind the same circuit breaker and rate limiter, with a short retry budget. When the
+ * breaker is open, Customer.io is rate-limiting, the credentials are refused, or the retry budget
+ * is spent, the operation goes to the outbox (same event id) and the call reports
+ * {@link Result.Status#QUEUED} instead of failing. An operation Customer.io refuses as invalid is
+ * reported {@link Result.Status#REJECTED} with Customer.io's message and not queued.
+ *
+ * <p>Default budget: at most 3 attempts and 2 s of backoff in the caller's thread, plus the
+ * request timeout per attempt. Ordering note: a direct send overtakes queued operations of the
+ * same person; use the asynchronous calls when strict per-person order matters.
+ *
+ * <p>Thread-safe; blocks the calling thread for at most the budget above.
+ */
+public final class DirectClient {
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_BACKOFF_BUDGET = Duration.ofSeconds(2);
+
+  /** The outcome of a direct call. */
+  public record Result(Status status, String eventId, String message, int attempts, Receipt receipt) {
+
+    /** DELIVERED inline, QUEUED to the outbox, or REJECTED. */
+    public enum Status {
+      DELIVERED,
+      QUEUED,
+      REJECTED
+    }
+  }
+
+  private final CustomerIo owner;
+
+  DirectClient(CustomerIo owner) {
+    this.owner = owner;
+  }
+
+  /** Sends {@code operation} inline, or queues it; never throws for delivery reasons. */
+  public Result send(Operation operation) {
+    if (operation == null) {
+      return new Result(Result.Status.REJECTED, null, "operation must not be null", 0, null);
+    }
+    if (owner.isClosing()) {
+      return new Result(Result.Status.REJECTED, null, "closed: no longer accepting operations", 0, null);
+    }
+    Operation op;
+    try {
+      op = owner.stamp(operation);
+      List<Violation> v = Limits.check(op);
+      if (!v.isEmpty()) {
+        Receipt r = owner.submitOperation(op); // counts the rejection by reason
+        return new Result(Result.Status.REJECTED, null, r.rejection().message(), 0, r);
+      }
+    } catch (RuntimeException e) {
+      return new Result(Result.Status.REJECTED, null, String.valueOf(e.getMessage()), 0, null);
+    }
+    byte[] body = op.toJson();
+    long backoffLeft = DEFAULT_BACKOFF_BUDGET.toMillis();
+    int attempts = 0;
+    String lastError = null;
+    while (attempts < DEFAULT_MAX_ATTEMPTS) {
+      if (!owner.breaker().tryAcquirePermission()) {
+        return queue(op, attempts, "circuit breaker " + owner.breaker().getState());
+      }
+      long wait = owner.limiter().tryAcquire();
+      if (wait > 0) {
+        owner.breaker().releasePermission();
+        return queue(op, attempts, "rate limit: next request slot in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
+      }
+      attempts++;
+      long start = System.nanoTime();
+      Verdict verdict;
+      Throwable error = null;
+      try {
+        CompletableFuture<ApiResponse> f = owner.client().sendAsync(new ApiRequest("POST", "/api/v2/entity", body));
+        ApiResponse response = f.get(owner.config().client().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        verdict = ResponseClassifier.classify(response, owner.clock());
+      } catch (ExecutionException e) {
+        error = e.getCause();
+        verdict = ResponseClassifier.classify(error);
+      } catch (TimeoutException e) {
+        error = e;
+        verdict = ResponseClassifier.classify(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        owner.breaker().releasePermission();
+        return queue(op, attempts, "interrupted");
+      }
+      long elapsed = System.nanoTime() - start;
+      Duration latency = Duration.ofNanos(elapsed);
+      switch (verdict.kind()) {
+        case DELIVERED, PARTIAL -> {
+          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+          owner.metrics().request("delivered", latency);
+          if (verdict.kind() == Verdict.Kind.PARTIAL) {
+            owner.healthTracker().success(0);
+            return new Result(Result.Status.REJECTED, op.id(), verdict.errors().toString(), attempts, null);
+          }
+          owner.metrics().delivered(1);
+          owner.healthTracker().success(1);
+          return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
+        }
+        case REJECTED -> {
+          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+          owner.metrics().request("rejected", latency);
+          return new Result(Result.Status.REJECTED, op.id(), verdict.message(), attempts, null);
+        }
+        case AUTH -> {
+          owner.breaker().releasePermission();
+          owner.metrics().request("auth", latency);
+          owner.healthTracker().authFailure(verdict.message());
+          return queue(op, attempts, verdict.message());
+        }
+        case RATE_LIMITED -> {
+          owner.breaker().releasePermission();
+          owner.metrics().request("rate_limited", latency);
+          owner.metrics().rateLimitPause();
+          long until = owner.clock().millis()
+              + owner.backoff().delay(1, verdict.retryAfter()).toMillis();
+          owner.limiter().pauseUntil(until);
+          return queue(op, attempts, verdict.message());
+        }
+        case RETRY -> {
+          owner.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
+              error != null ? error : new RuntimeException("HTTP " + verdict.status()));
+          owner.metrics().request("retry", latency);
+          owner.healthTracker().failure(verdict.message());
+          lastError = verdict.message();
+          long delay = owner.backoff().delay(attempts, verdict.retryAfter()).toMillis();
+          if (attempts >= DEFAULT_MAX_ATTEMPTS || delay > backoffLeft) {
+            return queue(op, attempts, lastError);
+          }
+          backoffLeft -= delay;
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return queue(op, attempts, lastError);
+          }
+        }
+        default -> throw new IllegalStateException("unknown verdict " + verdict.kind());
+      }
+    }
+    return queue(op, attempts, lastError);
+  }
+
+  private Result queue(Operation op, int attempts, String why) {
+    Receipt r = owner.submitOperation(op);
+    if (!r.isAccepted()) {
+      return new Result(Result.Status.REJECTED, op.id(),
+          "could not deliver (" + why + ") and could not queue: " + r.rejection().message(), attempts, r);
+    }
+    return new Result(Result.Status.QUEUED, op.id(), why, attempts, r);
+  }
+}

@@ -1,0 +1,123 @@
+package io.ciorelay.delivery;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * What a {@link CustomerIo} call did with an operation, returned at once: accepted (with the
+ * event's ULID when it is an event), skipped (an unchanged identify inside the dedup window), or
+ * rejected (with the specific reason). Never throws. Thread-safe.
+ */
+public final class Receipt {
+
+  /** The three answers a call can get. */
+  public enum Status {
+    ACCEPTED,
+    SKIPPED,
+    REJECTED
+  }
+
+  private final Status status;
+  private final String eventId;
+  private final Rejection rejection;
+  private final CompletableFuture<Long> committed;
+  private final Supplier<CompletableFuture<DeliveryOutcome>> delivered;
+
+  private Receipt(Status status, String eventId, Rejection rejection, CompletableFuture<Long> committed,
+      Supplier<CompletableFuture<DeliveryOutcome>> delivered) {
+    this.status = status;
+    this.eventId = eventId;
+    this.rejection = rejection;
+    this.committed = committed;
+    this.delivered = delivered;
+  }
+
+  static Receipt accepted(String eventId, CompletableFuture<Long> committed,
+      Supplier<CompletableFuture<DeliveryOutcome>> delivered) {
+    return new Receipt(Status.ACCEPTED, eventId, null, Objects.requireNonNull(committed), delivered);
+  }
+
+  static Receipt skipped() {
+    return new Receipt(Status.SKIPPED, null, null, null, null);
+  }
+
+  static Receipt rejected(Rejection rejection) {
+    return new Receipt(Status.REJECTED, null, rejection, null, null);
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public boolean isAccepted() {
+    return status == Status.ACCEPTED;
+  }
+
+  /** The ULID sent as the event's {@code id} (the same on every retry), or null for non-events and refusals. */
+  public String eventId() {
+    return eventId;
+  }
+
+  /** Why the call was refused, or null. */
+  public Rejection rejection() {
+    return rejection;
+  }
+
+  /**
+   * Completes with {@code true} once the operation is committed to the outbox (it then survives a
+   * crash), or {@code false} if it was not accepted or its commit failed. Never completes
+   * exceptionally.
+   */
+  public CompletableFuture<Boolean> durable() {
+    if (committed == null) {
+      return CompletableFuture.completedFuture(status == Status.SKIPPED);
+    }
+    return committed.handle((seq, err) -> err == null);
+  }
+
+  /** Waits up to {@code timeout} for {@link #durable()}; false on timeout or failure. */
+  public boolean awaitDurable(Duration timeout) {
+    try {
+      return durable().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Completes when the operation is delivered or dead-lettered (in this process's lifetime).
+   * Call it only when you need it: watching costs a little memory per operation until it finishes.
+   */
+  public CompletableFuture<DeliveryOutcome> delivered() {
+    if (status == Status.SKIPPED) {
+      return CompletableFuture.completedFuture(DeliveryOutcome.DELIVERED);
+    }
+    if (delivered == null) {
+      return CompletableFuture.completedFuture(new DeliveryOutcome(
+          DeliveryOutcome.Status.NOT_STORED, rejection == null ? "not accepted" : rejection.message()));
+    }
+    return delivered.get();
+  }
+
+  /** Sequence number in the outbox, once committed (for tooling). */
+  CompletableFuture<Long> committed() {
+    return committed;
+  }
+
+  @Override
+  public String toString() {
+    return switch (status) {
+      case ACCEPTED -> "Receipt{ACCEPTED" + (eventId == null ? "" : ", eventId=" + eventId) + '}';
+      case SKIPPED -> "Receipt{SKIPPED}";
+      case REJECTED -> "Receipt{REJECTED, " + rejection.reason() + ": " + rejection.message() + '}';
+    };
+  }
+}

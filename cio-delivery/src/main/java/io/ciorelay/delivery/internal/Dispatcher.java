@@ -1,0 +1,504 @@
+package io.ciorelay.delivery.internal;
+
+import io.ciorelay.client.ApiRequest;
+import io.ciorelay.client.ApiResponse;
+import io.ciorelay.client.BatchError;
+import io.ciorelay.client.TrackClient;
+import io.ciorelay.delivery.metrics.DeliveryMetrics;
+import io.ciorelay.delivery.outbox.DeadLetterRequest;
+import io.ciorelay.delivery.outbox.EntryKind;
+import io.ciorelay.delivery.outbox.Outbox;
+import io.ciorelay.delivery.outbox.StoredEntry;
+import io.ciorelay.delivery.ratelimit.RateLimiter;
+import io.ciorelay.delivery.retry.Backoff;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves operations from the outbox to Customer.io for one workspace.
+ *
+ * <p>Concurrency: one dispatcher thread ({@code cio-dispatch-<workspace>}) owns all lane state.
+ * HTTP completions and outbox commit callbacks never touch that state: they post a task to
+ * {@link #inbox} and unpark the thread. No lock is held around I/O.
+ *
+ * <p>Ordering: each lane has at most one request in flight and frees itself only after the
+ * outbox has committed the acknowledgement (or dead-lettering) of that request's operations, so
+ * the next read of the lane starts after them. A bisected batch keeps its halves in order in the
+ * lane's work queue.
+ *
+ * <p>Recovery: everything sent is still in the outbox until acknowledged; after a crash it is
+ * read again and re-sent with the same payload (events keep their ULID {@code id}).
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long BREAKER_POLL_MILLIS = 100;
+  private static final int BATCH_ENVELOPE_BYTES = 16;
+
+  /** Settings the dispatcher reads; all immutable. */
+  public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval) {}
+
+  private final String workspace;
+  private final Outbox outbox;
+  private final TrackClient client;
+  private final RateLimiter limiter;
+  private final CircuitBreaker breaker;
+  private final Backoff backoff;
+  private final DeliveryMetrics metrics;
+  private final HealthTracker health;
+  private final DeliveryTracker tracker;
+  private final Clock clock;
+  private final Settings settings;
+  private final Lane[] lanes;
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  private final Thread thread;
+
+  private volatile boolean running = true;
+  private volatile boolean paused;
+  private volatile int flushRequests;
+  private volatile long delivered;
+  private volatile long deadLettered;
+  private volatile int inFlight;
+  private int finishing;
+  private long authBlockedUntil;
+  private int cursor;
+
+  public Dispatcher(String workspace, Outbox outbox, TrackClient client, RateLimiter limiter,
+      CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
+      DeliveryTracker tracker, Clock clock, Settings settings) {
+    this.workspace = workspace;
+    this.outbox = outbox;
+    this.client = client;
+    this.limiter = limiter;
+    this.breaker = breaker;
+    this.backoff = backoff;
+    this.metrics = metrics;
+    this.health = health;
+    this.tracker = tracker;
+    this.clock = clock;
+    this.settings = settings;
+    this.lanes = new Lane[outbox.lanes()];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane(i);
+    }
+    this.thread = new Thread(this::loop, "cio-dispatch-" + workspace);
+    this.thread.setDaemon(true);
+    outbox.onAppendCommitted(this::wake);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Wakes the dispatcher (new work, a completion, a state change). Any thread. */
+  public void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  /** Sends part-full batches at once (no linger) while at least one flush is outstanding. */
+  public synchronized void beginFlush() {
+    flushRequests++;
+    wake();
+  }
+
+  public synchronized void endFlush() {
+    flushRequests = Math.max(0, flushRequests - 1);
+  }
+
+  public void pause() {
+    paused = true;
+    health.paused(true);
+  }
+
+  public void resume() {
+    paused = false;
+    health.paused(false);
+    post(() -> authBlockedUntil = 0);
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  public long delivered() {
+    return delivered;
+  }
+
+  public long deadLettered() {
+    return deadLettered;
+  }
+
+  /** Requests currently unanswered. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Stops starting new requests and waits until in-flight ones finish or {@code deadlineNanos}
+   * (System.nanoTime) passes. Returns the number still unanswered.
+   */
+  public int stop(long deadlineNanos) {
+    running = false;
+    wake();
+    try {
+      long left = deadlineNanos - System.nanoTime();
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return inFlight;
+  }
+
+  private void post(Runnable task) {
+    inbox.add(task);
+    wake();
+  }
+
+  private void loop() {
+    while (true) {
+      Runnable task;
+      while ((task = inbox.poll()) != null) {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("delivery task failed for workspace {}", workspace, e);
+        }
+      }
+      if (!running) {
+        if (inFlight == 0 && finishing == 0) {
+          return;
+        }
+        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        continue;
+      }
+      long wakeAt = Long.MAX_VALUE;
+      try {
+        wakeAt = dispatch();
+      } catch (RuntimeException e) {
+        log.error("delivery loop error for workspace {}", workspace, e);
+        health.storeFailure(e.getMessage());
+        wakeAt = clock.millis() + 1000;
+      }
+      long now = clock.millis();
+      long parkNanos = wakeAt == Long.MAX_VALUE ? IDLE_PARK_NANOS
+          : Math.min(IDLE_PARK_NANOS, TimeUnit.MILLISECONDS.toNanos(Math.max(1, wakeAt - now)));
+      if (inbox.isEmpty()) {
+        LockSupport.parkNanos(parkNanos);
+      }
+    }
+  }
+
+  /** Starts what can start now; returns the earliest time (epoch ms) something else may start. */
+  private long dispatch() {
+    long now = clock.millis();
+    if (paused) {
+      return now + 1000;
+    }
+    if (authBlockedUntil > now) {
+      return authBlockedUntil;
+    }
+    long wakeAt = Long.MAX_VALUE;
+    int n = lanes.length;
+    int start = cursor;
+    cursor = (cursor + 1) % n;
+    for (int k = 0; k < n; k++) {
+      Lane lane = lanes[(start + k) % n];
+      long r = tryStart(lane, now);
+      if (r == STOP_ALL) {
+        return now + BREAKER_POLL_MILLIS;
+      }
+      if (r > 0) {
+        wakeAt = Math.min(wakeAt, r);
+      }
+    }
+    return wakeAt;
+  }
+
+  private static final long STOP_ALL = -1;
+
+  /** Returns 0 if nothing to do or started, STOP_ALL if no lane may send now, else a wake time. */
+  private long tryStart(Lane lane, long now) {
+    if (lane.inFlight) {
+      return 0;
+    }
+    if (lane.notBefore > now) {
+      return lane.notBefore;
+    }
+    if (lane.work.isEmpty()) {
+      if (outbox.pending(lane.index) == 0) {
+        return 0;
+      }
+      List<StoredEntry> entries = outbox.peek(lane.index, settings.maxBatchOperations(),
+          settings.maxBatchBytes() - BATCH_ENVELOPE_BYTES);
+      if (entries.isEmpty()) {
+        return 0;
+      }
+      entries = sameKindPrefix(entries);
+      if (flushRequests == 0 && running && entries.size() < settings.maxBatchOperations()) {
+        long bytes = 0;
+        for (StoredEntry e : entries) {
+          bytes += e.payload().length + 1;
+        }
+        long due = entries.get(0).acceptedAtMillis() + settings.linger().toMillis();
+        if (bytes < settings.maxBatchBytes() / 2 && due > now
+            && entries.get(0).kind() == EntryKind.V2_OPERATION) {
+          return due;
+        }
+      }
+      lane.work.addLast(new Batch(entries));
+    }
+    if (!breaker.tryAcquirePermission()) {
+      // Open (or half-open with its probes out): no lane may send now.
+      return STOP_ALL;
+    }
+    long waitNanos = limiter.tryAcquire();
+    if (waitNanos > 0) {
+      breaker.releasePermission();
+      metrics.rateLimitWait();
+      return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+    }
+    send(lane, lane.work.peekFirst());
+    return 0;
+  }
+
+  /** v2 operations travel together; a v1 anonymous event travels alone. */
+  private static List<StoredEntry> sameKindPrefix(List<StoredEntry> entries) {
+    if (entries.get(0).kind() != EntryKind.V2_OPERATION) {
+      return List.of(entries.get(0));
+    }
+    int i = 0;
+    while (i < entries.size() && entries.get(i).kind() == EntryKind.V2_OPERATION) {
+      i++;
+    }
+    return i == entries.size() ? entries : entries.subList(0, i);
+  }
+
+  private void send(Lane lane, Batch batch) {
+    lane.inFlight = true;
+    inFlight++;
+    long startNanos = System.nanoTime();
+    CompletableFuture<ApiResponse> f;
+    if (batch.kind() == EntryKind.V2_OPERATION) {
+      List<byte[]> payloads = new ArrayList<>(batch.entries.size());
+      for (StoredEntry e : batch.entries) {
+        payloads.add(e.payload());
+      }
+      f = client.batchAsync(payloads);
+    } else {
+      f = client.sendAsync(new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload()));
+    }
+    f.whenComplete((response, error) -> post(() -> onResult(lane, batch, response, error, startNanos)));
+  }
+
+  private void onResult(Lane lane, Batch batch, ApiResponse response, Throwable error, long startNanos) {
+    inFlight--;
+    long elapsedNanos = System.nanoTime() - startNanos;
+    Duration latency = Duration.ofNanos(elapsedNanos);
+    Verdict v = error != null ? ResponseClassifier.classify(error) : ResponseClassifier.classify(response, clock);
+    long now = clock.millis();
+    switch (v.kind()) {
+      case DELIVERED -> {
+        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        metrics.request("delivered", latency);
+        finish(lane, batch, batch.seqs(), List.of(), v.status(), "delivered");
+      }
+      case PARTIAL -> {
+        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        metrics.request("partial", latency);
+        Set<Integer> bad = new HashSet<>();
+        List<DeadLetterRequest> dls = new ArrayList<>();
+        for (BatchError be : v.errors()) {
+          int i = be.batchIndex();
+          if (i >= 0 && i < batch.entries.size() && bad.add(i)) {
+            StoredEntry e = batch.entries.get(i);
+            dls.add(new DeadLetterRequest(e.seq(), describe(be), v.status(), e.attempts() + 1));
+          }
+        }
+        List<Long> good = new ArrayList<>();
+        for (int i = 0; i < batch.entries.size(); i++) {
+          if (!bad.contains(i)) {
+            good.add(batch.entries.get(i).seq());
+          }
+        }
+        finish(lane, batch, good.stream().mapToLong(Long::longValue).toArray(), dls, v.status(), "partial");
+      }
+      case REJECTED -> {
+        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        metrics.request("rejected", latency);
+        if (batch.entries.size() > 1) {
+          // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
+          int mid = batch.entries.size() / 2;
+          lane.work.pollFirst();
+          lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
+          lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
+          lane.inFlight = false;
+          health.success(0);
+        } else {
+          StoredEntry e = batch.entries.get(0);
+          finish(lane, batch, new long[0],
+              List.of(new DeadLetterRequest(e.seq(), v.message(), v.status(), e.attempts() + 1)),
+              v.status(), "refused");
+        }
+      }
+      case AUTH -> {
+        breaker.releasePermission();
+        metrics.request("auth", latency);
+        health.authFailure(v.message());
+        authBlockedUntil = now + settings.authRetryInterval().toMillis();
+        log.error("Customer.io refused the credentials of workspace {} ({}); delivery paused for {} s, nothing dropped",
+            workspace, v.status(), settings.authRetryInterval().toSeconds());
+        lane.inFlight = false;
+      }
+      case RATE_LIMITED -> {
+        breaker.releasePermission();
+        metrics.request("rate_limited", latency);
+        metrics.rateLimitPause();
+        metrics.retried(batch.entries.size());
+        batch.rateLimited++;
+        Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), v.retryAfter());
+        limiter.pauseUntil(now + wait.toMillis());
+        lane.inFlight = false;
+      }
+      case RETRY -> {
+        if (error != null) {
+          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
+        } else {
+          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new RuntimeException("HTTP " + v.status()));
+        }
+        metrics.request("retry", latency);
+        health.failure(v.message());
+        batch.attempts++;
+        if (batch.firstFailure == 0) {
+          batch.firstFailure = now;
+        }
+        outbox.recordFailure(batch.seqs(), now, v.message());
+        if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
+          List<DeadLetterRequest> dls = new ArrayList<>();
+          String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + v.message();
+          for (StoredEntry e : batch.entries) {
+            dls.add(new DeadLetterRequest(e.seq(), reason, v.status(), batch.attempts));
+          }
+          finish(lane, batch, new long[0], dls, v.status(), "budget");
+        } else {
+          metrics.retried(batch.entries.size());
+          lane.notBefore = now + backoff.delay(batch.attempts, v.retryAfter()).toMillis();
+          lane.inFlight = false;
+        }
+      }
+      default -> throw new IllegalStateException("unknown verdict " + v.kind());
+    }
+  }
+
+  private static String describe(BatchError e) {
+    StringBuilder sb = new StringBuilder();
+    if (e.reason() != null) {
+      sb.append(e.reason());
+    }
+    if (e.field() != null) {
+      sb.append(sb.length() > 0 ? " " : "").append("field '").append(e.field()).append('\'');
+    }
+    if (e.message() != null) {
+      sb.append(sb.length() > 0 ? ": " : "").append(e.message());
+    }
+    return sb.length() == 0 ? "refused by Customer.io" : sb.toString();
+  }
+
+  /**
+   * Acknowledges {@code acked}, dead-letters {@code dls}, and frees the lane once both commit.
+   * If the store fails, the lane is freed anyway: the entries stay pending and are re-sent
+   * (events keep their ids, so Customer.io drops the repeat).
+   */
+  private void finish(Lane lane, Batch batch, long[] acked, List<DeadLetterRequest> dls, int status, String how) {
+    CompletableFuture<Void> a = acked.length == 0 ? CompletableFuture.completedFuture(null) : outbox.ack(acked);
+    CompletableFuture<Void> d = dls.isEmpty() ? CompletableFuture.completedFuture(null) : outbox.deadLetter(dls);
+    finishing++;
+    CompletableFuture.allOf(a, d).whenComplete((ok, err) -> post(() -> {
+      finishing--;
+      if (err != null) {
+        log.error("outbox failed to record delivery results for workspace {}", workspace, err);
+        health.storeFailure(String.valueOf(err.getMessage()));
+      } else {
+        delivered += acked.length;
+        deadLettered += dls.size();
+        metrics.delivered(acked.length);
+        if (!dls.isEmpty()) {
+          metrics.deadLettered("budget".equals(how) ? "budget" : "refused", dls.size());
+          for (DeadLetterRequest r : dls) {
+            log.warn("dead-lettered operation seq={} of workspace {}: status {}: {}", r.seq(), workspace,
+                r.lastStatus(), r.reason());
+          }
+        }
+        health.success(acked.length);
+        if (tracker.hasWatches()) {
+          for (long s : acked) {
+            tracker.complete(s, new DeliveryTracker.Outcome(true, null));
+          }
+          for (DeadLetterRequest r : dls) {
+            tracker.complete(r.seq(), new DeliveryTracker.Outcome(false, r.reason()));
+          }
+        }
+      }
+      lane.work.pollFirst();
+      lane.inFlight = false;
+    }));
+  }
+
+  /** One ordered partition's state; touched only by the dispatcher thread. */
+  private static final class Lane {
+    final int index;
+    final Deque<Batch> work = new ArrayDeque<>();
+    boolean inFlight;
+    long notBefore;
+
+    Lane(int index) {
+      this.index = index;
+    }
+  }
+
+  /** Operations sent together; kept unchanged across retries. */
+  private static final class Batch {
+    final List<StoredEntry> entries;
+    int attempts;
+    long firstFailure;
+    int rateLimited;
+
+    Batch(List<StoredEntry> entries) {
+      this.entries = List.copyOf(entries);
+      int a = 0;
+      long first = 0;
+      for (StoredEntry e : entries) {
+        a = Math.max(a, e.attempts());
+        if (e.firstFailureAtMillis() > 0 && (first == 0 || e.firstFailureAtMillis() < first)) {
+          first = e.firstFailureAtMillis();
+        }
+      }
+      this.attempts = a;
+      this.firstFailure = first;
+    }
+
+    EntryKind kind() {
+      return entries.get(0).kind();
+    }
+
+    long[] seqs() {
+      long[] s = new long[entries.size()];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = entries.get(i).seq();
+      }
+      return s;
+    }
+  }
+}

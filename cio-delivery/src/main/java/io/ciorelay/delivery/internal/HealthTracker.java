@@ -1,0 +1,133 @@
+package io.ciorelay.delivery.internal;
+
+import io.ciorelay.delivery.health.Health;
+import io.ciorelay.delivery.health.HealthConfig;
+import io.ciorelay.delivery.health.HealthStatus;
+import io.ciorelay.delivery.outbox.OutboxStats;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Collects what {@link Health} reports: success and failure times, the last error, a credentials
+ * problem, and a one-minute delivery rate. Thread-safe: fields are volatile or atomic and each is
+ * written on its own; a snapshot may mix values from a few microseconds apart.
+ */
+public final class HealthTracker {
+  private static final int RATE_SECONDS = 60;
+
+  private final Clock clock;
+  private final HealthConfig config;
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong consecutiveFailures = new AtomicLong();
+  private volatile long lastSuccessMillis;
+  private volatile long lastFailureMillis;
+  private volatile String lastError;
+  private volatile String authProblem;
+  private volatile String storeProblem;
+  private volatile boolean paused;
+  // Delivered operations per second, in a ring of 60 one-second slots keyed by epoch second.
+  private final AtomicLongArray slotCounts = new AtomicLongArray(RATE_SECONDS);
+  private final AtomicLongArray slotSeconds = new AtomicLongArray(RATE_SECONDS);
+
+  public HealthTracker(Clock clock, HealthConfig config) {
+    this.clock = clock;
+    this.config = config;
+  }
+
+  public void success(int delivered) {
+    long now = clock.millis();
+    lastSuccessMillis = now;
+    consecutiveFailures.set(0);
+    authProblem = null;
+    if (delivered > 0) {
+      long sec = now / 1000;
+      int i = (int) (sec % RATE_SECONDS);
+      if (slotSeconds.get(i) != sec) {
+        slotSeconds.set(i, sec);
+        slotCounts.set(i, 0);
+      }
+      slotCounts.addAndGet(i, delivered);
+    }
+  }
+
+  public void failure(String message) {
+    lastFailureMillis = clock.millis();
+    lastError = message;
+    failures.incrementAndGet();
+    consecutiveFailures.incrementAndGet();
+  }
+
+  public void authFailure(String message) {
+    authProblem = message;
+    lastFailureMillis = clock.millis();
+    lastError = message;
+  }
+
+  public void storeFailure(String message) {
+    storeProblem = message;
+  }
+
+  public void paused(boolean paused) {
+    this.paused = paused;
+  }
+
+  double deliveredPerSecond() {
+    long nowSec = clock.millis() / 1000;
+    long sum = 0;
+    for (int i = 0; i < RATE_SECONDS; i++) {
+      long s = slotSeconds.get(i);
+      if (s > nowSec - RATE_SECONDS && s <= nowSec) {
+        sum += slotCounts.get(i);
+      }
+    }
+    return sum / (double) RATE_SECONDS;
+  }
+
+  /** Builds a snapshot from the tracked values, the breaker state and the outbox stats. */
+  public Health snapshot(String breakerState, OutboxStats stats, long pausedUntilMillis) {
+    long now = clock.millis();
+    Duration age = stats.oldestAcceptedAtMillis() < 0 ? Duration.ZERO
+        : Duration.ofMillis(Math.max(0, now - stats.oldestAcceptedAtMillis()));
+    List<String> down = new ArrayList<>();
+    List<String> degraded = new ArrayList<>();
+    if (storeProblem != null) {
+      down.add("outbox failing: " + storeProblem);
+    }
+    if (authProblem != null) {
+      down.add("Customer.io refused the credentials: " + authProblem);
+    }
+    if (paused) {
+      down.add("delivery paused by an operator");
+    }
+    if ("OPEN".equals(breakerState) || "FORCED_OPEN".equals(breakerState)) {
+      down.add("circuit breaker open after repeated failures"
+          + (lastError == null ? "" : "; last error: " + lastError));
+    } else if ("HALF_OPEN".equals(breakerState)) {
+      degraded.add("circuit breaker half-open: probing Customer.io");
+    }
+    if (pausedUntilMillis > now) {
+      degraded.add("rate-limited by Customer.io until " + Instant.ofEpochMilli(pausedUntilMillis));
+    }
+    if (age.compareTo(config.maxPendingAge()) > 0) {
+      degraded.add("oldest pending operation is " + age.toSeconds() + " s old (threshold "
+          + config.maxPendingAge().toSeconds() + " s)");
+    }
+    if (stats.deadLetters() > 0) {
+      degraded.add(stats.deadLetters() + " operation(s) in the dead-letter store");
+    }
+    HealthStatus status = !down.isEmpty() ? HealthStatus.DOWN
+        : !degraded.isEmpty() ? HealthStatus.DEGRADED : HealthStatus.UP;
+    List<String> reasons = new ArrayList<>(down);
+    reasons.addAll(degraded);
+    return new Health(status, List.copyOf(reasons), breakerState, failures.get(), consecutiveFailures.get(),
+        lastSuccessMillis == 0 ? null : Instant.ofEpochMilli(lastSuccessMillis),
+        lastFailureMillis == 0 ? null : Instant.ofEpochMilli(lastFailureMillis),
+        lastError, stats.pending(), stats.pendingBytes(), age, stats.deadLetters(),
+        deliveredPerSecond(), pausedUntilMillis > now ? Instant.ofEpochMilli(pausedUntilMillis) : null);
+  }
+}

@@ -1,0 +1,23 @@
+package io.ciorelay.delivery.ratelimit;
+
+/**
+ * Paces requests to one workspace: a token per request, and a shared pause set when Customer.io
+ * answers 429. Implementations are thread-safe; the local one lives in this process, a shared one
+ * keeps a whole fleet under the workspace limit.
+ */
+public interface RateLimiter {
+
+  /**
+   * Takes one request token if one is available now.
+   *
+   * @return 0 if a token was taken; otherwise the nanoseconds to wait before trying again
+   *     (including any pause in force)
+   */
+  long tryAcquire();
+
+  /** Pauses every sender of this workspace until {@code epochMillis} (a later pause wins). */
+  void pauseUntil(long epochMillis);
+
+  /** The end of the pause in force, epoch ms, or 0 if none. */
+  long pausedUntil();
+}

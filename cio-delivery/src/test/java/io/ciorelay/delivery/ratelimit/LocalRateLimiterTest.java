@@ -1,0 +1,73 @@
+package io.ciorelay.delivery.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ciorelay.delivery.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.junit.jupiter.api.Test;
+
+class LocalRateLimiterTest {
+
+  @Test
+  void burstNeverLetsAOneSecondWindowExceedTheLimit() {
+    RateLimitConfig c = RateLimitConfig.of(100, 0.8);
+    assertEquals(80.0, c.effectiveRate(), 1e-9);
+    assertEquals(8, c.burst());
+    assertTrue(c.burst() + c.effectiveRate() <= c.requestsPerSecond());
+    RateLimitConfig low = RateLimitConfig.of(5, 0.8);
+    assertTrue(low.burst() + low.effectiveRate() <= 5 + 1e-9, "burst " + low.burst());
+  }
+
+  @Test
+  void slidingOneSecondWindowStaysUnderTheLimitOverTenSecondsOfGreedyCallers() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 0.8), clock);
+    Deque<Long> window = new ArrayDeque<>();
+    int peak = 0;
+    int granted = 0;
+    // Callers ask every millisecond for 10 simulated seconds.
+    for (int ms = 0; ms < 10_000; ms++) {
+      while (limiter.tryAcquire() == 0) {
+        window.addLast(clock.millis());
+        granted++;
+      }
+      while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
+        window.removeFirst();
+      }
+      peak = Math.max(peak, window.size());
+      clock.advance(Duration.ofMillis(1));
+    }
+    assertTrue(peak <= 100, "peak in a one-second window was " + peak);
+    // 80/s for 10 s plus the initial burst.
+    assertTrue(granted >= 790 && granted <= 815, "granted " + granted);
+  }
+
+  @Test
+  void pauseBlocksEveryoneUntilItEndsAndLaterPauseWins() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 0.8), clock);
+    long t0 = clock.millis();
+    limiter.pauseUntil(t0 + 2_000);
+    limiter.pauseUntil(t0 + 1_000);
+    assertEquals(t0 + 2_000, limiter.pausedUntil());
+    long wait = limiter.tryAcquire();
+    assertEquals(Duration.ofSeconds(2).toNanos(), wait);
+    clock.advance(Duration.ofMillis(2_000));
+    assertEquals(0, limiter.pausedUntil());
+    assertEquals(0, limiter.tryAcquire());
+  }
+
+  @Test
+  void configRejectsOutOfRangeValues() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RateLimitConfig.of(0, 0.8));
+    assertEquals("requestsPerSecond must be in 0.1..100000 but was 0.0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RateLimitConfig.of(100, 0));
+    assertEquals("headroom must be in (0, 1] but was 0.0", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> RateLimitConfig.of(Double.NaN, 0.5));
+  }
+}
