@@ -1,0 +1,201 @@
+package io.ciorelay.simulator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The run-time behaviour of a {@link CioSimulator}: injected faults (outages, random 5xx, latency,
+ * stalls, scripted responses) and the rate limit. Scriptable from tests and over the control
+ * endpoint; {@link #clear()} (and {@link CioSimulator#reset()}) restore the built configuration.
+ *
+ * <p>Faults apply to API requests only, in this order: a scripted response if one is queued, then an
+ * outage, then a random 5xx, then a stall, then latency; afterwards come authentication, the rate
+ * limit and validation. A request answered by a fault records nothing as accepted.
+ *
+ * <p>Thread-safe: the settings are an immutable snapshot swapped atomically; the script is a
+ * concurrent queue.
+ */
+public final class Faults {
+  /** The statuses a random failure picks from when no fixed status is given. */
+  static final int[] RANDOM_5XX = {500, 502, 503, 504};
+
+  record State(long outageUntilNanos, OutageMode outageMode, double errorRate, int errorStatus,
+      long latencyNanos, long stallNanos, int rateLimit, boolean retryAfter) {
+    boolean outageActive(long now) {
+      return outageMode != null && now < outageUntilNanos;
+    }
+  }
+
+  private final LongSupplier ticker;
+  private final State initial;
+  private final AtomicReference<State> state;
+  private final ConcurrentLinkedQueue<ScriptedResponse> script = new ConcurrentLinkedQueue<>();
+
+  Faults(LongSupplier ticker, int rateLimit, boolean retryAfter) {
+    this.ticker = ticker;
+    this.initial = new State(Long.MIN_VALUE, null, 0, 0, 0, 0, rateLimit, retryAfter);
+    this.state = new AtomicReference<>(initial);
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  ScriptedResponse pollScripted() {
+    return script.poll();
+  }
+
+  private Faults update(UnaryOperator<State> f) {
+    state.updateAndGet(f);
+    return this;
+  }
+
+  /** Answers 503 to every API request for this long from now. */
+  public Faults outage(Duration duration) {
+    return outage(duration, OutageMode.SERVICE_UNAVAILABLE);
+  }
+
+  /**
+   * Fails every API request in the given way for this long from now.
+   *
+   * @throws IllegalArgumentException if duration is negative
+   */
+  public Faults outage(Duration duration, OutageMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    long nanos = nonNegativeNanos("outage duration", duration);
+    long until = saturatedAdd(ticker.getAsLong(), nanos);
+    return update(s -> new State(until, mode, s.errorRate, s.errorStatus, s.latencyNanos, s.stallNanos,
+        s.rateLimit, s.retryAfter));
+  }
+
+  /** Fails every API request in the given way until {@link #endOutage()} or {@link #clear()}. */
+  public Faults outage(OutageMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return update(s -> new State(Long.MAX_VALUE, mode, s.errorRate, s.errorStatus, s.latencyNanos,
+        s.stallNanos, s.rateLimit, s.retryAfter));
+  }
+
+  /** Ends any outage now. */
+  public Faults endOutage() {
+    return update(s -> new State(Long.MIN_VALUE, null, s.errorRate, s.errorStatus, s.latencyNanos,
+        s.stallNanos, s.rateLimit, s.retryAfter));
+  }
+
+  /** True while an outage window is open. */
+  public boolean outageActive() {
+    return state.get().outageActive(ticker.getAsLong());
+  }
+
+  /** Fails this fraction of API requests with a random one of 500, 502, 503, 504. */
+  public Faults errorRate(double probability) {
+    return errorRate(probability, 0);
+  }
+
+  /**
+   * Fails this fraction of API requests with the given status (0 picks a random one of 500, 502,
+   * 503, 504 per request).
+   *
+   * @throws IllegalArgumentException if probability is not in 0..1 or status not 0 or 500..599
+   */
+  public Faults errorRate(double probability, int status) {
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException("errorRate must be in 0..1 but was " + probability);
+    }
+    if (status != 0 && (status < 500 || status > 599)) {
+      throw new IllegalArgumentException("errorStatus must be 0 or in 500..599 but was " + status);
+    }
+    return update(s -> new State(s.outageUntilNanos, s.outageMode, probability, status, s.latencyNanos,
+        s.stallNanos, s.rateLimit, s.retryAfter));
+  }
+
+  /** Delays every API request by this much before processing it normally (zero turns it off). */
+  public Faults latency(Duration latency) {
+    long nanos = nonNegativeNanos("latency", latency);
+    return update(s -> new State(s.outageUntilNanos, s.outageMode, s.errorRate, s.errorStatus, nanos,
+        s.stallNanos, s.rateLimit, s.retryAfter));
+  }
+
+  /**
+   * Holds every API request for this long and then drops its connection without answering or
+   * recording anything — a hung server, for testing client timeouts (zero turns it off). A stalled
+   * request is released early when the simulator closes.
+   */
+  public Faults stall(Duration stall) {
+    long nanos = nonNegativeNanos("stall", stall);
+    return update(s -> new State(s.outageUntilNanos, s.outageMode, s.errorRate, s.errorStatus,
+        s.latencyNanos, nanos, s.rateLimit, s.retryAfter));
+  }
+
+  /** Queues responses: the next API requests get them, in order, one each (like MockWebServer). */
+  public Faults enqueue(ScriptedResponse... responses) {
+    for (ScriptedResponse r : responses) {
+      script.add(Objects.requireNonNull(r, "response"));
+    }
+    return this;
+  }
+
+  /** Queues responses, in order. */
+  public Faults enqueue(List<ScriptedResponse> responses) {
+    return enqueue(responses.toArray(new ScriptedResponse[0]));
+  }
+
+  /** Scripted responses not yet used. */
+  public int pendingScripted() {
+    return script.size();
+  }
+
+  /**
+   * Changes the per-workspace rate limit (requests per second; 0 means unlimited).
+   *
+   * @throws IllegalArgumentException if requestsPerSecond is not in 0..100000
+   */
+  public Faults rateLimit(int requestsPerSecond) {
+    CioSimulator.checkRateLimit(requestsPerSecond);
+    return update(s -> new State(s.outageUntilNanos, s.outageMode, s.errorRate, s.errorStatus,
+        s.latencyNanos, s.stallNanos, requestsPerSecond, s.retryAfter));
+  }
+
+  /** Turns the {@code Retry-After} header on 429 responses on or off. */
+  public Faults retryAfter(boolean enabled) {
+    return update(s -> new State(s.outageUntilNanos, s.outageMode, s.errorRate, s.errorStatus,
+        s.latencyNanos, s.stallNanos, s.rateLimit, enabled));
+  }
+
+  /** The rate limit in force (requests per second; 0 means unlimited). */
+  public int rateLimit() {
+    return state.get().rateLimit;
+  }
+
+  /** Whether 429 responses carry {@code Retry-After}. */
+  public boolean retryAfter() {
+    return state.get().retryAfter;
+  }
+
+  /** Removes every fault and scripted response and restores the built rate limit and Retry-After. */
+  public void clear() {
+    script.clear();
+    state.set(initial);
+  }
+
+  private static long nonNegativeNanos(String what, Duration d) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative but was " + d);
+    }
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+}

@@ -1,0 +1,137 @@
+package io.ciorelay.simulator;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The record of every operation the simulator accepted, in arrival order, with the queries tests
+ * need: counts, operations per person, events by name, and duplicates by event id.
+ *
+ * <p>Like Customer.io, an event (or page, screen) whose {@code id} was already accepted is dropped:
+ * it is not recorded again but counted as a duplicate. Events without an {@code id} are never
+ * de-duplicated.
+ *
+ * <p>Thread-safe: one lock guards the list, so the operations of one request appear contiguously
+ * and in request order. Queries copy under the lock and scan without it; they are linear in the
+ * record size, which is fine for tests (a scan of 100k operations takes about a millisecond).
+ */
+public final class Records {
+  private final Object lock = new Object();
+  private ArrayList<RecordedOperation> operations = new ArrayList<>();
+  private HashSet<String> seenEventIds = new HashSet<>();
+  private HashMap<String, Integer> duplicates = new HashMap<>();
+  private long duplicateCount;
+
+  Records() {}
+
+  /**
+   * Appends the operations of one request; events whose id was seen before are dropped and counted.
+   *
+   * @return how many operations were recorded (that is, were not duplicates)
+   */
+  int append(List<RecordedOperation.Builder> builders, long arrivalEpochMillis) {
+    int recorded = 0;
+    synchronized (lock) {
+      for (RecordedOperation.Builder b : builders) {
+        if (b.action.isEvent() && b.eventId != null && !seenEventIds.add(b.eventId)) {
+          duplicates.merge(b.eventId, 1, Integer::sum);
+          duplicateCount++;
+          continue;
+        }
+        operations.add(new RecordedOperation(b, operations.size(), arrivalEpochMillis));
+        recorded++;
+      }
+    }
+    return recorded;
+  }
+
+  void clear() {
+    synchronized (lock) {
+      operations = new ArrayList<>();
+      seenEventIds = new HashSet<>();
+      duplicates = new HashMap<>();
+      duplicateCount = 0;
+    }
+  }
+
+  private List<RecordedOperation> snapshot() {
+    synchronized (lock) {
+      return new ArrayList<>(operations);
+    }
+  }
+
+  /** All accepted operations in arrival order (a copy). */
+  public List<RecordedOperation> all() {
+    return Collections.unmodifiableList(snapshot());
+  }
+
+  /** How many operations were accepted (duplicates excluded). */
+  public int count() {
+    synchronized (lock) {
+      return operations.size();
+    }
+  }
+
+  /** How many accepted operations have this action. */
+  public long count(RecordedOperation.Action action) {
+    return snapshot().stream().filter(o -> o.action() == action).count();
+  }
+
+  /** Accepted operations matching a predicate, in arrival order. */
+  public List<RecordedOperation> where(Predicate<? super RecordedOperation> predicate) {
+    return snapshot().stream().filter(predicate).toList();
+  }
+
+  /**
+   * The operations naming this person (by any identifier type, as primary or merge secondary),
+   * in arrival order.
+   */
+  public List<RecordedOperation> forPerson(String identifierValue) {
+    return where(o -> identifierValue.equals(o.identifierValue())
+        || (o.secondary() != null && identifierValue.equals(o.secondary().value())));
+  }
+
+  /** Accepted events, pages and screens in arrival order. */
+  public List<RecordedOperation> events() {
+    return where(o -> o.action().isEvent());
+  }
+
+  /** Accepted events, pages and screens with this name, in arrival order. */
+  public List<RecordedOperation> events(String name) {
+    return where(o -> o.action().isEvent() && name.equals(o.name()));
+  }
+
+  /** True if an event with this id was accepted. */
+  public boolean containsEventId(String eventId) {
+    synchronized (lock) {
+      return seenEventIds.contains(eventId);
+    }
+  }
+
+  /** How many events were dropped because their id had already been accepted. */
+  public long duplicateCount() {
+    synchronized (lock) {
+      return duplicateCount;
+    }
+  }
+
+  /** For every event id that arrived more than once, how many extra times it arrived (a copy). */
+  public Map<String, Integer> duplicatesByEventId() {
+    synchronized (lock) {
+      return Map.copyOf(duplicates);
+    }
+  }
+
+  /** The set of accepted event ids (a copy). */
+  public Set<String> eventIds() {
+    synchronized (lock) {
+      return Set.copyOf(seenEventIds);
+    }
+  }
+}
