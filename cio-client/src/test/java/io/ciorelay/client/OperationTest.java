@@ -32,7 +32,10 @@ class OperationTest {
             "{\"type\":\"person\",\"identifiers\":{\"cio_id\":\"c1\"},\"action\":\"unsuppress\"}");
 
     static List<Operation> oneOfEachAction() {
-        List<Map<String, Object>> rel = List.of(Map.of("identifiers", Map.of("object_type_id", "1", "object_id", "acme")));
+        Map<String, Object> objectIds = new java.util.LinkedHashMap<>(); // ordered, so the expected bytes are stable
+        objectIds.put("object_type_id", "1");
+        objectIds.put("object_id", "acme");
+        List<Map<String, Object>> rel = List.of(Map.of("identifiers", objectIds));
         return List.of(
                 Operation.identify(P, Map.of("plan", "pro")).withTimestamp(1700000000L),
                 Operation.delete(P),
