@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>All sizes are UTF-8 bytes. An attribute value's size is the byte length of the string for
  * strings, and of its JSON encoding otherwise. {@link #MAX_OPERATION_BYTES} is 32,000 (not 32,768)
  * and {@link #MAX_BATCH_BYTES} 500,000 (not 512,000): the decimal reading, which is safe under
- * either reading of "32 KB" and "< 500 KB". Each {@code check*} method returns every violation it
+ * either reading of {@code 32 KB} and {@code < 500 KB}. Each {@code check*} method returns every violation it
  * finds (empty when valid); each {@code require*} method throws {@link ValidationException} with
  * them. Stateless and thread-safe.
  */

@@ -165,6 +165,25 @@ class TrackClientErrorsTest {
     }
 
     @Test
+    void sameAnswerThroughSendAsyncGivesTheSameErrorModel() throws Exception {
+        fake.respond(429, Map.of("Retry-After", "Sun, 22 Nov 2026 12:00:05 GMT"),
+                "{\"errors\":[{\"batch_index\":0,\"reason\":\"rate\",\"message\":\"slow down\"}]}");
+        ApiRequest req = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(List.of(
+                Operation.delete(Identifiers.id("1")).toJson())));
+        ApiResponse resp = client.sendAsync(req).get();
+        assertEquals(429, resp.status());
+        CioApiException e = CioApiException.from(req, resp, Clock.fixed(NOW, ZoneOffset.UTC));
+        assertEquals(Duration.ofSeconds(5), e.retryAfter().orElseThrow());
+        assertEquals(List.of("batch_index 0: slow down"), e.messages());
+        assertEquals(List.of(new BatchError(0, "rate", "", "slow down")), e.batchErrors());
+        assertTrue(e.getMessage().startsWith("Customer.io answered 429 on POST /api/v2/batch: batch_index 0: slow down"),
+                e.getMessage());
+        assertTrue(e.retryable());
+        assertEquals("{\"batch\":[{\"type\":\"person\",\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}]}",
+                fake.only().bodyText());
+    }
+
+    @Test
     void redirectIsNotFollowedAndReported() {
         fake.respond(301, Map.of("Location", "https://track-eu.customer.io/api/v1/customers/1"),
                 "{\"errors\":[{\"detail\":\"wrong datacenter\",\"status\":\"301\"}]}");
