@@ -271,6 +271,63 @@ class TrackClientWireTest {
     }
 
     @Test
+    void customExecutorIsUsed() {
+        java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (TrackClient c = TrackClient.create(TrackClientConfig.builder().credentials(Credentials.of("s", "k"))
+                .baseUrl(fake.baseUrl()).executor(task -> {
+                    tasks.incrementAndGet();
+                    pool.execute(task);
+                }).build())) {
+            c.delete("1");
+            assertTrue(tasks.get() > 0, "tasks run on the configured executor: " + tasks.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void oneClientServesManyThreads() throws Exception {
+        int threads = 8;
+        int each = 25;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        client.track("p" + thread, Event.builder("e" + i).build());
+                    }
+                }));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<FakeCio.Recorded> rs = fake.requests();
+        assertEquals(threads * each, rs.size());
+        for (int t = 0; t < threads; t++) {
+            String path = "/api/v1/customers/p" + t + "/events";
+            assertEquals(each, rs.stream().filter(r -> r.rawPath().equals(path)).count(), path);
+        }
+    }
+
+    @Test
+    void nullMapsMeanNone() {
+        assertTrue(Operation.event(Identifiers.id("1"), "e", null).attributes().isEmpty());
+        assertTrue(Operation.identify(Identifiers.id("1"), null).attributes().isEmpty());
+        assertTrue(Event.builder("e").data(null).build().data().isEmpty());
+        assertTrue(Device.builder("t", "ios").attributes(null).build().attributes().isEmpty());
+        client.track("1", Event.builder("e").data(null).build());
+        client.addDevice("1", Device.builder("t", "ios").attributes(null).build());
+        assertEquals("{\"name\":\"e\",\"type\":\"event\"}", fake.requests().get(0).bodyText());
+        assertEquals("{\"device\":{\"id\":\"t\",\"platform\":\"ios\"}}", fake.requests().get(1).bodyText());
+    }
+
+    @Test
     void afterCloseSendAsyncFailsWithoutThrowing() {
         client.close();
         var f = client.sendAsync(new ApiRequest("GET", "/api/v1/accounts/region", null));
