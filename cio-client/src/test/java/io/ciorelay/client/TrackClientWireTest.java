@@ -54,6 +54,40 @@ class TrackClientWireTest {
     }
 
     @Test
+    void everyTypedCallCarriesTheSameHeaders() {
+        fake.respond(200, "{}").respond(200, "{}").respond(200, "{}").respond(200, "{}").respond(200, "{}")
+                .respond(200, "{}").respond(200, "{}").respond(200, "{}").respond(200, "{}")
+                .respond(200, "{\"url\":\"u\",\"region\":\"us\",\"environment_id\":1}");
+        client.identify("1", Map.of());
+        client.delete("1");
+        client.suppress("1");
+        client.unsuppress("1");
+        client.track("1", Event.builder("e").build());
+        client.trackAnonymous("a", Event.builder("e").build());
+        client.addDevice("1", Device.builder("t", "ios").build());
+        client.deleteDevice("1", "t");
+        client.mergeCustomers(IdentifierType.ID, "1", IdentifierType.ID, "2");
+        client.accountRegion();
+        client.entity(Operation.delete(Identifiers.id("1")));
+        client.batch(List.of(Operation.delete(Identifiers.id("1"))));
+        List<FakeCio.Recorded> rs = fake.requests();
+        assertEquals(12, rs.size());
+        String auth = Credentials.of("site1", API_KEY).basicAuthorization();
+        for (FakeCio.Recorded r : rs) {
+            String where = r.method() + " " + r.rawPath();
+            assertEquals(auth, r.header("Authorization"), where);
+            assertEquals("application/json", r.header("Content-Type"), where);
+            assertEquals("application/json", r.header("Accept"), where);
+            assertEquals(TrackClientConfig.DEFAULT_USER_AGENT, r.header("User-Agent"), where);
+        }
+        assertEquals(List.of("PUT /api/v1/customers/1", "DELETE /api/v1/customers/1", "POST /api/v1/customers/1/suppress",
+                "POST /api/v1/customers/1/unsuppress", "POST /api/v1/customers/1/events", "POST /api/v1/events",
+                "PUT /api/v1/customers/1/devices", "DELETE /api/v1/customers/1/devices/t", "POST /api/v1/merge_customers",
+                "GET /api/v1/accounts/region", "POST /api/v2/entity", "POST /api/v2/batch"),
+                rs.stream().map(r -> r.method() + " " + r.rawPath()).toList());
+    }
+
+    @Test
     void customUserAgentIsSent() {
         TrackClient c = TrackClient.create(TrackClientConfig.builder().credentials(Credentials.of("s", "k"))
                 .baseUrl(fake.baseUrl()).userAgent("my-app/1.0").build());
