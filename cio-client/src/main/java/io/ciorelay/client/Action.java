@@ -4,8 +4,30 @@ import java.util.Locale;
 
 /** A Track API v2 person action; the wire value is the lower snake case name. Thread-safe (an enum). */
 public enum Action {
-    IDENTIFY, DELETE, EVENT, PAGE, SCREEN, ADD_RELATIONSHIPS, DELETE_RELATIONSHIPS, ADD_DEVICE, DELETE_DEVICE,
-    MERGE, SUPPRESS, UNSUPPRESS;
+    /** Create or update a person's attributes; wire {@code identify}. */
+    IDENTIFY,
+    /** Delete a person; wire {@code delete}. */
+    DELETE,
+    /** Track an event; wire {@code event}. */
+    EVENT,
+    /** Track a page view; wire {@code page}. */
+    PAGE,
+    /** Track a screen view; wire {@code screen}. */
+    SCREEN,
+    /** Relate a person to objects; wire {@code add_relationships}. */
+    ADD_RELATIONSHIPS,
+    /** Remove relationships to objects; wire {@code delete_relationships}. */
+    DELETE_RELATIONSHIPS,
+    /** Add or update a device; wire {@code add_device}. */
+    ADD_DEVICE,
+    /** Remove a device; wire {@code delete_device}. */
+    DELETE_DEVICE,
+    /** Merge a secondary person into a primary; wire {@code merge}. */
+    MERGE,
+    /** Delete a person and block their identifiers; wire {@code suppress}. */
+    SUPPRESS,
+    /** Lift a suppression; wire {@code unsuppress}. */
+    UNSUPPRESS;
 
     /** Returns the wire value, e.g. {@code add_device}. */
     public String wireName() {

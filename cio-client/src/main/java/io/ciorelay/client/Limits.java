@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>All sizes are UTF-8 bytes. An attribute value's size is the byte length of the string for
  * strings, and of its JSON encoding otherwise. {@link #MAX_OPERATION_BYTES} is 32,000 (not 32,768)
  * and {@link #MAX_BATCH_BYTES} 500,000 (not 512,000): the decimal reading, which is safe under
- * either reading of "32 KB" and "< 500 KB". Each {@code check*} method returns every violation it
+ * either reading of {@code 32 KB} and {@code < 500 KB}. Each {@code check*} method returns every violation it
  * finds (empty when valid); each {@code require*} method throws {@link ValidationException} with
  * them. Stateless and thread-safe.
  */
@@ -125,7 +125,7 @@ public final class Limits {
             out.add(new Violation("id", "id must not be blank when present", -1, -1));
         }
         if (op.timestamp() != null && op.timestamp() < 0) {
-            out.add(new Violation("timestamp", "timestamp must not be negative but was " + op.timestamp(), 0,
+            out.add(new Violation("timestamp", "timestamp must be at least 0 but was " + op.timestamp(), 0,
                     op.timestamp()));
         }
         switch (op.action()) {
@@ -267,7 +267,7 @@ public final class Limits {
             out.add(new Violation("id", "id must not be blank when present", -1, -1));
         }
         if (e.timestamp() != null && e.timestamp() < 0) {
-            out.add(new Violation("timestamp", "timestamp must not be negative but was " + e.timestamp(), 0,
+            out.add(new Violation("timestamp", "timestamp must be at least 0 but was " + e.timestamp(), 0,
                     e.timestamp()));
         }
     }
@@ -348,7 +348,7 @@ public final class Limits {
             attributes(out, "device.attributes", d.attributes());
         }
         if (d.lastUsed() != null && d.lastUsed() < 0) {
-            out.add(new Violation("device.last_used", "device.last_used must not be negative but was " + d.lastUsed(),
+            out.add(new Violation("device.last_used", "device.last_used must be at least 0 but was " + d.lastUsed(),
                     0, d.lastUsed()));
         }
     }

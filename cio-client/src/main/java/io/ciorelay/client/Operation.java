@@ -354,7 +354,7 @@ public final class Operation {
             throw new ValidationException(new Violation(field,
                     field + " must contain exactly one of id, email, cio_id, phone but had " + n.size(), 1, n.size()));
         }
-        Map.Entry<String, JsonNode> e = n.fields().next();
+        Map.Entry<String, JsonNode> e = n.properties().iterator().next();
         IdentifierType t = IdentifierType.fromWireKey(e.getKey());
         if (t == null) {
             throw invalid(field + "." + e.getKey(), "unknown identifier '" + e.getKey()
