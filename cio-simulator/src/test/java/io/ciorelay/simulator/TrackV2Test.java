@@ -120,6 +120,25 @@ class TrackV2Test {
     assertEquals("attributes.v", errors.get(1).get("field").asText());
     assertEquals("identifiers.id", errors.get(2).get("field").asText());
     assertEquals(0, sim.records().count());
+
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 301; i++) {
+      many.append(i == 0 ? "" : ",").append("\"a").append(i).append("\":1");
+    }
+    HttpResponse<String> more = http.post("/api/v2/batch", batch(List.of(
+        person("1", "identify", ",\"attributes\":{" + many + "}"),
+        person("1", "identify", q(",'attributes':{'list':['" + "x".repeat(1000) + "']}")),
+        person("1", "event", q(",'name':'e','attributes':{'list':['" + "x".repeat(5000) + "']}")),
+        person("1", "identify", q(",'attributes':{'ok':'" + "é".repeat(500) + "'}")),
+        person("1", "identify", q(",'attributes':{'no':'" + "é".repeat(501) + "'}")))));
+    assertEquals(207, more.statusCode(), more.body());
+    JsonNode more207 = json(more).get("errors");
+    assertEquals(3, more207.size(), more.body());
+    assertEquals("cannot identify more than 300 attributes in one request", more207.get(0).get("message").asText());
+    assertEquals(1, more207.get(1).get("batch_index").asInt());
+    assertEquals("value for attribute 'list' cannot be longer than 1000 bytes", more207.get(1).get("message").asText());
+    assertEquals(4, more207.get(2).get("batch_index").asInt());
+    assertEquals(2, sim.records().count(), "event data has no per-attribute limit; 1000 two-byte chars pass");
   }
 
   @Test
