@@ -72,7 +72,14 @@ public final class SimulatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    CioSimulator sim = builder.build().start();
+    CioSimulator sim = builder.build();
+    try {
+      sim.start();
+    } catch (RuntimeException e) {
+      sim.close();
+      spec.commandLine().getErr().println("cio simulator: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      return 1;
+    }
     running = sim;
     Thread hook = new Thread(this::stop, "cio-simulator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

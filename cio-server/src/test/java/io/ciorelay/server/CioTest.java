@@ -53,4 +53,13 @@ class CioTest {
     assertTrue(r[2].contains("rateLimit must be in 0..100000 but was -5"), r[2]);
     assertNotEquals("0", run("bogus")[0]);
   }
+
+  @Test
+  void aPortInUseIsReportedNotThrown() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String[] r = run("simulator", "--port", Integer.toString(taken.getLocalPort()));
+      assertEquals("1", r[0], r[1] + r[2]);
+      assertTrue(r[2].contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r[2]);
+    }
+  }
 }

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe: one lock guards the list, so the operations of one request appear contiguously
  * and in request order. Queries copy under the lock and scan without it; they are linear in the
- * record size, which is fine for tests (a scan of 100k operations takes about a millisecond).
+ * record size, which is fine for tests.
  */
 public final class Records {
   private final Object lock = new Object();
