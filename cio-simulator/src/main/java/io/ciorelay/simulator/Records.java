@@ -35,7 +35,7 @@ public final class Records {
    *
    * @return how many operations were recorded (that is, were not duplicates)
    */
-  int append(List<RecordedOperation.Builder> builders, long arrivalEpochMillis) {
+  int append(List<RecordedOperation.Builder> builders, long arrivalEpochMillis, int retryCount) {
     int recorded = 0;
     synchronized (lock) {
       for (RecordedOperation.Builder b : builders) {
@@ -44,7 +44,7 @@ public final class Records {
           duplicateCount++;
           continue;
         }
-        operations.add(new RecordedOperation(b, operations.size(), arrivalEpochMillis));
+        operations.add(new RecordedOperation(b, operations.size(), arrivalEpochMillis, retryCount));
         recorded++;
       }
     }

@@ -116,6 +116,7 @@ class OfficialClientIT {
 
       assertTrue(r.forPerson("person-9").isEmpty(), "401 and 400 calls record nothing" + context);
       assertEquals(1, r.forPerson("person-retry").size());
+      assertEquals(1, r.forPerson("person-retry").get(0).retryCount(), "accepted on the first retry" + context);
 
       SimulatorStats stats = sim.stats();
       assertEquals(1, stats.count(401), context);

@@ -91,6 +91,8 @@ class RecordsTest {
     assertEquals(3, stats.requestsWithRetryHeader());
     assertEquals(Map.of(1, 1L, 2, 2L), stats.retryCounts());
     assertEquals(4, stats.totalRequests());
+    assertEquals(java.util.List.of(0, 1, 2, 2),
+        sim.records().all().stream().map(RecordedOperation::retryCount).toList());
   }
 
   @Test
