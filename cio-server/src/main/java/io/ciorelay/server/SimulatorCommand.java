@@ -48,6 +48,7 @@ public final class SimulatorCommand implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile CioSimulator running;
 
   public SimulatorCommand() {
     this(System.getenv());
@@ -71,11 +72,16 @@ public final class SimulatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    CioSimulator sim = builder.build().start();
-    Thread hook = new Thread(() -> {
+    CioSimulator sim = builder.build();
+    try {
+      sim.start();
+    } catch (RuntimeException e) {
       sim.close();
-      stop.countDown();
-    }, "cio-simulator-shutdown");
+      spec.commandLine().getErr().println("cio simulator: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      return 1;
+    }
+    running = sim;
+    Thread hook = new Thread(this::stop, "cio-simulator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
     out.println("Customer.io simulator listening on " + sim.baseUrl());
@@ -94,8 +100,33 @@ public final class SimulatorCommand implements Callable<Integer> {
     out.println("  new TrackClient(siteId, apiKey, { url: '" + sim.trackUrl() + "' })");
     out.println("Press Ctrl-C to stop.");
     out.flush();
-    stop.await();
+    try {
+      stop.await();
+    } finally {
+      sim.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
+      }
+    }
+    out.println("Customer.io simulator stopped.");
+    out.flush();
     return 0;
+  }
+
+  /** The running simulator, or null before it started. */
+  CioSimulator simulator() {
+    return running;
+  }
+
+  /** Closes the simulator and lets {@link #call()} return; safe to call from any thread, more than once. */
+  void stop() {
+    CioSimulator sim = running;
+    if (sim != null) {
+      sim.close();
+    }
+    stop.countDown();
   }
 
   /** Shows only that a key is set and its length, never any of its characters. */

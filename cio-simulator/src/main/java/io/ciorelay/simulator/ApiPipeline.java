@@ -55,7 +55,7 @@ final class ApiPipeline {
   void handle(Context ctx, boolean v2, boolean authenticated, Endpoint endpoint) {
     long now = ticker.getAsLong();
     long arrivalMillis = clock.millis();
-    stats.arrival(now, ctx.header(RETRY_COUNT_HEADER));
+    int retryCount = stats.arrival(now, ctx.header(RETRY_COUNT_HEADER));
 
     ScriptedResponse scripted = faults.pollScripted();
     if (scripted != null) {
@@ -108,7 +108,7 @@ final class ApiPipeline {
     try {
       Endpoint.Result result = endpoint.handle(ctx, ctx.bodyAsBytes());
       if (!result.operations().isEmpty()) {
-        stats.accepted(records.append(result.operations(), arrivalMillis));
+        stats.accepted(records.append(result.operations(), arrivalMillis, retryCount));
       }
       stats.rejected(result.rejected());
       send(ctx, result.status(), result.body());

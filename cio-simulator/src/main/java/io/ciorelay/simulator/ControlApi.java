@@ -183,6 +183,9 @@ final class ControlApi {
     if (o.timestamp() != 0) {
       g.writeNumberField("timestamp", o.timestamp());
     }
+    if (o.retryCount() != 0) {
+      g.writeNumberField("retryCount", o.retryCount());
+    }
     if (o.attributesJson() != null) {
       g.writeFieldName("attributes");
       g.writeRawValue(o.attributesJson());

@@ -63,10 +63,12 @@ public final class RecordedOperation {
   private final String deviceToken;
   private final long timestamp;
   private final byte[] attributesJson;
+  private final int retryCount;
 
-  RecordedOperation(Builder b, long sequence, long arrivalEpochMillis) {
+  RecordedOperation(Builder b, long sequence, long arrivalEpochMillis, int retryCount) {
     this.sequence = sequence;
     this.arrivalEpochMillis = arrivalEpochMillis;
+    this.retryCount = retryCount;
     this.type = b.type;
     this.action = b.action;
     this.v2 = b.v2;
@@ -97,6 +99,14 @@ public final class RecordedOperation {
 
   public Action action() {
     return action;
+  }
+
+  /**
+   * The {@code X-Retry-Count} header of the request that delivered it: 0 when absent, -1 when not
+   * a number.
+   */
+  public int retryCount() {
+    return retryCount;
   }
 
   /** True if it came through {@code /api/v2}, false for a v1 endpoint. */

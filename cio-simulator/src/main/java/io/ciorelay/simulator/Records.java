@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe: one lock guards the list, so the operations of one request appear contiguously
  * and in request order. Queries copy under the lock and scan without it; they are linear in the
- * record size, which is fine for tests (a scan of 100k operations takes about a millisecond).
+ * record size, which is fine for tests.
  */
 public final class Records {
   private final Object lock = new Object();
@@ -35,7 +35,7 @@ public final class Records {
    *
    * @return how many operations were recorded (that is, were not duplicates)
    */
-  int append(List<RecordedOperation.Builder> builders, long arrivalEpochMillis) {
+  int append(List<RecordedOperation.Builder> builders, long arrivalEpochMillis, int retryCount) {
     int recorded = 0;
     synchronized (lock) {
       for (RecordedOperation.Builder b : builders) {
@@ -44,7 +44,7 @@ public final class Records {
           duplicateCount++;
           continue;
         }
-        operations.add(new RecordedOperation(b, operations.size(), arrivalEpochMillis));
+        operations.add(new RecordedOperation(b, operations.size(), arrivalEpochMillis, retryCount));
         recorded++;
       }
     }

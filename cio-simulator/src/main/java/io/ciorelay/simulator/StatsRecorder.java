@@ -21,19 +21,22 @@ final class StatsRecorder {
     this.admitted = admitted;
   }
 
-  void arrival(long nowNanos, String retryCountHeader) {
+  /** Counts an arriving request; returns its X-Retry-Count (0 when absent, -1 when not a number). */
+  int arrival(long nowNanos, String retryCountHeader) {
     total.increment();
     arrivals.record(nowNanos);
-    if (retryCountHeader != null) {
-      withRetryHeader.increment();
-      int n;
-      try {
-        n = Integer.parseInt(retryCountHeader.trim());
-      } catch (NumberFormatException e) {
-        n = -1;
-      }
-      retryCounts.computeIfAbsent(n, k -> new LongAdder()).increment();
+    if (retryCountHeader == null) {
+      return 0;
     }
+    withRetryHeader.increment();
+    int n;
+    try {
+      n = Integer.parseInt(retryCountHeader.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    retryCounts.computeIfAbsent(n, k -> new LongAdder()).increment();
+    return n;
   }
 
   void status(int status) {

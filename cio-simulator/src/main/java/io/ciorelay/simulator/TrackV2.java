@@ -21,9 +21,10 @@ import java.util.List;
  * malformed, too large, or (for entity) its one operation is invalid. Over-size requests get 400
  * with reason {@code too_large} (Customer.io documents 400 for requests it cannot take, not 413).
  *
- * <p>Parsing: a batch is read with Jackson's streaming parser, building a small tree per
- * operation, so each operation's exact byte size comes from the parser's offsets without
- * re-serialising. Stateless and thread-safe.
+ * <p>Parsing: requests are read once with Jackson's streaming parser ({@link ParsedOperation}):
+ * each operation's exact byte size comes from the parser's offsets, attributes are checked as they
+ * stream past and kept as the bytes that were sent, and only small fields become trees. Attribute
+ * value sizes of objects and arrays are measured as sent. Stateless and thread-safe.
  */
 final class TrackV2 {
 
@@ -33,7 +34,21 @@ final class TrackV2 {
       throw new Rejection(400, Responses.v2Error("too_large", "",
           "request must be smaller than 32000 bytes but was " + body.length), 1);
     }
-    JsonNode op = Endpoint.parseObject(body, false, true);
+    ParsedOperation op;
+    try (JsonParser p = Responses.MAPPER.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw Endpoint.malformed(true, body.length == 0 ? "request body must be a JSON object but was empty"
+            : "request body must be a JSON object");
+      }
+      op = ParsedOperation.read(p, body);
+      if (p.nextToken() != null) {
+        throw Endpoint.malformed(true, "request body is not valid JSON");
+      }
+    } catch (JacksonException e) {
+      throw Endpoint.malformed(true, "request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw Endpoint.malformed(true, "request body could not be read");
+    }
     Problems problems = new Problems();
     RecordedOperation.Builder b = operation(op, problems);
     if (!problems.isEmpty()) {
@@ -72,9 +87,8 @@ final class TrackV2 {
         sawBatch = true;
         int index = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          long start = p.currentTokenLocation().getByteOffset();
-          JsonNode op = p.readValueAsTree();
-          long size = p.currentLocation().getByteOffset() - start;
+          ParsedOperation op = ParsedOperation.read(p, body);
+          long size = op.endOffset - op.startOffset;
           Problems problems = new Problems();
           if (size > Limits.MAX_BATCH_OPERATION_BYTES) {
             problems.add("too_large", "", "operation must be at most 32000 bytes but was " + size);
@@ -109,13 +123,13 @@ final class TrackV2 {
   }
 
   /** Validates one v2 operation; returns what to record, or null with problems added. */
-  static RecordedOperation.Builder operation(JsonNode op, Problems problems) {
-    if (!op.isObject()) {
+  static RecordedOperation.Builder operation(ParsedOperation op, Problems problems) {
+    if (!op.object) {
       problems.add("invalid", "", "operation must be a JSON object");
       return null;
     }
-    JsonNode typeNode = op.get("type");
-    JsonNode actionNode = op.get("action");
+    JsonNode typeNode = op.type;
+    JsonNode actionNode = op.action;
     if (typeNode == null || !typeNode.isTextual()) {
       problems.add("required", "type", "type must be one of person, object, delivery");
       return null;
@@ -157,7 +171,7 @@ final class TrackV2 {
     }
   }
 
-  private static RecordedOperation.Builder person(JsonNode op, String actionName, Problems problems) {
+  private static RecordedOperation.Builder person(ParsedOperation op, String actionName, Problems problems) {
     Action action = personAction(actionName);
     if (action == null) {
       problems.add("invalid", "action", "action '" + actionName + "' is not valid for type person");
@@ -165,45 +179,40 @@ final class TrackV2 {
     }
     RecordedOperation.Builder b = RecordedOperation.builder(Type.PERSON, action, true);
     if (action == Action.MERGE) {
-      String[] primary = TrackV1.mergeParty(op.get("primary"), "primary", problems);
-      String[] secondary = TrackV1.mergeParty(op.get("secondary"), "secondary", problems);
+      String[] primary = TrackV1.mergeParty(op.primary, "primary", problems);
+      String[] secondary = TrackV1.mergeParty(op.secondary, "secondary", problems);
       if (primary != null && secondary != null) {
         b.identifier(primary[0], primary[1]).secondary(secondary[0], secondary[1]);
       }
       return problems.isEmpty() ? b : null;
     }
-    personIdentifiers(op.get("identifiers"), b, problems);
-    JsonNode attributes = op.get("attributes");
-    if (attributes != null && !attributes.isNull() && !attributes.isObject()) {
+    personIdentifiers(op.identifiers, b, problems);
+    if (op.attributesNotObject()) {
       problems.add("invalid", "attributes", "attributes must be an object");
-      attributes = null;
     }
+    byte[] attributes = op.attributesJson;
     switch (action) {
       case IDENTIFY:
-        if (attributes != null && !attributes.isNull()) {
-          Limits.checkAttributes(Responses.MAPPER, attributes, "attributes.", problems);
+        for (Problems.Problem p : op.attributeProblems.list()) {
+          problems.add(p.reason(), p.field(), p.message());
         }
         relationshipsIfPresent(op, problems);
         break;
       case EVENT:
       case PAGE:
       case SCREEN:
-        b.name(Limits.checkEventName(op.get("name"), problems));
-        // An operation is at most 32,000 bytes, so its attributes cannot exceed 100,000 bytes.
-        Limits.checkEventData(Responses.MAPPER, attributes, "attributes", 0, problems);
-        JsonNode id = op.get("id");
-        if (id != null && (id.isTextual() || id.isNumber()) && !id.asText().isEmpty()) {
-          b.eventId(id.asText());
-        }
+        // An operation is at most 32,000 bytes, so its attributes (event data) cannot exceed 100,000.
+        b.name(Limits.checkEventName(op.name, problems));
+        b.eventId(eventId(op.id));
         break;
       case ADD_RELATIONSHIPS:
       case DELETE_RELATIONSHIPS:
         requireRelationships(op, problems);
-        attributes = op.get("cio_relationships");
+        attributes = TrackV1.bytes(op.relationships);
         break;
       case ADD_DEVICE:
       case DELETE_DEVICE:
-        JsonNode device = op.get("device");
+        JsonNode device = op.device;
         if (device == null || !device.isObject()) {
           problems.add("required", "device", "device must be an object");
           break;
@@ -219,7 +228,7 @@ final class TrackV2 {
           if (platform == null || !platform.isTextual() || platform.textValue().isBlank()) {
             problems.add("required", "device.platform", "device platform must be present");
           }
-          attributes = device;
+          attributes = TrackV1.bytes(device);
         }
         break;
       default:
@@ -228,11 +237,15 @@ final class TrackV2 {
     if (!problems.isEmpty()) {
       return null;
     }
-    b.timestamp(op.path("timestamp").asLong(0));
-    if (attributes != null && !attributes.isNull() && !attributes.isEmpty()) {
-      b.attributes(TrackV1.bytes(attributes));
-    }
-    return b;
+    return b.timestamp(timestamp(op)).attributes(attributes);
+  }
+
+  private static String eventId(JsonNode id) {
+    return id != null && (id.isTextual() || id.isNumber()) && !id.asText().isEmpty() ? id.asText() : null;
+  }
+
+  private static long timestamp(ParsedOperation op) {
+    return op.timestamp == null ? 0 : op.timestamp.asLong(0);
   }
 
   private static void personIdentifiers(JsonNode identifiers, RecordedOperation.Builder b, Problems problems) {
@@ -257,21 +270,21 @@ final class TrackV2 {
     }
   }
 
-  private static void requireRelationships(JsonNode op, Problems problems) {
-    JsonNode rel = op.get("cio_relationships");
+  private static void requireRelationships(ParsedOperation op, Problems problems) {
+    JsonNode rel = op.relationships;
     if (rel == null || !rel.isArray() || rel.isEmpty()) {
       problems.add("required", "cio_relationships", "cio_relationships must be a non-empty array");
     }
   }
 
-  private static void relationshipsIfPresent(JsonNode op, Problems problems) {
-    JsonNode rel = op.get("cio_relationships");
+  private static void relationshipsIfPresent(ParsedOperation op, Problems problems) {
+    JsonNode rel = op.relationships;
     if (rel != null && !rel.isNull() && !rel.isArray()) {
       problems.add("invalid", "cio_relationships", "cio_relationships must be an array");
     }
   }
 
-  private static RecordedOperation.Builder object(JsonNode op, String actionName, Problems problems) {
+  private static RecordedOperation.Builder object(ParsedOperation op, String actionName, Problems problems) {
     Action action;
     switch (actionName) {
       case "identify": action = Action.IDENTIFY; break;
@@ -284,7 +297,7 @@ final class TrackV2 {
         return null;
     }
     RecordedOperation.Builder b = RecordedOperation.builder(Type.OBJECT, action, true);
-    JsonNode ids = op.get("identifiers");
+    JsonNode ids = op.identifiers;
     String message = "identifiers must contain object_type_id and object_id, or cio_object_id";
     if (ids == null || !ids.isObject()) {
       problems.add("required", "identifiers", message);
@@ -299,13 +312,11 @@ final class TrackV2 {
     } else {
       problems.add("invalid", "identifiers", message);
     }
-    JsonNode attributes = op.get("attributes");
-    if (attributes != null && !attributes.isNull()) {
-      if (!attributes.isObject()) {
-        problems.add("invalid", "attributes", "attributes must be an object");
-      } else {
-        Limits.checkAttributes(Responses.MAPPER, attributes, "attributes.", problems);
-      }
+    if (op.attributesNotObject()) {
+      problems.add("invalid", "attributes", "attributes must be an object");
+    }
+    for (Problems.Problem p : op.attributeProblems.list()) {
+      problems.add(p.reason(), p.field(), p.message());
     }
     if (action == Action.ADD_RELATIONSHIPS || action == Action.DELETE_RELATIONSHIPS
         || action == Action.IDENTIFY_ANONYMOUS) {
@@ -316,40 +327,39 @@ final class TrackV2 {
     if (!problems.isEmpty()) {
       return null;
     }
-    if (attributes != null && attributes.isObject() && !attributes.isEmpty()) {
-      b.attributes(TrackV1.bytes(attributes));
-    }
-    return b.timestamp(op.path("timestamp").asLong(0));
+    return b.timestamp(timestamp(op)).attributes(op.attributesJson);
   }
 
-  private static RecordedOperation.Builder delivery(JsonNode op, String actionName, Problems problems) {
+  private static RecordedOperation.Builder delivery(ParsedOperation op, String actionName, Problems problems) {
     if (!"event".equals(actionName)) {
       problems.add("invalid", "action", "action '" + actionName + "' is not valid for type delivery");
       return null;
     }
     RecordedOperation.Builder b = RecordedOperation.builder(Type.DELIVERY, Action.EVENT, true);
-    JsonNode ids = op.get("identifiers");
+    JsonNode ids = op.identifiers;
     if (ids == null || !ids.isObject() || ids.size() != 1 || !ids.hasNonNull("id")) {
       problems.add("required", "identifiers", "identifiers must contain the delivery id");
     } else {
       b.identifier("delivery_id", ids.get("id").asText());
     }
-    JsonNode name = op.get("name");
-    String n = name == null ? null : name.asText();
+    String n = op.name == null ? null : op.name.asText();
     if (!"opened".equals(n) && !"converted".equals(n) && !"delivered".equals(n)) {
       problems.add("invalid", "name", "name must be one of opened, converted, delivered");
     }
-    JsonNode attributes = op.get("attributes");
+    JsonNode attributes = null;
+    if (op.attributesJson != null) {
+      try {
+        attributes = Responses.MAPPER.readTree(op.attributesJson);
+      } catch (IOException e) {
+        attributes = null;
+      }
+    }
     if (attributes == null || !attributes.isObject() || !attributes.hasNonNull("device_token")) {
       problems.add("required", "attributes.device_token", "attributes.device_token must be present");
     }
     if (!problems.isEmpty()) {
       return null;
     }
-    JsonNode id = op.get("id");
-    if (id != null && (id.isTextual() || id.isNumber()) && !id.asText().isEmpty()) {
-      b.eventId(id.asText());
-    }
-    return b.name(n).timestamp(op.path("timestamp").asLong(0)).attributes(TrackV1.bytes(attributes));
+    return b.name(n).eventId(eventId(op.id)).timestamp(timestamp(op)).attributes(op.attributesJson);
   }
 }
