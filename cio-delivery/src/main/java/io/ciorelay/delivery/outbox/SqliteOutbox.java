@@ -198,7 +198,8 @@ public final class SqliteOutbox implements Outbox {
         if (full == null) {
           break;
         }
-        if (config.overflowPolicy() != OverflowPolicy.BLOCK) {
+        if (config.overflowPolicy() != OverflowPolicy.BLOCK || Thread.currentThread() == writerThread) {
+          // Only the writer makes room, so it must never wait for room itself.
           return AppendResult.rejected(AppendResult.Reason.FULL, full);
         }
         if (remainingNanos < 0) {
