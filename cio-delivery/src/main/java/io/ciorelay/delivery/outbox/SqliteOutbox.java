@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code org.xerial:sqlite-jdbc}), written by one thread in group commits. Open it with
  * {@link #open(OutboxConfig)}; close it with {@link #close()}.
  *
- * <p><b>Durability.</b> Under {@link Durability#SYNC} ({@code PRAGMA synchronous=FULL}) the
+ * <p><b>Durability:</b> Under {@link Durability#SYNC} ({@code PRAGMA synchronous=FULL}) the
  * writer commits each group as soon as it takes it and the commit is fsync'd before an append's
  * future completes: a confirmed entry survives {@code kill -9} and power loss. Under
  * {@link Durability#ASYNC} ({@code synchronous=NORMAL}) the writer waits for more work until
@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * entries handed over in that window (their futures never complete), and an OS crash or power
  * loss may also lose commits not yet checkpointed from the WAL.
  *
- * <p><b>Schema</b> (version {@value SqliteSchema#SCHEMA_VERSION}; inspect with
- * {@code sqlite3 <path>}):
+ * <p><b>Schema:</b> version 1; inspect the file with {@code sqlite3 <path>}.
  * <pre>
  * meta(key TEXT PRIMARY KEY, value)              -- 'schema_version', 'lanes', 'last_seq'
  * entries(seq INTEGER PRIMARY KEY, lane INTEGER, person_key TEXT, event_id TEXT, kind INTEGER,
@@ -51,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * highest); dead-letter ids are never reused either. If the file was written with another lane
  * count, every entry is re-laned when it is opened.
  *
- * <p><b>Reads.</b> {@link #peek} reads committed entries through its own connection, at most
+ * <p><b>Reads:</b> {@link #peek} reads committed entries through its own connection, at most
  * {@code maxEntries} rows at a time, so memory does not grow with the backlog. An entry handed to
  * {@link #ack}, {@link #deadLetter} or {@link #replay} but not yet committed can still be
  * returned by {@code peek}; callers must tolerate seeing it once more. Counters behind
@@ -59,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * kept exact in memory. Replayed entries keep their original {@code accepted_at} and are not
  * subject to the pending caps.
  *
- * <p><b>Concurrency.</b> Thread-safe. One writer thread, named {@code cio-outbox-writer[<file>]}
- * (a daemon; {@link #close()} stops it), owns the write connection. Callers hand it
+ * <p><b>Concurrency:</b> Thread-safe. One writer thread, named {@code cio-outbox-writer[<file>]}
+ * (a daemon, so a forgotten {@code close()} never keeps the JVM alive; {@link #close()} is what
+ * commits the entries still queued, and stops it), owns the write connection. Callers hand it
  * {@code WriteOp}s through an unbounded FIFO {@link LinkedBlockingQueue}; appends in it are
  * bounded by {@link OutboxConfig#writerQueueCapacity()}. {@code stateLock} (a
  * {@link ReentrantLock} with the condition {@code roomAvailable}) guards the counters and the
@@ -71,10 +71,11 @@ import org.slf4j.LoggerFactory;
  * {@link ReentrantLock}) serialises use of the one read connection. Per-lane counts are an
  * {@link AtomicLongArray} read without a lock. Futures are completed and
  * {@link #onAppendCommitted} listeners run on the writer thread after the commit, so dependent
- * actions attached without an executor run there too and must be quick and must not call
- * {@link #replay}, {@link #purge} or {@link #close()}.
+ * actions attached without an executor run there too: they must be quick, must not call
+ * {@link #replay} or {@link #purge} (which throw there), and an {@code append} made there under
+ * {@link OverflowPolicy#BLOCK} does not wait for room.
  *
- * <p><b>Failures.</b> A failed commit is fatal: the transaction is rolled back, every queued
+ * <p><b>Failures:</b> A failed commit is fatal: the transaction is rolled back, every queued
  * future completes exceptionally with an {@link OutboxException} naming the path, and later
  * appends are rejected with {@link AppendResult.Reason#FAILED}. The file keeps its last commit.
  */
@@ -308,6 +309,11 @@ public final class SqliteOutbox implements Outbox {
     return submit(new WriteOp.Ack(seqs.clone(), future), future);
   }
 
+  /**
+   * {@inheritDoc} The dead letter's {@code dead_at} is the configured clock's time at this call;
+   * its attempts are the larger of the request's and the recorded count. Unknown sequence numbers
+   * are ignored.
+   */
   @Override
   public CompletableFuture<Void> deadLetter(List<DeadLetterRequest> requests) {
     Objects.requireNonNull(requests, "requests must not be null");
@@ -316,6 +322,7 @@ public final class SqliteOutbox implements Outbox {
     return submit(new WriteOp.MoveToDeadLetters(copy, config.clock().millis(), future), future);
   }
 
+  /** {@inheritDoc} Unknown sequence numbers are ignored. */
   @Override
   public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) {
     Objects.requireNonNull(seqs, "seqs must not be null");

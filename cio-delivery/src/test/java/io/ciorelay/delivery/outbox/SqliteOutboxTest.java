@@ -126,6 +126,22 @@ class SqliteOutboxTest {
   }
 
   @Test
+  void emptyPayloadsAndNullEventIdsRoundTrip() throws Exception {
+    try (SqliteOutbox outbox = SqliteOutbox.open(config(dir).build())) {
+      long seq = appendCommitted(outbox, new NewEntry("p", null, EntryKind.V2_OPERATION, new byte[0], 9L));
+      StoredEntry s = outbox.peek(outbox.laneOf("p"), 10, 0).get(0);
+      assertEquals(seq, s.seq());
+      assertArrayEquals(new byte[0], s.payload());
+      assertEquals(null, s.eventId());
+      outbox.deadLetter(List.of(new DeadLetterRequest(seq, null, 0, 0))).get(10, TimeUnit.SECONDS);
+      DeadLetter d = outbox.deadLetters(0, 1).get(0);
+      assertArrayEquals(new byte[0], d.payload());
+      assertEquals(1, outbox.replayAll());
+      assertEquals(new OutboxStats(1, 0, 9L, 0, 0), outbox.stats());
+    }
+  }
+
+  @Test
   void lanesAreIsolatedAndPeekIsBounded() throws Exception {
     try (SqliteOutbox outbox = SqliteOutbox.open(config(dir).lanes(4).build())) {
       String a = keyInLane(outbox, 0);
