@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * FNV-1a of the person key's UTF-8 bytes (mixed) floor-mod the lane count. Sequence numbers are
  * assigned by the writer in hand-off order and never reused ({@code last_seq} remembers the
  * highest); dead-letter ids are never reused either. If the file was written with another lane
- * count, every entry is re-laned when it is opened.
+ * count, every entry is re-laned when it is opened. Beside the file live SQLite's
+ * {@code <path>-wal} and {@code <path>-shm} and the store's {@code <path>.lock}, an OS lock that
+ * keeps a second store from opening the same file while this one has it open.
  *
  * <p><b>Reads:</b> {@link #peek} reads committed entries through its own connection, at most
  * {@code maxEntries} rows at a time, so memory does not grow with the backlog. An entry handed to
@@ -91,6 +93,7 @@ public final class SqliteOutbox implements Outbox {
   private final AtomicLongArray lanePending;
   private final AtomicLong commits = new AtomicLong();
   private final Thread writerThread;
+  private final FileGuard fileGuard;
 
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Condition roomAvailable = stateLock.newCondition();
@@ -112,9 +115,10 @@ public final class SqliteOutbox implements Outbox {
   private final PreparedStatement deadLetterStatement;
   private boolean readerClosed;
 
-  private SqliteOutbox(OutboxConfig config, Connection writer, Connection reader, SqliteSchema.Loaded loaded)
-      throws SQLException {
+  private SqliteOutbox(OutboxConfig config, FileGuard fileGuard, Connection writer, Connection reader,
+      SqliteSchema.Loaded loaded) throws SQLException {
     this.config = config;
+    this.fileGuard = fileGuard;
     this.path = config.path();
     this.lanes = config.lanes();
     this.reader = reader;
@@ -139,26 +143,30 @@ public final class SqliteOutbox implements Outbox {
    * writer thread.
    *
    * @throws OutboxException naming the path if the file cannot be created or opened, is not an
-   *     SQLite database, or has an unknown schema version
+   *     SQLite database, has an unknown schema version, or is already open in another store
+   *     (guarded by an OS lock on {@code <path>.lock})
    */
   public static SqliteOutbox open(OutboxConfig config) {
     Objects.requireNonNull(config, "config must not be null");
     Path path = config.path();
     SqliteSchema.createParentDirectories(path);
+    FileGuard guard = FileGuard.acquire(path);
     Connection writer = null;
     Connection reader = null;
     try {
       writer = SqliteSchema.connect(path, config.durability(), false);
       SqliteSchema.Loaded loaded = SqliteSchema.prepare(writer, config.lanes(), path);
       reader = SqliteSchema.connect(path, config.durability(), true);
-      return new SqliteOutbox(config, writer, reader, loaded);
+      return new SqliteOutbox(config, guard, writer, reader, loaded);
     } catch (SQLException e) {
       closeQuietly(reader);
       closeQuietly(writer);
+      guard.close();
       throw new OutboxException("cannot open outbox " + path + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(reader);
       closeQuietly(writer);
+      guard.close();
       throw e;
     }
   }
@@ -503,6 +511,11 @@ public final class SqliteOutbox implements Outbox {
     } finally {
       stateLock.unlock();
     }
+  }
+
+  /** Called by the writer as it exits, after closing the write connection. */
+  void writerClosed() {
+    fileGuard.close();
   }
 
   void runAppendListeners() {

@@ -413,5 +413,6 @@ final class SqliteWriter implements Runnable {
     } catch (SQLException e) {
       log.warn("closing outbox {} failed", outbox.path(), e);
     }
+    outbox.writerClosed();
   }
 }

@@ -431,6 +431,20 @@ class SqliteOutboxTest {
   }
 
   @Test
+  void aFileAlreadyOpenInAnotherStoreIsRefusedUntilClosed() throws Exception {
+    Path file = dir.resolve("outbox.db");
+    SqliteOutbox first = SqliteOutbox.open(config(dir).build());
+    appendCommitted(first, entry("p", "v"));
+    OutboxException e = assertThrows(OutboxException.class, () -> SqliteOutbox.open(config(dir).build()));
+    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("already open"), e.getMessage());
+    assertEquals(1, first.stats().pending(), "the first store is unaffected");
+    first.close();
+    try (SqliteOutbox second = SqliteOutbox.open(config(dir).build())) {
+      assertEquals(1, second.stats().pending());
+    }
+  }
+
+  @Test
   void parentDirectoriesAreCreated() throws Exception {
     Path nested = dir.resolve("a/b/c/outbox.db");
     try (SqliteOutbox outbox = SqliteOutbox.open(OutboxConfig.builder().path(nested).build())) {
