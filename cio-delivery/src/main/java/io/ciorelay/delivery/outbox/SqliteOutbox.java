@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code org.xerial:sqlite-jdbc}), written by one thread in group commits. Open it with
  * {@link #open(OutboxConfig)}; close it with {@link #close()}.
  *
- * <p><b>Durability.</b> Under {@link Durability#SYNC} ({@code PRAGMA synchronous=FULL}) the
+ * <p><b>Durability:</b> Under {@link Durability#SYNC} ({@code PRAGMA synchronous=FULL}) the
  * writer commits each group as soon as it takes it and the commit is fsync'd before an append's
  * future completes: a confirmed entry survives {@code kill -9} and power loss. Under
  * {@link Durability#ASYNC} ({@code synchronous=NORMAL}) the writer waits for more work until
@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * entries handed over in that window (their futures never complete), and an OS crash or power
  * loss may also lose commits not yet checkpointed from the WAL.
  *
- * <p><b>Schema</b> (version {@value SqliteSchema#SCHEMA_VERSION}; inspect with
- * {@code sqlite3 <path>}):
+ * <p><b>Schema:</b> version 1; inspect the file with {@code sqlite3 <path>}.
  * <pre>
  * meta(key TEXT PRIMARY KEY, value)              -- 'schema_version', 'lanes', 'last_seq'
  * entries(seq INTEGER PRIMARY KEY, lane INTEGER, person_key TEXT, event_id TEXT, kind INTEGER,
@@ -49,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * FNV-1a of the person key's UTF-8 bytes (mixed) floor-mod the lane count. Sequence numbers are
  * assigned by the writer in hand-off order and never reused ({@code last_seq} remembers the
  * highest); dead-letter ids are never reused either. If the file was written with another lane
- * count, every entry is re-laned when it is opened.
+ * count, every entry is re-laned when it is opened. Beside the file live SQLite's
+ * {@code <path>-wal} and {@code <path>-shm} and the store's {@code <path>.lock}, an OS lock that
+ * keeps a second store from opening the same file while this one has it open.
  *
- * <p><b>Reads.</b> {@link #peek} reads committed entries through its own connection, at most
+ * <p><b>Reads:</b> {@link #peek} reads committed entries through its own connection, at most
  * {@code maxEntries} rows at a time, so memory does not grow with the backlog. An entry handed to
  * {@link #ack}, {@link #deadLetter} or {@link #replay} but not yet committed can still be
  * returned by {@code peek}; callers must tolerate seeing it once more. Counters behind
@@ -59,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * kept exact in memory. Replayed entries keep their original {@code accepted_at} and are not
  * subject to the pending caps.
  *
- * <p><b>Concurrency.</b> Thread-safe. One writer thread, named {@code cio-outbox-writer[<file>]}
- * (a daemon; {@link #close()} stops it), owns the write connection. Callers hand it
+ * <p><b>Concurrency:</b> Thread-safe. One writer thread, named {@code cio-outbox-writer[<file>]}
+ * (a daemon, so a forgotten {@code close()} never keeps the JVM alive; {@link #close()} is what
+ * commits the entries still queued, and stops it), owns the write connection. Callers hand it
  * {@code WriteOp}s through an unbounded FIFO {@link LinkedBlockingQueue}; appends in it are
  * bounded by {@link OutboxConfig#writerQueueCapacity()}. {@code stateLock} (a
  * {@link ReentrantLock} with the condition {@code roomAvailable}) guards the counters and the
@@ -71,10 +73,11 @@ import org.slf4j.LoggerFactory;
  * {@link ReentrantLock}) serialises use of the one read connection. Per-lane counts are an
  * {@link AtomicLongArray} read without a lock. Futures are completed and
  * {@link #onAppendCommitted} listeners run on the writer thread after the commit, so dependent
- * actions attached without an executor run there too and must be quick and must not call
- * {@link #replay}, {@link #purge} or {@link #close()}.
+ * actions attached without an executor run there too: they must be quick, must not call
+ * {@link #replay} or {@link #purge} (which throw there), and an {@code append} made there under
+ * {@link OverflowPolicy#BLOCK} does not wait for room.
  *
- * <p><b>Failures.</b> A failed commit is fatal: the transaction is rolled back, every queued
+ * <p><b>Failures:</b> A failed commit is fatal: the transaction is rolled back, every queued
  * future completes exceptionally with an {@link OutboxException} naming the path, and later
  * appends are rejected with {@link AppendResult.Reason#FAILED}. The file keeps its last commit.
  */
@@ -90,6 +93,7 @@ public final class SqliteOutbox implements Outbox {
   private final AtomicLongArray lanePending;
   private final AtomicLong commits = new AtomicLong();
   private final Thread writerThread;
+  private final FileGuard fileGuard;
 
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Condition roomAvailable = stateLock.newCondition();
@@ -111,9 +115,10 @@ public final class SqliteOutbox implements Outbox {
   private final PreparedStatement deadLetterStatement;
   private boolean readerClosed;
 
-  private SqliteOutbox(OutboxConfig config, Connection writer, Connection reader, SqliteSchema.Loaded loaded)
-      throws SQLException {
+  private SqliteOutbox(OutboxConfig config, FileGuard fileGuard, Connection writer, Connection reader,
+      SqliteSchema.Loaded loaded) throws SQLException {
     this.config = config;
+    this.fileGuard = fileGuard;
     this.path = config.path();
     this.lanes = config.lanes();
     this.reader = reader;
@@ -138,26 +143,30 @@ public final class SqliteOutbox implements Outbox {
    * writer thread.
    *
    * @throws OutboxException naming the path if the file cannot be created or opened, is not an
-   *     SQLite database, or has an unknown schema version
+   *     SQLite database, has an unknown schema version, or is already open in another store
+   *     (guarded by an OS lock on {@code <path>.lock})
    */
   public static SqliteOutbox open(OutboxConfig config) {
     Objects.requireNonNull(config, "config must not be null");
     Path path = config.path();
     SqliteSchema.createParentDirectories(path);
+    FileGuard guard = FileGuard.acquire(path);
     Connection writer = null;
     Connection reader = null;
     try {
       writer = SqliteSchema.connect(path, config.durability(), false);
       SqliteSchema.Loaded loaded = SqliteSchema.prepare(writer, config.lanes(), path);
       reader = SqliteSchema.connect(path, config.durability(), true);
-      return new SqliteOutbox(config, writer, reader, loaded);
+      return new SqliteOutbox(config, guard, writer, reader, loaded);
     } catch (SQLException e) {
       closeQuietly(reader);
       closeQuietly(writer);
+      guard.close();
       throw new OutboxException("cannot open outbox " + path + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(reader);
       closeQuietly(writer);
+      guard.close();
       throw e;
     }
   }
@@ -198,7 +207,8 @@ public final class SqliteOutbox implements Outbox {
         if (full == null) {
           break;
         }
-        if (config.overflowPolicy() != OverflowPolicy.BLOCK) {
+        if (config.overflowPolicy() != OverflowPolicy.BLOCK || Thread.currentThread() == writerThread) {
+          // Only the writer makes room, so it must never wait for room itself.
           return AppendResult.rejected(AppendResult.Reason.FULL, full);
         }
         if (remainingNanos < 0) {
@@ -307,6 +317,11 @@ public final class SqliteOutbox implements Outbox {
     return submit(new WriteOp.Ack(seqs.clone(), future), future);
   }
 
+  /**
+   * {@inheritDoc} The dead letter's {@code dead_at} is the configured clock's time at this call;
+   * its attempts are the larger of the request's and the recorded count. Unknown sequence numbers
+   * are ignored.
+   */
   @Override
   public CompletableFuture<Void> deadLetter(List<DeadLetterRequest> requests) {
     Objects.requireNonNull(requests, "requests must not be null");
@@ -315,6 +330,7 @@ public final class SqliteOutbox implements Outbox {
     return submit(new WriteOp.MoveToDeadLetters(copy, config.clock().millis(), future), future);
   }
 
+  /** {@inheritDoc} Unknown sequence numbers are ignored. */
   @Override
   public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) {
     Objects.requireNonNull(seqs, "seqs must not be null");
@@ -538,6 +554,11 @@ public final class SqliteOutbox implements Outbox {
     } finally {
       stateLock.unlock();
     }
+  }
+
+  /** Called by the writer as it exits, after closing the write connection. */
+  void writerClosed() {
+    fileGuard.close();
   }
 
   void runAppendListeners() {

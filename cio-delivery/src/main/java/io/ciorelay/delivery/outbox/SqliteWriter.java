@@ -97,7 +97,7 @@ final class SqliteWriter implements Runnable {
         if (failure != null) {
           outbox.writerFailed(failure, group);
           failAll(group, failure);
-        } else {
+        } else if (!(group.size() == 1 && stop)) {
           process(group);
         }
       }
@@ -198,6 +198,10 @@ final class SqliteWriter implements Runnable {
           delta.appends++;
           delta.lanePending[a.lane]++;
           delta.entriesChanged = true;
+          results.add(null);
+          continue;
+        }
+        if (op instanceof WriteOp.Stop) {
           results.add(null);
           continue;
         }
@@ -409,5 +413,6 @@ final class SqliteWriter implements Runnable {
     } catch (SQLException e) {
       log.warn("closing outbox {} failed", outbox.path(), e);
     }
+    outbox.writerClosed();
   }
 }
