@@ -218,6 +218,20 @@ public final class CustomerIo implements AutoCloseable {
    * (the v2 batch has no anonymous person), in order with other anonymous events of that id.
    */
   public Receipt trackAnonymous(String anonymousId, String name, Map<String, ?> data) {
+    try {
+      return trackAnonymous(anonymousId, io.ciorelay.client.Event.builder(name).data(orEmpty(data)).build());
+    } catch (ValidationException e) {
+      return invalid(e.violations());
+    } catch (RuntimeException e) {
+      return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
+    }
+  }
+
+  /**
+   * Records an anonymous event given in full (type, data, and optionally its own ULID {@code id}
+   * and {@code timestamp}, which are kept; missing ones are assigned).
+   */
+  public Receipt trackAnonymous(String anonymousId, io.ciorelay.client.Event event) {
     if (closing) {
       return reject(Rejection.Reason.CLOSED, "closed: no longer accepting operations", List.of());
     }
@@ -227,18 +241,25 @@ public final class CustomerIo implements AutoCloseable {
       if (anonymousId == null || anonymousId.isBlank()) {
         return reject(Rejection.Reason.INVALID, "anonymous_id must not be blank", List.of());
       }
-      id = UlidCreator.getMonotonicUlid().toString();
-      io.ciorelay.client.Event event = io.ciorelay.client.Event.builder(name).data(orEmpty(data)).id(id)
-          .timestamp(clock.millis() / 1000).build();
-      List<Violation> v = Limits.checkEvent(anonymousId, event);
+      if (event == null) {
+        return reject(Rejection.Reason.INVALID, "event must not be null", List.of());
+      }
+      id = event.id() != null ? event.id() : UlidCreator.getMonotonicUlid().toString();
+      long ts = event.timestamp() != null ? event.timestamp() : clock.millis() / 1000;
+      io.ciorelay.client.Event stamped = io.ciorelay.client.Event.builder(event.name()).type(event.type())
+          .data(event.data()).id(id).timestamp(ts).build();
+      List<Violation> v = Limits.checkEvent(anonymousId, stamped);
       if (!v.isEmpty()) {
         return invalid(v);
       }
       ObjectNode node = JSON.createObjectNode();
-      node.put("name", event.name());
-      node.set("data", JSON.valueToTree(event.data()));
+      node.put("name", stamped.name());
+      if (stamped.type() != null && stamped.type() != io.ciorelay.client.EventType.EVENT) {
+        node.put("type", stamped.type().wireName());
+      }
+      node.set("data", JSON.valueToTree(stamped.data()));
       node.put("id", id);
-      node.put("timestamp", event.timestamp());
+      node.put("timestamp", ts);
       node.put("anonymous_id", anonymousId);
       body = JSON.writeValueAsBytes(node);
     } catch (ValidationException e) {

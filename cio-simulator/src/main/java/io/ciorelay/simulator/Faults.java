@@ -176,10 +176,57 @@ public final class Faults {
     return state.get().retryAfter;
   }
 
+  /** How the simulator refuses a poisoned operation (see {@link #poison(String, PoisonMode)}). */
+  public enum PoisonMode {
+    /** The operation alone is refused: 207 with its {@code batch_index} in a batch, 400 elsewhere. */
+    OPERATION,
+    /** The whole v2 request that carries it is refused with 400, as Customer.io does for a malformed request. */
+    REQUEST
+  }
+
+  private volatile String poisonAttribute;
+  private volatile PoisonMode poisonMode = PoisonMode.OPERATION;
+
+  /**
+   * Refuses every operation whose attributes (or event data) carry a top-level key named
+   * {@code attribute}, as if Customer.io found it invalid; other operations are handled normally.
+   * For testing dead letters and the isolation of a bad operation. {@code null} turns it off.
+   */
+  public Faults poison(String attribute, PoisonMode mode) {
+    this.poisonMode = Objects.requireNonNull(mode, "mode");
+    this.poisonAttribute = attribute;
+    return this;
+  }
+
+  /** The poison attribute in force, or null. */
+  public String poisonAttribute() {
+    return poisonAttribute;
+  }
+
+  public PoisonMode poisonMode() {
+    return poisonMode;
+  }
+
+  /** Whether these attribute bytes (a JSON object) carry the poison key at top level. */
+  boolean poisoned(byte[] attributesJson) {
+    String key = poisonAttribute;
+    if (key == null || attributesJson == null || attributesJson.length == 0) {
+      return false;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = Responses.MAPPER.readTree(attributesJson);
+      return n != null && n.isObject() && n.has(key);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** Removes every fault and scripted response and restores the built rate limit and Retry-After. */
   public void clear() {
     script.clear();
     state.set(initial);
+    poisonAttribute = null;
+    poisonMode = PoisonMode.OPERATION;
   }
 
   private static long nonNegativeNanos(String what, Duration d) {

@@ -27,6 +27,11 @@ import java.util.List;
  * value sizes of objects and arrays are measured as sent. Stateless and thread-safe.
  */
 final class TrackV2 {
+  private final Faults faults;
+
+  TrackV2(Faults faults) {
+    this.faults = faults;
+  }
 
   /** {@code POST /api/v2/entity}. */
   Endpoint.Result entity(Context ctx, byte[] body) {
@@ -51,6 +56,10 @@ final class TrackV2 {
     }
     Problems problems = new Problems();
     RecordedOperation.Builder b = operation(op, problems);
+    if (problems.isEmpty() && faults.poisoned(b.attributesJson)) {
+      problems.add("invalid", "attributes." + faults.poisonAttribute(),
+          "attribute '" + faults.poisonAttribute() + "' is not allowed (poisoned by a test fault)");
+    }
     if (!problems.isEmpty()) {
       List<Responses.IndexedProblem> list = new ArrayList<>();
       for (Problems.Problem p : problems.list()) {
@@ -94,6 +103,14 @@ final class TrackV2 {
             problems.add("too_large", "", "operation must be at most 32000 bytes but was " + size);
           } else {
             RecordedOperation.Builder b = operation(op, problems);
+            if (problems.isEmpty() && faults.poisoned(b.attributesJson)) {
+              if (faults.poisonMode() == Faults.PoisonMode.REQUEST) {
+                throw new Rejection(400, Responses.v2Error("invalid", "batch[" + index + "]",
+                    "operation " + index + " is invalid (poisoned by a test fault)"), 1);
+              }
+              problems.add("invalid", "attributes." + faults.poisonAttribute(),
+                  "attribute '" + faults.poisonAttribute() + "' is not allowed (poisoned by a test fault)");
+            }
             if (problems.isEmpty()) {
               accepted.add(b);
             }
