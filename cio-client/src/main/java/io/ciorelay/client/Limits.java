@@ -110,6 +110,18 @@ public final class Limits {
      * its encoded size (at most {@link #MAX_OPERATION_BYTES}).
      */
     public static List<Violation> check(Operation op) {
+        return check(op, null);
+    }
+
+    /**
+     * Like {@link #check(Operation)}, for a caller that has already encoded the operation with
+     * {@link Operation#toJson()}: the encoded size is taken from {@code encoded} instead of encoding
+     * again, and event data is not encoded separately when the whole operation is smaller than the
+     * event-data limit (it cannot exceed it then). Same violations as {@link #check(Operation)}.
+     *
+     * @param encoded {@code op.toJson()}, or null to encode here
+     */
+    public static List<Violation> check(Operation op, byte[] encoded) {
         List<Violation> out = new ArrayList<>();
         if (op == null) {
             out.add(new Violation("operation", "operation must not be null", -1, -1));
@@ -136,7 +148,9 @@ public final class Limits {
             case PAGE:
             case SCREEN:
                 eventName(out, "name", op.name());
-                eventData(out, "attributes", op.attributes());
+                if (encoded == null || encoded.length > MAX_EVENT_DATA_BYTES) {
+                    eventData(out, "attributes", op.attributes());
+                }
                 break;
             case ADD_DEVICE:
                 device(out, op.device(), true);
@@ -162,7 +176,7 @@ public final class Limits {
         if (out.isEmpty()) {
             int size;
             try {
-                size = op.toJson().length;
+                size = encoded != null ? encoded.length : op.toJson().length;
             } catch (ValidationException e) {
                 out.addAll(e.violations());
                 return out;

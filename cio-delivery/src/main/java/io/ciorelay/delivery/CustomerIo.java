@@ -439,7 +439,8 @@ public final class CustomerIo implements AutoCloseable {
   Receipt submitOperation(Operation op) {
     try {
       Operation stamped = stamp(op);
-      List<Violation> violations = Limits.check(stamped);
+      byte[] payload = stamped.toJson();
+      List<Violation> violations = Limits.check(stamped, payload);
       if (!violations.isEmpty()) {
         return invalid(violations);
       }
@@ -452,7 +453,6 @@ public final class CustomerIo implements AutoCloseable {
         }
         identifyGuard.put(key, digest);
       }
-      byte[] payload = stamped.toJson();
       return append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
           clock.millis()), stamped.id());
     } catch (ValidationException e) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cio.Version.class,
     description = "Reliable delivery of data to Customer.io: relay service, simulator and tools.",
-    subcommands = {SimulatorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulatorCommand.class, io.ciorelay.server.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Cio implements Runnable {
 
   @CommandLine.Spec
