@@ -277,31 +277,39 @@ public final class CustomerIo implements AutoCloseable {
    * Part-full batches go out at once while a flush is outstanding. Never completes exceptionally.
    */
   public CompletableFuture<Void> flush() {
-    long t = clock.millis();
     CompletableFuture<Void> done = new CompletableFuture<>();
     dispatcher.beginFlush();
-    lastAppend.handle((s, e) -> null).thenRun(() -> pollFlush(t, done));
+    // Sequence numbers follow acceptance order: once the last append made before this call has
+    // committed with sequence S, the flush is done when no pending entry has a sequence <= S.
+    // Entries already pending (from before a restart, or replayed dead letters) count too.
+    lastAppend.handle((seq, e) -> seq == null ? Long.MAX_VALUE : seq)
+        .thenAccept(seq -> {
+          long target;
+          try {
+            target = Math.max(seq, outbox.newestPendingSeq());
+          } catch (io.ciorelay.delivery.outbox.OutboxException ex) {
+            target = seq;
+          }
+          pollFlush(target, done);
+        });
     return done.whenComplete((x, e) -> dispatcher.endFlush());
   }
 
-  private void pollFlush(long t, CompletableFuture<Void> done) {
+  private void pollFlush(long lastSeq, CompletableFuture<Void> done) {
     if (done.isDone()) {
       return;
     }
-    if (flushedBefore(t)) {
-      done.complete(null);
-      return;
-    }
     try {
-      maintenance.schedule(() -> pollFlush(t, done), 20, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      long oldest = outbox.oldestPendingSeq();
+      if (oldest < 0 || oldest > lastSeq) {
+        done.complete(null);
+        return;
+      }
+      maintenance.schedule(() -> pollFlush(lastSeq, done), 20, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException | io.ciorelay.delivery.outbox.OutboxException e) {
+      // Closed: nothing more will be delivered by this instance.
       done.complete(null);
     }
-  }
-
-  private boolean flushedBefore(long t) {
-    OutboxStats s = outbox.stats();
-    return s.pending() == 0 || (s.uncommitted() == 0 && s.oldestAcceptedAtMillis() > t);
   }
 
   /** The current health of delivery. */
@@ -444,17 +452,32 @@ public final class CustomerIo implements AutoCloseable {
       if (!violations.isEmpty()) {
         return invalid(violations);
       }
-      if (identifyGuard != null && stamped.action() == io.ciorelay.client.Action.IDENTIFY) {
-        String digest = digest(op.toJson());
-        String key = stamped.personKey();
-        if (digest.equals(identifyGuard.getIfPresent(key))) {
-          metrics.skipped();
-          return Receipt.skipped();
+      String digest = null;
+      if (identifyGuard != null) {
+        if (stamped.action() == io.ciorelay.client.Action.IDENTIFY) {
+          digest = digest(op.toJson());
+          if (digest.equals(identifyGuard.getIfPresent(stamped.personKey()))) {
+            metrics.skipped();
+            return Receipt.skipped();
+          }
+        } else if (stamped.action() == io.ciorelay.client.Action.DELETE
+            || stamped.action() == io.ciorelay.client.Action.SUPPRESS
+            || stamped.action() == io.ciorelay.client.Action.UNSUPPRESS
+            || stamped.action() == io.ciorelay.client.Action.MERGE) {
+          // These change the person an identify would update, so the next identify is sent even
+          // if its attributes are unchanged.
+          identifyGuard.invalidate(stamped.personKey());
+          if (stamped.secondary() != null) {
+            identifyGuard.invalidate(Operation.identify(stamped.secondary(), Map.of()).personKey());
+          }
         }
-        identifyGuard.put(key, digest);
       }
-      return append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
+      Receipt receipt = append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
           clock.millis()), stamped.id());
+      if (digest != null && receipt.isAccepted()) {
+        identifyGuard.put(stamped.personKey(), digest);
+      }
+      return receipt;
     } catch (ValidationException e) {
       return invalid(e.violations());
     } catch (RuntimeException e) {

@@ -63,7 +63,8 @@ public final class DirectClient {
       List<Violation> v = Limits.check(op);
       if (!v.isEmpty()) {
         Receipt r = owner.submitOperation(op); // counts the rejection by reason
-        return new Result(Result.Status.REJECTED, null, r.rejection().message(), 0, r);
+        return new Result(Result.Status.REJECTED, null,
+            r.rejection() == null ? String.valueOf(v) : r.rejection().message(), 0, r);
       }
     } catch (RuntimeException e) {
       return new Result(Result.Status.REJECTED, null, String.valueOf(e.getMessage()), 0, null);
@@ -160,6 +161,9 @@ public final class DirectClient {
 
   private Result queue(Operation op, int attempts, String why) {
     Receipt r = owner.submitOperation(op);
+    if (r.status() == Receipt.Status.SKIPPED) {
+      return new Result(Result.Status.QUEUED, op.id(), why + "; an identical identify is already queued", attempts, r);
+    }
     if (!r.isAccepted()) {
       return new Result(Result.Status.REJECTED, op.id(),
           "could not deliver (" + why + ") and could not queue: " + r.rejection().message(), attempts, r);

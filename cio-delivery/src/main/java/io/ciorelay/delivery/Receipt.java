@@ -71,13 +71,14 @@ public final class Receipt {
   /**
    * Completes with {@code true} once the operation is committed to the outbox (it then survives a
    * crash), or {@code false} if it was not accepted or its commit failed. Never completes
-   * exceptionally.
+   * exceptionally. Continuations run on the common fork-join pool, never on the library's threads.
    */
   public CompletableFuture<Boolean> durable() {
     if (committed == null) {
       return CompletableFuture.completedFuture(status == Status.SKIPPED);
     }
-    return committed.handle((seq, err) -> err == null);
+    // Async: the caller's continuations must not run on (and block) the outbox writer.
+    return committed.handleAsync((seq, err) -> err == null);
   }
 
   /** Waits up to {@code timeout} for {@link #durable()}; false on timeout or failure. */
@@ -95,6 +96,8 @@ public final class Receipt {
   /**
    * Completes when the operation is delivered or dead-lettered (in this process's lifetime).
    * Call it only when you need it: watching costs a little memory per operation until it finishes.
+   * Continuations run on the common fork-join pool. Limit: an operation that was dead-lettered and
+   * then purged or replayed before this is called reports DELIVERED (the outbox keeps no tombstone).
    */
   public CompletableFuture<DeliveryOutcome> delivered() {
     if (status == Status.SKIPPED) {
@@ -104,7 +107,8 @@ public final class Receipt {
       return CompletableFuture.completedFuture(new DeliveryOutcome(
           DeliveryOutcome.Status.NOT_STORED, rejection == null ? "not accepted" : rejection.message()));
     }
-    return delivered.get();
+    // Async: the caller's continuations must not run on (and block) the dispatcher.
+    return delivered.get().thenApplyAsync(o -> o);
   }
 
   /** Sequence number in the outbox, once committed (for tooling). */

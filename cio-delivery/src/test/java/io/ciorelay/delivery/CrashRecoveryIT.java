@@ -47,10 +47,13 @@ class CrashRecoveryIT {
     pb.redirectError(dir.resolve("child-stderr.log").toFile());
     Process child = pb.start();
     Set<String> confirmed = new LinkedHashSet<>();
+    Set<String> acceptedIds = new HashSet<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        if (line.startsWith("CONFIRMED ")) {
+        if (line.startsWith("ACCEPTING ")) {
+          acceptedIds.add(line.substring(10));
+        } else if (line.startsWith("CONFIRMED ")) {
           confirmed.add(line.substring(10));
           if (confirmed.size() >= 5_000 && sim.records().count() > 500) {
             break;
@@ -64,7 +67,9 @@ class CrashRecoveryIT {
       assertEquals(137, child.exitValue(), "killed by SIGKILL");
       // Lines already written before the kill still count as confirmed.
       while ((line = in.readLine()) != null) {
-        if (line.startsWith("CONFIRMED ")) {
+        if (line.startsWith("ACCEPTING ")) {
+          acceptedIds.add(line.substring(10));
+        } else if (line.startsWith("CONFIRMED ")) {
           confirmed.add(line.substring(10));
         }
       }
@@ -86,6 +91,9 @@ class CrashRecoveryIT {
       assertTrue(seen.add(e.eventId()), "event " + e.eventId() + " recorded twice");
     }
     assertTrue(seen.containsAll(confirmed));
+    // Nothing arrived that the child did not accept (a re-send with a new id would show here).
+    assertTrue(acceptedIds.containsAll(seen), "recorded ids the child never submitted: "
+        + seen.stream().filter(id -> !acceptedIds.contains(id)).limit(5).toList());
     DeliveryTestSupport.assertPerPersonOrder(events);
   }
 }

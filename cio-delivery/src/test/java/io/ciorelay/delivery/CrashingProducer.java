@@ -27,6 +27,9 @@ public final class CrashingProducer {
         .durability(Durability.SYNC)
         .lanes(8)
         .linger(Duration.ofMillis(20))
+        // Slow delivery (about 200 operations/s) so a backlog is certain at the moment of the kill.
+        .rateLimit(5, 0.8)
+        .maxBatchOperations(50)
         .build();
     int n = Integer.parseInt(args[4]);
     CustomerIo cio = CustomerIo.create(config);
@@ -34,7 +37,11 @@ public final class CrashingProducer {
     out.println("READY");
     for (int i = 0; i < n; i++) {
       inFlight.acquire();
-      Receipt r = cio.track("person-" + (i % 100), "crash-test", Map.of("seq", i));
+      // The id is printed before the call, so every id that could reach Customer.io is known.
+      String id = com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid().toString();
+      out.println("ACCEPTING " + id);
+      Receipt r = cio.submit(io.ciorelay.client.Operation.event(io.ciorelay.client.Identifiers.id("person-" + (i % 100)),
+          "crash-test", Map.of("seq", i)).withId(id));
       if (!r.isAccepted()) {
         out.println("REJECTED " + r);
         inFlight.release();

@@ -207,8 +207,12 @@ class LifecycleIT {
       assertTrue(cio.track("p1", "view", Map.of("page", "/")).isAccepted());
       cio.flush().get(20, TimeUnit.SECONDS);
       assertEquals(Receipt.Status.SKIPPED, cio.identify("p1", Map.of("plan", "team")).status());
+      // A delete in between: the same identify re-creates the person and must be sent.
+      assertTrue(cio.delete("p1").isAccepted());
+      assertEquals(Receipt.Status.ACCEPTED, cio.identify("p1", Map.of("plan", "team")).status());
+      cio.flush().get(20, TimeUnit.SECONDS);
     }
-    assertEquals(3, sim.records().count(RecordedOperation.Action.IDENTIFY));
+    assertEquals(4, sim.records().count(RecordedOperation.Action.IDENTIFY));
     assertEquals(2, sim.records().events("view").size());
   }
 }

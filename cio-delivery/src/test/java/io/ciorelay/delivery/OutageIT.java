@@ -32,7 +32,7 @@ class OutageIT {
   }
 
   @Test
-  void thirtySecondOutageInTheMiddleOfTwentyThousandOperations() {
+  void thirtySecondOutageInTheMiddleOfTwentyThousandOperations() throws Exception {
     Workload w = new Workload(500);
     try (CustomerIo cio = CustomerIo.create(DeliveryTestSupport.config(sim, dir).build())) {
       w.send(cio, 10_000);
@@ -41,14 +41,15 @@ class OutageIT {
       sim.faults().outage(Duration.ofSeconds(30), OutageMode.SERVICE_UNAVAILABLE);
       w.send(cio, 10_000);
       await().atMost(Duration.ofSeconds(20)).until(() -> cio.health().status() == HealthStatus.DOWN);
-      assertEquals("OPEN", cio.health().breakerState());
       assertTrue(cio.health().backlog() > 0, "backlog kept on disk during the outage");
 
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
           .until(() -> DeliveryTestSupport.distinctOperations(sim) == w.total());
-      assertTrue(cio.flush().completeOnTimeout(null, 10, java.util.concurrent.TimeUnit.SECONDS).isDone());
+      cio.flush().get(30, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(0, cio.health().backlog());
       assertEquals(0, cio.deadLetters().count());
+      assertTrue(cio.meterRegistry().get(io.ciorelay.delivery.metrics.DeliveryMetrics.BREAKER_TRANSITIONS)
+          .tag("to", "open").counter().count() >= 1, "the breaker opened during the outage");
     }
     assertTrue(sim.stats().count(503) > 0, "the outage was seen by the library");
     DeliveryTestSupport.assertExactlyOnce(sim, w.eventIds);

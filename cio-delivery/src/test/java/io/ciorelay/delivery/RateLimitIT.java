@@ -65,7 +65,12 @@ class RateLimitIT {
     assertTrue(sim.stats().count(429) > 0, "429s were answered");
     assertTrue(sim.stats().peakRequestsPerSecond() <= 100,
         "peak requests in one second: " + sim.stats().peakRequestsPerSecond());
-    assertTrue(sim.stats().peakAdmittedPerSecond() <= 20);
+    if (retryAfter) {
+      // Honouring Retry-After pauses every lane: most requests get through. A sender that ignored
+      // the pause would push 80/s against 20/s and see about three 429s per accepted request.
+      assertTrue(sim.stats().count(429) < sim.stats().totalRequests() / 2,
+          "429s " + sim.stats().count(429) + " of " + sim.stats().totalRequests() + " requests");
+    }
     DeliveryTestSupport.assertExactlyOnce(sim, w.eventIds);
     DeliveryTestSupport.assertPerPersonOrder(sim.records().all());
   }

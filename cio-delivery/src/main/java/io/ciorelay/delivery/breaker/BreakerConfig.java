@@ -68,6 +68,9 @@ public final class BreakerConfig {
         .slowCallDurationThreshold(slowCallThreshold)
         .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
         .waitDurationInOpenState(openWait)
+        // Safety net: a half-open breaker whose probes never report back re-opens instead of
+        // waiting forever.
+        .maxWaitDurationInHalfOpenState(openWait.multipliedBy(2).plus(slowCallThreshold))
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
         .clock(clock)
         .build();

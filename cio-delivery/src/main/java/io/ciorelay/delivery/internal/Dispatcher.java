@@ -46,7 +46,8 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long BREAKER_POLL_MILLIS = 100;
-  private static final int BATCH_ENVELOPE_BYTES = 16;
+  /** Bytes of {@code {"batch":[} and {@code ]}}. */
+  private static final int BATCH_ENVELOPE_BYTES = 11;
 
   /** Settings the dispatcher reads; all immutable. */
   public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval) {}
@@ -67,6 +68,7 @@ public final class Dispatcher {
   private final Thread thread;
 
   private volatile boolean running = true;
+  private volatile boolean abandoned;
   private volatile boolean paused;
   private volatile int flushRequests;
   private volatile long delivered;
@@ -159,7 +161,12 @@ public final class Dispatcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return inFlight;
+    int unanswered = inFlight;
+    // Past the deadline: stop waiting for answers. Their operations stay in the outbox and are
+    // re-sent (same ids) by the next start.
+    abandoned = true;
+    wake();
+    return unanswered;
   }
 
   private void post(Runnable task) {
@@ -173,12 +180,14 @@ public final class Dispatcher {
       while ((task = inbox.poll()) != null) {
         try {
           task.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // Even an OutOfMemoryError must not end delivery silently: report it and keep going.
           log.error("delivery task failed for workspace {}", workspace, e);
+          health.failure("delivery task failed: " + e);
         }
       }
       if (!running) {
-        if (inFlight == 0 && finishing == 0) {
+        if ((inFlight == 0 && finishing == 0) || abandoned) {
           return;
         }
         LockSupport.parkNanos(IDLE_PARK_NANOS);
@@ -187,9 +196,13 @@ public final class Dispatcher {
       long wakeAt = Long.MAX_VALUE;
       try {
         wakeAt = dispatch();
-      } catch (RuntimeException e) {
-        log.error("delivery loop error for workspace {}", workspace, e);
-        health.storeFailure(e.getMessage());
+      } catch (RuntimeException | Error e) {
+        log.error("delivery loop error for workspace {}; retrying in 1 s", workspace, e);
+        if (e instanceof io.ciorelay.delivery.outbox.OutboxException) {
+          health.storeFailure(e.getMessage());
+        } else {
+          health.failure("delivery loop error: " + e);
+        }
         wakeAt = clock.millis() + 1000;
       }
       long now = clock.millis();
@@ -241,20 +254,26 @@ public final class Dispatcher {
       if (outbox.pending(lane.index) == 0) {
         return 0;
       }
-      List<StoredEntry> entries = outbox.peek(lane.index, settings.maxBatchOperations(),
-          settings.maxBatchBytes() - BATCH_ENVELOPE_BYTES);
+      boolean flushing = flushRequests > 0 || !running;
+      if (!flushing && lane.lingerUntil > now) {
+        return lane.lingerUntil;
+      }
+      // The request body is {"batch":[op,op,...]}: the envelope plus one comma per operation
+      // must fit too, and Customer.io wants it strictly under the limit.
+      long payloadBudget = settings.maxBatchBytes() - 1L - BATCH_ENVELOPE_BYTES - settings.maxBatchOperations();
+      List<StoredEntry> entries = outbox.peek(lane.index, settings.maxBatchOperations(), payloadBudget);
       if (entries.isEmpty()) {
         return 0;
       }
       entries = sameKindPrefix(entries);
-      if (flushRequests == 0 && running && entries.size() < settings.maxBatchOperations()) {
+      if (!flushing && entries.size() < settings.maxBatchOperations()) {
         long bytes = 0;
         for (StoredEntry e : entries) {
           bytes += e.payload().length + 1;
         }
         long due = entries.get(0).acceptedAtMillis() + settings.linger().toMillis();
-        if (bytes < settings.maxBatchBytes() / 2 && due > now
-            && entries.get(0).kind() == EntryKind.V2_OPERATION) {
+        if (bytes < payloadBudget / 2 && due > now && entries.get(0).kind() == EntryKind.V2_OPERATION) {
+          lane.lingerUntil = due;
           return due;
         }
       }
@@ -264,13 +283,19 @@ public final class Dispatcher {
       // Open (or half-open with its probes out): no lane may send now.
       return STOP_ALL;
     }
-    long waitNanos = limiter.tryAcquire();
-    if (waitNanos > 0) {
+    try {
+      long waitNanos = limiter.tryAcquire();
+      if (waitNanos > 0) {
+        breaker.releasePermission();
+        metrics.rateLimitWait();
+        return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+      }
+      send(lane, lane.work.peekFirst());
+    } catch (RuntimeException e) {
+      // A permission taken must be given back, or a half-open breaker waits for it forever.
       breaker.releasePermission();
-      metrics.rateLimitWait();
-      return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+      throw e;
     }
-    send(lane, lane.work.peekFirst());
     return 0;
   }
 
@@ -287,8 +312,6 @@ public final class Dispatcher {
   }
 
   private void send(Lane lane, Batch batch) {
-    lane.inFlight = true;
-    inFlight++;
     long startNanos = System.nanoTime();
     CompletableFuture<ApiResponse> f;
     if (batch.kind() == EntryKind.V2_OPERATION) {
@@ -300,6 +323,8 @@ public final class Dispatcher {
     } else {
       f = client.sendAsync(new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload()));
     }
+    lane.inFlight = true;
+    inFlight++;
     f.whenComplete((response, error) -> post(() -> onResult(lane, batch, response, error, startNanos)));
   }
 
@@ -428,9 +453,29 @@ public final class Dispatcher {
     CompletableFuture.allOf(a, d).whenComplete((ok, err) -> post(() -> {
       finishing--;
       if (err != null) {
+        // The results are not on disk. Keep the batch at the head of the lane (order kept) and
+        // back off: a failed store refuses every write, so this lane waits instead of re-sending
+        // at the full rate; once the store works again the batch is re-sent with the same ids.
         log.error("outbox failed to record delivery results for workspace {}", workspace, err);
         health.storeFailure(String.valueOf(err.getMessage()));
+        batch.storeFailures++;
+        lane.notBefore = clock.millis() + backoff.delay(Math.min(batch.storeFailures, 10), java.util.Optional.empty()).toMillis();
+        lane.inFlight = false;
+        if (tracker.hasWatches()) {
+          if (!a.isCompletedExceptionally()) {
+            for (long s2 : acked) {
+              tracker.complete(s2, new DeliveryTracker.Outcome(true, null));
+            }
+          }
+          if (!d.isCompletedExceptionally()) {
+            for (DeadLetterRequest r : dls) {
+              tracker.complete(r.seq(), new DeliveryTracker.Outcome(false, r.reason()));
+            }
+          }
+        }
+        return;
       } else {
+        health.storeRecovered();
         delivered += acked.length;
         deadLettered += dls.size();
         metrics.delivered(acked.length);
@@ -441,7 +486,9 @@ public final class Dispatcher {
                 r.lastStatus(), r.reason());
           }
         }
-        health.success(acked.length);
+        if (acked.length > 0 || !"budget".equals(how)) {
+          health.success(acked.length);
+        }
         if (tracker.hasWatches()) {
           for (long s : acked) {
             tracker.complete(s, new DeliveryTracker.Outcome(true, null));
@@ -462,6 +509,7 @@ public final class Dispatcher {
     final Deque<Batch> work = new ArrayDeque<>();
     boolean inFlight;
     long notBefore;
+    long lingerUntil;
 
     Lane(int index) {
       this.index = index;
@@ -474,6 +522,7 @@ public final class Dispatcher {
     int attempts;
     long firstFailure;
     int rateLimited;
+    int storeFailures;
 
     Batch(List<StoredEntry> entries) {
       this.entries = List.copyOf(entries);

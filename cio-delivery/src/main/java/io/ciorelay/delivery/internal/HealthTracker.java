@@ -47,8 +47,8 @@ public final class HealthTracker {
     if (delivered > 0) {
       long sec = now / 1000;
       int i = (int) (sec % RATE_SECONDS);
-      if (slotSeconds.get(i) != sec) {
-        slotSeconds.set(i, sec);
+      long prev = slotSeconds.get(i);
+      if (prev != sec && slotSeconds.compareAndSet(i, prev, sec)) {
         slotCounts.set(i, 0);
       }
       slotCounts.addAndGet(i, delivered);
@@ -70,6 +70,13 @@ public final class HealthTracker {
 
   public void storeFailure(String message) {
     storeProblem = message;
+  }
+
+  /** The store worked again (a commit succeeded): clears a reported store failure. */
+  public void storeRecovered() {
+    if (storeProblem != null) {
+      storeProblem = null;
+    }
   }
 
   public void paused(boolean paused) {

@@ -61,6 +61,12 @@ public interface Outbox extends AutoCloseable {
   /** The dead letter that was the entry with this sequence number, if it was dead-lettered and not purged or replayed. */
   Optional<DeadLetter> deadLetterOf(long seq);
 
+  /** The smallest sequence number still pending (committed, not acknowledged or dead-lettered), or -1 if none. */
+  long oldestPendingSeq();
+
+  /** The largest sequence number still pending, or -1 if none. */
+  long newestPendingSeq();
+
   /** Number of dead letters. */
   long deadLetterCount();
 

@@ -89,6 +89,9 @@ public final class SqliteOutbox implements Outbox {
   private final Path path;
   private final int lanes;
   private final LinkedBlockingQueue<WriteOp> queue = new LinkedBlockingQueue<>();
+  // Acknowledgements, dead-letter moves and failure records: taken before queued appends, so a
+  // delivered batch is acknowledged in the next commit even behind a deep backlog of appends.
+  private final java.util.concurrent.ConcurrentLinkedQueue<WriteOp> urgent = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLongArray lanePending;
   private final AtomicLong commits = new AtomicLong();
@@ -132,7 +135,7 @@ public final class SqliteOutbox implements Outbox {
     this.deadLetterStatement = reader.prepareStatement("SELECT id, original_seq, person_key, event_id, kind, "
         + "payload, accepted_at, dead_at, reason, last_status, attempts FROM dead_letters WHERE id > ? "
         + "ORDER BY id LIMIT ?");
-    SqliteWriter writerTask = new SqliteWriter(this, writer, queue, config, loaded.nextSeq());
+    SqliteWriter writerTask = new SqliteWriter(this, writer, queue, urgent, config, loaded.nextSeq());
     this.writerThread = new Thread(writerTask, "cio-outbox-writer[" + path.getFileName() + "]");
     writerThread.setDaemon(true);
     writerThread.start();
@@ -380,6 +383,31 @@ public final class SqliteOutbox implements Outbox {
   }
 
   @Override
+  public long oldestPendingSeq() {
+    return edgeSeq("SELECT seq FROM entries ORDER BY seq LIMIT 1");
+  }
+
+  @Override
+  public long newestPendingSeq() {
+    return edgeSeq("SELECT seq FROM entries ORDER BY seq DESC LIMIT 1");
+  }
+
+  private long edgeSeq(String sql) {
+    readerLock.lock();
+    try {
+      checkReaderOpen();
+      try (java.sql.Statement st = reader.createStatement();
+          ResultSet rs = st.executeQuery(sql)) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    } catch (SQLException e) {
+      throw new OutboxException("outbox " + path + " could not be read: " + e.getMessage(), e);
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
+  @Override
   public boolean isPending(long seq) {
     readerLock.lock();
     try {
@@ -580,6 +608,10 @@ public final class SqliteOutbox implements Outbox {
         future.completeExceptionally(failure);
       } else if (closing) {
         future.completeExceptionally(new OutboxException("outbox " + path + " is closed"));
+      } else if (op instanceof WriteOp.Ack || op instanceof WriteOp.MoveToDeadLetters
+          || op instanceof WriteOp.RecordFailure) {
+        urgent.add(op);
+        queue.add(WriteOp.Wake.INSTANCE);
       } else {
         queue.add(op);
       }

@@ -58,11 +58,12 @@ final class SqliteWriter implements Runnable {
   private final PreparedStatement deleteDeadLetter;
   private final PreparedStatement putLastSeq;
 
-  SqliteWriter(SqliteOutbox outbox, Connection conn, BlockingQueue<WriteOp> queue, OutboxConfig config, long nextSeq)
-      throws SQLException {
+  SqliteWriter(SqliteOutbox outbox, Connection conn, BlockingQueue<WriteOp> queue,
+      java.util.Queue<WriteOp> urgent, OutboxConfig config, long nextSeq) throws SQLException {
     this.outbox = outbox;
     this.conn = conn;
     this.queue = queue;
+    this.urgent = urgent;
     this.lanes = config.lanes();
     this.maxGroupSize = config.maxGroupSize();
     this.asyncIntervalNanos = config.durability() == Durability.ASYNC ? config.asyncCommitInterval().toNanos() : 0;
@@ -86,6 +87,8 @@ final class SqliteWriter implements Runnable {
     putLastSeq = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)");
   }
 
+  private final java.util.Queue<WriteOp> urgent;
+
   @Override
   public void run() {
     List<WriteOp> group = new ArrayList<>();
@@ -94,6 +97,13 @@ final class SqliteWriter implements Runnable {
       while (!stop) {
         group.clear();
         stop = collect(group);
+        if (stop) {
+          // Urgent operations handed over before the stop marker must be committed too.
+          WriteOp u;
+          while ((u = urgent.poll()) != null) {
+            group.add(0, u);
+          }
+        }
         if (failure != null) {
           outbox.writerFailed(failure, group);
           failAll(group, failure);
@@ -108,6 +118,10 @@ final class SqliteWriter implements Runnable {
       failAll(group, e);
       group.clear();
       queue.drainTo(group);
+      WriteOp u;
+      while ((u = urgent.poll()) != null) {
+        group.add(u);
+      }
       outbox.writerFailed(e, group);
       failAll(group, e);
     } finally {
@@ -118,6 +132,12 @@ final class SqliteWriter implements Runnable {
   /** Fills {@code group} with the next operations; returns true when it ends with {@link WriteOp.Stop}. */
   private boolean collect(List<WriteOp> group) {
     WriteOp first = takeUninterruptibly();
+    // Urgent operations first: they only touch committed entries, so their place in the group
+    // does not matter, and they must not wait behind the appends queued before them.
+    WriteOp u;
+    while ((u = urgent.poll()) != null) {
+      group.add(u);
+    }
     group.add(first);
     if (first instanceof WriteOp.Stop) {
       return true;
@@ -201,7 +221,7 @@ final class SqliteWriter implements Runnable {
           results.add(null);
           continue;
         }
-        if (op instanceof WriteOp.Stop) {
+        if (op instanceof WriteOp.Stop || op instanceof WriteOp.Wake) {
           results.add(null);
           continue;
         }

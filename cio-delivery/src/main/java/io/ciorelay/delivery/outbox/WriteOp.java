@@ -66,6 +66,14 @@ sealed interface WriteOp {
     }
   }
 
+  /** Wakes a writer blocked on the main queue so it takes the urgent queue; does nothing itself. */
+  record Wake() implements WriteOp {
+    static final Wake INSTANCE = new Wake();
+
+    @Override
+    public void fail(Throwable cause) {}
+  }
+
   /** The last operation the writer takes: commit what came before, then exit. */
   record Stop() implements WriteOp {
     @Override

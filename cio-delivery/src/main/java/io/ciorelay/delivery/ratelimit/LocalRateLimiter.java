@@ -20,7 +20,8 @@ public final class LocalRateLimiter implements RateLimiter {
 
   public LocalRateLimiter(RateLimitConfig config, Clock clock) {
     this.clock = clock;
-    double rate = config.effectiveRate();
+    // A full bucket plus one second of refill must stay within the limit.
+    double rate = Math.min(config.effectiveRate(), config.requestsPerSecond() - config.burst());
     // Refill in whole tokens over the period that yields them: rate r/s = (r*1000) tokens per 1000 s
     // would allow bursts, so express it as N tokens per (N / r) seconds with N = burst.
     long tokens = config.burst();

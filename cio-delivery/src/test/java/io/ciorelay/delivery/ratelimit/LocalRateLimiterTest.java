@@ -48,6 +48,26 @@ class LocalRateLimiterTest {
   }
 
   @Test
+  void fullHeadroomStillKeepsEveryWindowWithinTheLimit() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 1.0), clock);
+    Deque<Long> window = new ArrayDeque<>();
+    int peak = 0;
+    for (int ms = 0; ms < 5_000; ms++) {
+      while (limiter.tryAcquire() == 0) {
+        window.addLast(clock.millis());
+      }
+      while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
+        window.removeFirst();
+      }
+      peak = Math.max(peak, window.size());
+      clock.advance(Duration.ofMillis(1));
+    }
+    // Near 99/s; the 1 ms steps of this test round each 10.1 ms refill up to 11 ms.
+    assertTrue(peak <= 100 && peak >= 85, "peak in a one-second window was " + peak);
+  }
+
+  @Test
   void pauseBlocksEveryoneUntilItEndsAndLaterPauseWins() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 0.8), clock);

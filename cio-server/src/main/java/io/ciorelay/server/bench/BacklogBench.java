@@ -29,6 +29,10 @@ import picocli.CommandLine.Option;
     description = "Heap use with a large backlog on disk, and the time to drain it.")
 public final class BacklogBench implements Callable<Integer> {
 
+  @Option(names = "--target", description = "Customer.io base URL to drain to (default: a built-in simulator in this "
+      + "process; with a small heap, run `cio simulator` separately and point here, since the simulator keeps what it accepts in memory).")
+  String target;
+
   @Option(names = "--events", defaultValue = "1000000", description = "Backlog size (default ${DEFAULT-VALUE}).")
   int events;
 
@@ -50,10 +54,15 @@ public final class BacklogBench implements Callable<Integer> {
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("cio-bench-backlog");
     out.println("machine: " + Machine.describe());
-    try (CioSimulator sim = CioSimulator.builder().rateLimit((int) Math.ceil(rateLimit)).build().start()) {
+    String site = env("CIO_SITE_ID", CioSimulator.DEFAULT_SITE_ID);
+    String key = env("CIO_API_KEY", CioSimulator.DEFAULT_API_KEY);
+    try (CioSimulator sim = target != null ? null
+        : CioSimulator.builder().siteId(site).apiKey(key).rateLimit((int) Math.ceil(rateLimit)).build().start()) {
+      String url = target != null ? target : sim.baseUrl();
+      out.println("drain target: " + (target != null ? target : "built-in simulator at " + url));
       CustomerIoConfig config = CustomerIoConfig.builder()
-          .credentials(sim.siteId(), sim.apiKey())
-          .baseUrl(sim.baseUrl())
+          .credentials(site, key)
+          .baseUrl(url)
           .storagePath(dir.resolve("backlog.db"))
           .durability(Durability.ASYNC)
           .rateLimit(rateLimit, 0.8)
@@ -101,8 +110,9 @@ public final class BacklogBench implements Callable<Integer> {
           long d0 = System.nanoTime();
           cio.flush().get(4, TimeUnit.HOURS);
           drainSeconds = (System.nanoTime() - d0) / 1e9;
-          out.printf(Locale.ROOT, "drained in %.1f s (%.0f events/s) with %d requests; recorded by the simulator: %d%n",
-              drainSeconds, events / drainSeconds, sim.stats().totalRequests(), sim.records().count());
+          out.printf(Locale.ROOT, "drained in %.1f s (%.0f events/s)%s; dead letters: %d%n", drainSeconds,
+              events / drainSeconds, sim == null ? "" : " with " + sim.stats().totalRequests()
+                  + " requests; recorded by the simulator: " + sim.records().count(), cio.health().deadLetters());
         }
         cio.close(Duration.ofSeconds(30));
         out.printf(Locale.ROOT, "backlog_events=%d heap_after_gc_mb=%d max_heap_mb=%d outbox_mb=%d drain_seconds=%.1f%n",
@@ -111,6 +121,11 @@ public final class BacklogBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
   }
 
   private static long sizeOr0(Path p) {
