@@ -154,6 +154,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
+  /** Group commits of the store since start (for benchmarks and tests). */
+  long storeCommits() {
+    return store.commits();
+  }
+
   private Duration oldestPendingAge() {
     if (store.backlog() == 0) {
       return Duration.ZERO;

@@ -84,6 +84,7 @@ final class WebhookStore implements AutoCloseable {
   private final boolean pruneUndelivered;
   private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
   private final Thread writer;
   private volatile IntConsumer insertListener = lane -> { };
   private volatile boolean closed;
@@ -219,6 +220,11 @@ final class WebhookStore implements AutoCloseable {
     if (!closed) {
       queue.add(new Failed(seq, error));
     }
+  }
+
+  /** Group commits since open (for benchmarks and tests). */
+  long commits() {
+    return commits.get();
   }
 
   /** Pending events committed so far. */
@@ -404,6 +410,7 @@ final class WebhookStore implements AutoCloseable {
       }
       return stop;
     }
+    commits.incrementAndGet();
     backlog.addAndGet(backlogDelta);
     for (int i = 0; i < group.size(); i++) {
       if (group.get(i) instanceof Insert in) {

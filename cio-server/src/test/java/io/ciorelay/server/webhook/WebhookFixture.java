@@ -122,6 +122,8 @@ final class WebhookFixture {
   static final class Consumer implements AutoCloseable {
     final List<Received> requests = new CopyOnWriteArrayList<>();
     volatile Predicate<Received> fail = r -> false;
+    /** While set and not counted down, each request waits on it (at most 10 s) before being answered. */
+    volatile java.util.concurrent.CountDownLatch hold;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
@@ -140,6 +142,14 @@ final class WebhookFixture {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
           body = in.readAllBytes();
+        }
+        java.util.concurrent.CountDownLatch latch = hold;
+        if (latch != null) {
+          try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
         var h = exchange.getRequestHeaders();
         Received probe = new Received(h.getFirst("X-Webhook-Event-Id"), h.getFirst("X-CIO-Timestamp"),

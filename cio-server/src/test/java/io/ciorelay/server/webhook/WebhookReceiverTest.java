@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -278,6 +279,26 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void slowConsumerTimingOutDoesNotHoldUpReceiptAndGetsEveryEventOnceItSpeedsUp() {
+    Consumer consumer = closing(new Consumer());
+    CountDownLatch slow = new CountDownLatch(1);
+    consumer.hold = slow;
+    Running r = closing(new Running(config(store(), consumer.uri()).forwardTimeout(Duration.ofMillis(100)).build()));
+
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, r.post(event("slow-" + i, "slow")).statusCode());
+    }
+    await().atMost(WAIT).until(() -> r.receiver.stats().forwardFailures() >= 2);
+    assertEquals(0, r.receiver.stats().forwarded());
+    assertEquals(5, r.receiver.stats().stored());
+    slow.countDown();
+    consumer.hold = null;
+
+    await().atMost(WAIT).until(() -> r.receiver.stats().backlog() == 0);
+    assertInOrderPerPerson(consumer.accepted(), List.of("slow"), 5);
+  }
+
+  @Test
   void pendingEventsAreForwardedAfterARestart() {
     Consumer consumer = closing(new Consumer());
     consumer.fail = req -> true;
@@ -294,6 +315,25 @@ class WebhookReceiverTest {
 
     await().atMost(WAIT).until(() -> consumer.accepted().size() >= 4 && second.receiver.stats().backlog() == 0);
     assertEquals(List.of("ev-0", "ev-1", "ev-2", "ev-3"), consumer.accepted());
+  }
+
+  @Test
+  void eventsStoredWithAnotherLaneCountAreReLanedAndForwardedInOrder() {
+    Running first = new Running(config(store(), null).lanes(8).build());
+    List<String> persons = List.of("ann", "ben", "cat");
+    for (int i = 0; i < 3; i++) {
+      for (String p : persons) {
+        assertEquals(200, first.post(event(p + "-" + i, p)).statusCode());
+      }
+    }
+    first.close();
+    Consumer consumer = closing(new Consumer());
+
+    Running second = closing(new Running(config(store(), consumer.uri()).lanes(2).build()));
+
+    await().atMost(WAIT).until(() -> second.receiver.stats().backlog() == 0);
+    assertInOrderPerPerson(consumer.accepted(), persons, 3);
+    assertEquals(9, consumer.accepted().size());
   }
 
   @Test
