@@ -73,7 +73,17 @@ final class WebhookFixture {
     }
 
     HttpResponse<String> send(byte[] body, String timestamp, String signature) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+      return send(HttpRequest.BodyPublishers.ofByteArray(body), timestamp, signature);
+    }
+
+    /** Sends without a Content-Length (chunked), so only the bounded read can stop a large body. */
+    HttpResponse<String> sendChunked(byte[] body, String timestamp, String signature) {
+      return send(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)), timestamp,
+          signature);
+    }
+
+    private HttpResponse<String> send(HttpRequest.BodyPublisher publisher, String timestamp, String signature) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(url).POST(publisher)
           .header("Content-Type", "application/json");
       if (timestamp != null) {
         b.header("X-CIO-Timestamp", timestamp);

@@ -174,6 +174,13 @@ class WebhookReceiverTest {
     assertEquals(200, fits.statusCode());
     assertEquals(1.0, r.rejected("body_too_large"));
     assertEquals(List.of("ok"), ids(r.receiver.pending(0, 10)));
+
+    byte[] bigChunked = ("{\"event_id\":\"chunked\",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> chunked = r.sendChunked(bigChunked, Long.toString(NOW.getEpochSecond()),
+        io.ciorelay.client.WebhookVerifier.sign(KEY, NOW.getEpochSecond(), bigChunked));
+    assertEquals(413, chunked.statusCode());
+    assertEquals(2.0, r.rejected("body_too_large"));
+    assertEquals(List.of("ok"), ids(r.receiver.pending(0, 10)));
   }
 
   @Test
