@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The receiver's durable store: one SQLite file (WAL, {@code synchronous=FULL}) written by one
- * thread in group commits, read through a second connection.
+ * The receiver's durable store: one SQLite file (WAL) written by one thread in group commits,
+ * read through a second connection. A group holding a new event commits with
+ * {@code synchronous=FULL}, so an event is fsync'd before its 200; a group of only delivery
+ * marks skips the fsync ({@code NORMAL}), since losing a mark only means forwarding again.
  *
  * <p><b>Schema</b> (inspect with {@code sqlite3 <path>}):
  * <pre>
@@ -88,6 +90,8 @@ final class WebhookStore implements AutoCloseable {
   private final Thread writer;
   private volatile IntConsumer insertListener = lane -> { };
   private volatile boolean closed;
+  // Writer thread only: the write connection's current synchronous setting.
+  private boolean fullSync = true;
 
   private final ReentrantLock readerLock = new ReentrantLock();
   // Guarded by readerLock.
@@ -364,6 +368,7 @@ final class WebhookStore implements AutoCloseable {
   private boolean commitGroup(Connection c, List<Op> group, PreparedStatement insert, PreparedStatement delivered,
       PreparedStatement failed) throws SQLException {
     boolean stop = false;
+    setFullSync(c, group.stream().anyMatch(op -> op instanceof Insert));
     boolean[] stored = new boolean[group.size()];
     long backlogDelta = 0;
     boolean[] lanesTouched = new boolean[lanes];
@@ -428,6 +433,25 @@ final class WebhookStore implements AutoCloseable {
       }
     }
     return stop;
+  }
+
+  /**
+   * Groups with an insert commit with {@code synchronous=FULL} (fsync before the 200); groups of
+   * only delivery marks and failure counts commit with {@code NORMAL}, skipping the fsync: losing
+   * one to a power cut only means an event is forwarded again (at least once), and the next FULL
+   * commit makes the WAL frames before it durable too.
+   */
+  private void setFullSync(Connection c, boolean full) throws SQLException {
+    if (full == fullSync) {
+      return;
+    }
+    c.setAutoCommit(true); // the setting cannot change inside a transaction
+    try (Statement st = c.createStatement()) {
+      st.execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    } finally {
+      c.setAutoCommit(false);
+    }
+    fullSync = full;
   }
 
   private void prune(Connection c, long now) {
