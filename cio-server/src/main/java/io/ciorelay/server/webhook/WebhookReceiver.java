@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * webhooks (Customer.io blocks later webhooks behind a failing one, for up to 7 days).
  *
  * <p>Per request: the body is read up to {@link WebhookConfig#maxBodyBytes()} (413
- * {@code body_too_large} beyond it); {@code X-CIO-Timestamp}/{@code X-CIO-Signature} are checked
+ * {@code body_too_large} beyond it; 400 {@code unreadable_body} if the connection fails while
+ * reading); {@code X-CIO-Timestamp}/{@code X-CIO-Signature} are checked
  * with {@link WebhookVerifier} (401 {@code missing_header}, {@code malformed_timestamp},
  * {@code stale_timestamp} — older or newer than the tolerance — or {@code bad_signature}); the
  * JSON is parsed (400 {@code malformed_json} or {@code missing_event_id}); the event is committed
@@ -43,6 +44,17 @@ import org.slf4j.LoggerFactory;
  * <p>Forwarding (only with {@link WebhookConfig#forwardUrl()}): see {@link WebhookConfig} and the
  * package documentation; at least once, in receipt order per person. Without a forward URL events
  * are stored and can be listed with {@link #pending}.
+ *
+ * <p><b>Mounting:</b>
+ * <pre>{@code
+ * WebhookReceiver webhooks = WebhookReceiver.start(config, meterRegistry);
+ * webhooks.register(app);          // before app.start(...)
+ * ...
+ * app.stop();                      // on shutdown: stop taking requests first,
+ * webhooks.close();                // then commit, stop forwarding, remove meters
+ * }</pre>
+ * The handler reads the raw request stream itself (the signature covers the exact bytes), so no
+ * before-handler may consume the body of {@value #PATH}. Use one receiver per meter registry.
  *
  * <p><b>Metrics</b> (Micrometer; Prometheus adds {@code _total} to counters):
  * {@code cio.webhook.received}, {@code cio.webhook.rejected} (tag {@code reason}),
@@ -177,7 +189,13 @@ public final class WebhookReceiver implements AutoCloseable {
       reject(ctx, 503, "closed");
       return;
     }
-    byte[] body = readBody(ctx);
+    byte[] body;
+    try {
+      body = readBody(ctx);
+    } catch (IOException e) {
+      reject(ctx, 400, "unreadable_body");
+      return;
+    }
     if (body == null) {
       reject(ctx, 413, "body_too_large");
       return;
@@ -211,7 +229,7 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   /** The body, or null if it is larger than the cap. */
-  private byte[] readBody(Context ctx) {
+  private byte[] readBody(Context ctx) throws IOException {
     int max = config.maxBodyBytes();
     long declared = ctx.req().getContentLengthLong();
     if (declared > max) {
@@ -220,8 +238,6 @@ public final class WebhookReceiver implements AutoCloseable {
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] body = in.readNBytes(max + 1);
       return body.length > max ? null : body;
-    } catch (IOException e) {
-      throw new io.javalin.http.BadRequestResponse("could not read the body: " + e.getMessage());
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * @param received requests that reached the endpoint
  * @param rejected rejected requests by reason ({@code missing_header}, {@code malformed_timestamp},
  *     {@code stale_timestamp}, {@code bad_signature}, {@code body_too_large}, {@code malformed_json},
- *     {@code missing_event_id}, {@code store_unavailable}, {@code closed}); only reasons seen appear
+ *     {@code missing_event_id}, {@code unreadable_body}, {@code store_unavailable}, {@code closed}); only reasons seen appear
  * @param duplicates valid events whose {@code event_id} was already stored
  * @param stored events committed to the store
  * @param forwarded events the consumer accepted with a 2xx
