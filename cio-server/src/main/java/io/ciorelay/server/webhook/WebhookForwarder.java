@@ -1,0 +1,212 @@
+package io.ciorelay.server.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards stored events to the consumer URL: the raw body with the original
+ * {@code X-CIO-Timestamp} and {@code X-CIO-Signature}, plus {@code X-Webhook-Event-Id} and the
+ * configured headers. A 2xx marks the event delivered; anything else (status, timeout, network
+ * error) is retried after {@link Backoff} with jitter, forever, and the lane waits: events of one
+ * lane (so of one person) go out in receipt order, one at a time, while other lanes keep going.
+ * At least once: a delivery whose mark was not yet committed is sent again after a restart.
+ *
+ * <p><b>Concurrency:</b> Thread-safe. One daemon thread per lane,
+ * {@code cio-webhook-forwarder-<lane>}, reads its lane through the store and sends synchronously
+ * with a shared JDK {@link HttpClient} whose executor is a fixed pool of two daemon threads
+ * {@code cio-webhook-http}. A lane thread idles on its {@link Semaphore}, released by the store's
+ * writer after a commit that added to that lane (and polled every second as a safety net); retry
+ * delays wait on the {@code stopped} latch, so {@link #close} ends them at once. No lock is held.
+ */
+final class WebhookForwarder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebhookForwarder.class);
+  private static final int BATCH = 64;
+  private static final long IDLE_POLL_MILLIS = 1_000;
+
+  private final WebhookConfig config;
+  private final WebhookStore store;
+  private final Counter forwarded;
+  private final Counter failures;
+  private final HttpClient http;
+  private final ExecutorService httpExecutor;
+  private final Semaphore[] wake;
+  private final Thread[] threads;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  WebhookForwarder(WebhookConfig config, WebhookStore store, Counter forwarded, Counter failures) {
+    this.config = config;
+    this.store = store;
+    this.forwarded = forwarded;
+    this.failures = failures;
+    AtomicInteger n = new AtomicInteger();
+    this.httpExecutor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "cio-webhook-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(config.forwardTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(httpExecutor)
+        .build();
+    int lanes = store.lanes();
+    this.wake = new Semaphore[lanes];
+    this.threads = new Thread[lanes];
+    for (int lane = 0; lane < lanes; lane++) {
+      wake[lane] = new Semaphore(0);
+      int l = lane;
+      threads[lane] = new Thread(() -> runLane(l), "cio-webhook-forwarder-" + lane);
+      threads[lane].setDaemon(true);
+    }
+  }
+
+  void start() {
+    for (Thread t : threads) {
+      t.start();
+    }
+  }
+
+  /** Tells a lane it has new events; cheap, called on the store's writer thread. */
+  void wake(int lane) {
+    wake[lane].release();
+  }
+
+  private boolean running() {
+    return stopped.getCount() > 0;
+  }
+
+  private void runLane(int lane) {
+    long cursor = 0;
+    while (running()) {
+      List<WebhookEvent> batch;
+      try {
+        wake[lane].drainPermits();
+        batch = store.pendingInLane(lane, cursor, BATCH);
+      } catch (Exception e) {
+        if (running()) {
+          log.warn("webhook forwarder lane {} could not read the store", lane, e);
+          await(config.backoffCap().toMillis());
+        }
+        continue;
+      }
+      if (batch.isEmpty()) {
+        try {
+          wake[lane].tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          if (!running()) {
+            return;
+          }
+        }
+        continue;
+      }
+      for (WebhookEvent event : batch) {
+        if (!deliver(event)) {
+          return;
+        }
+        cursor = event.seq();
+      }
+    }
+  }
+
+  /** Sends one event until it is accepted; false if the forwarder stopped first. */
+  private boolean deliver(WebhookEvent event) {
+    int attempt = event.attempts();
+    while (running()) {
+      String error = send(event);
+      if (error == null) {
+        store.delivered(event.seq());
+        forwarded.increment();
+        return true;
+      }
+      if (!running()) {
+        return false;
+      }
+      attempt++;
+      failures.increment();
+      store.failed(event.seq(), error);
+      long delay = Backoff.delayMillis(attempt, config.backoffBase().toMillis(), config.backoffCap().toMillis(),
+          config.backoffJitter(), ThreadLocalRandom.current().nextDouble());
+      log.debug("forwarding webhook {} failed ({}), attempt {}; retrying in {} ms", event.eventId(), error,
+          attempt, delay);
+      await(delay);
+    }
+    return false;
+  }
+
+  /** Sends once; null on a 2xx, else why it failed. */
+  private String send(WebhookEvent event) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.forwardUrl().toString()))
+        .timeout(config.forwardTimeout())
+        .header("Content-Type", "application/json")
+        .header("X-CIO-Timestamp", event.timestampHeader())
+        .header("X-Webhook-Event-Id", event.eventId())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(event.body()));
+    if (!event.signatureHeader().isEmpty()) {
+      req.header("X-CIO-Signature", event.signatureHeader());
+    }
+    for (Map.Entry<String, String> h : config.forwardHeaders().entrySet()) {
+      req.header(h.getKey(), h.getValue());
+    }
+    try {
+      HttpResponse<Void> response = http.send(req.build(), HttpResponse.BodyHandlers.discarding());
+      int status = response.statusCode();
+      return status >= 200 && status < 300 ? null : "HTTP " + status;
+    } catch (IOException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    } catch (InterruptedException e) {
+      return "interrupted";
+    }
+  }
+
+  private void await(long millis) {
+    try {
+      stopped.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // close() interrupts only after stopping; the loop then sees !running().
+    }
+  }
+
+  /** Stops the lane threads (interrupting sends in flight) and waits up to {@code wait} for them. */
+  void close(Duration wait) {
+    stopped.countDown();
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    httpExecutor.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+}
