@@ -250,13 +250,22 @@ public final class Dispatcher {
     if (lane.notBefore > now) {
       return lane.notBefore;
     }
-    if (lane.work.isEmpty()) {
+    Batch batch = lane.work.peekFirst();
+    boolean fresh = false;
+    if (batch == null) {
       if (outbox.pending(lane.index) == 0) {
         return 0;
       }
       boolean flushing = flushRequests > 0 || !running;
       if (!flushing && lane.lingerUntil > now) {
         return lane.lingerUntil;
+      }
+      // Wait for the request slot before reading the lane, so the batch holds all that is queued
+      // by the time it can go.
+      long slotNanos = limiter.nanosUntilAvailable();
+      if (slotNanos > 0) {
+        metrics.rateLimitWait();
+        return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(slotNanos));
       }
       // The request body is {"batch":[op,op,...]}: the envelope plus one comma per operation
       // must fit too, and Customer.io wants it strictly under the limit.
@@ -277,7 +286,8 @@ public final class Dispatcher {
           return due;
         }
       }
-      lane.work.addLast(new Batch(entries));
+      batch = new Batch(entries);
+      fresh = true;
     }
     if (!breaker.tryAcquirePermission()) {
       // Open (or half-open with its probes out): no lane may send now.
@@ -290,7 +300,10 @@ public final class Dispatcher {
         metrics.rateLimitWait();
         return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
       }
-      send(lane, lane.work.peekFirst());
+      if (fresh) {
+        lane.work.addLast(batch);
+      }
+      send(lane, batch);
     } catch (RuntimeException e) {
       // A permission taken must be given back, or a half-open breaker waits for it forever.
       breaker.releasePermission();

@@ -48,6 +48,17 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   @Override
+  public long nanosUntilAvailable() {
+    long pause = pausedUntil.get();
+    long now = clock.millis();
+    if (pause > now) {
+      return TimeUnit.MILLISECONDS.toNanos(pause - now);
+    }
+    io.github.bucket4j.EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+    return probe.canBeConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+  }
+
+  @Override
   public void pauseUntil(long epochMillis) {
     pausedUntil.accumulateAndGet(epochMillis, Math::max);
   }

@@ -15,6 +15,12 @@ public interface RateLimiter {
    */
   long tryAcquire();
 
+  /**
+   * Nanoseconds until a token could be taken, without taking one (0 = now). Lets a sender wait
+   * for its slot before choosing what to send, so the request carries everything queued by then.
+   */
+  long nanosUntilAvailable();
+
   /** Pauses every sender of this workspace until {@code epochMillis} (a later pause wins). */
   void pauseUntil(long epochMillis);
 
