@@ -32,6 +32,7 @@ public final class RelayServer implements AutoCloseable {
 
   private final RelayConfig config;
   private final List<Consumer<Javalin>> registrars;
+  private final List<AutoCloseable> closeables;
   private final Consumer<CustomerIoConfig.Builder> customizer;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean accepting;
@@ -42,6 +43,7 @@ public final class RelayServer implements AutoCloseable {
   private RelayServer(Builder b) {
     this.config = b.config;
     this.registrars = List.copyOf(b.registrars);
+    this.closeables = List.copyOf(b.closeables);
     this.customizer = b.customizer;
   }
 
@@ -145,6 +147,13 @@ public final class RelayServer implements AutoCloseable {
     report = cio.close(config.shutdownTimeout());
     log.info("relay shutdown report: {}", report);
     app.stop();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", c.getClass().getSimpleName(), e);
+      }
+    }
     return report;
   }
 
@@ -157,6 +166,7 @@ public final class RelayServer implements AutoCloseable {
   public static final class Builder {
     private final RelayConfig config;
     private final List<Consumer<Javalin>> registrars = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private Consumer<CustomerIoConfig.Builder> customizer = b -> { };
 
     private Builder(RelayConfig config) {
@@ -166,6 +176,12 @@ public final class RelayServer implements AutoCloseable {
     /** Adds a route registrar, called with the Javalin app before it starts (for example a webhook receiver). */
     public Builder routes(Consumer<Javalin> registrar) {
       registrars.add(Objects.requireNonNull(registrar, "registrar"));
+      return this;
+    }
+
+    /** Closes this after the server stops (for resources of added routes, such as a webhook receiver). */
+    public Builder closeOnStop(AutoCloseable closeable) {
+      closeables.add(Objects.requireNonNull(closeable, "closeable"));
       return this;
     }
 

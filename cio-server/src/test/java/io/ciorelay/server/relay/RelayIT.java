@@ -222,15 +222,24 @@ class RelayIT {
   }
 
   @Test
-  void adminApiIsForbiddenWithoutAConfiguredToken(@TempDir Path other) throws Exception {
-    RelayServer noAdmin = RelayServer.builder(RelayTestSupport.config(sim, other).adminToken(null).build()).build().start();
+  void adminApiIsForbiddenWithoutAConfiguredTokenAndExtraRoutesCanBeMounted(@TempDir Path other) throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    RelayServer noAdmin = RelayServer.builder(RelayTestSupport.config(sim, other).adminToken(null).build())
+        .routes(app -> app.post("/webhooks/test", ctx -> ctx.result("mounted")))
+        .closeOnStop(() -> closed.set(true))
+        .build().start();
     try {
       Reply r = send("GET", noAdmin.baseUrl() + "/admin/dead-letters", "Bearer anything-at-all", (byte[]) null);
       assertEquals(403, r.status());
       assertTrue(r.body().contains("CIO_ADMIN_TOKEN"), r.body());
+      Reply mounted = send("POST", noAdmin.baseUrl() + "/webhooks/test", null, "{}");
+      assertEquals(200, mounted.status());
+      assertEquals("mounted", mounted.body());
+      assertFalse(closed.get());
     } finally {
       noAdmin.stop();
     }
+    assertTrue(closed.get(), "closed after the server stopped");
   }
 
   @Test
