@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cio.Version.class,
     description = "Reliable delivery of data to Customer.io: relay service, simulator and tools.",
-    subcommands = {SimulatorCommand.class, io.ciorelay.server.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RelayCommand.class, DemoCommand.class, SimulatorCommand.class, StatusCommand.class,
+        DlqCommand.class, io.ciorelay.server.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Cio implements Runnable {
 
   @CommandLine.Spec

@@ -30,6 +30,19 @@ class CioTest {
   }
 
   @Test
+  void helpListsTheRelayAndOperatorCommands() {
+    String[] r = run("--help");
+    for (String sub : new String[] {"relay", "status", "dlq"}) {
+      assertTrue(r[1].contains(sub), sub + " in\n" + r[1]);
+    }
+    String[] relay = run("relay", "--help");
+    assertEquals("0", relay[0]);
+    for (String option : new String[] {"--port", "--data", "--target", "--rate-limit", "--config", "--set"}) {
+      assertTrue(relay[1].contains(option), option + " in\n" + relay[1]);
+    }
+  }
+
+  @Test
   void versionIsPrinted() {
     String[] r = run("--version");
     assertEquals("0", r[0]);

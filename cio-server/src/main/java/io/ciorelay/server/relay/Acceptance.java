@@ -1,0 +1,79 @@
+package io.ciorelay.server.relay;
+
+import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.Receipt;
+import io.ciorelay.delivery.Rejection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Turns the library's receipts into the relay's answers: a refusal becomes 400 (invalid, naming the
+ * field and limit) or 503 with {@code Retry-After} (outbox full, shutting down, store failing); an
+ * acceptance is confirmed only once every operation is committed to disk, within the durability
+ * timeout, else 503. Thread-safe.
+ */
+final class Acceptance {
+  private final Duration durableTimeout;
+  private final int retryAfterSeconds;
+  private final BooleanSupplier accepting;
+
+  Acceptance(Duration durableTimeout, int retryAfterSeconds, BooleanSupplier accepting) {
+    this.durableTimeout = durableTimeout;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.accepting = accepting;
+  }
+
+  /** @throws ApiError 503 if the relay is shutting down */
+  void requireAccepting(ApiError.Shape shape) {
+    if (!accepting.getAsBoolean()) {
+      throw ApiError.unavailable(shape, "the relay is shutting down; retry against another instance or later",
+          retryAfterSeconds);
+    }
+  }
+
+  /** The error for a refused receipt. */
+  ApiError refusal(Rejection r, ApiError.Shape shape) {
+    return switch (r.reason()) {
+      case INVALID -> new ApiError(400, shape, "invalid", r.violations().isEmpty()
+          ? List.of(new Violation("", r.message(), -1, -1)) : r.violations(), null);
+      case FULL -> ApiError.unavailable(shape, "the relay's outbox is full: " + r.message(), retryAfterSeconds);
+      case CLOSED -> ApiError.unavailable(shape, "the relay is shutting down", retryAfterSeconds);
+      case FAILED -> ApiError.unavailable(shape, "the relay cannot store operations: " + r.message(), retryAfterSeconds);
+    };
+  }
+
+  /** Throws the refusal of the first refused receipt, if any. */
+  void requireAccepted(List<Receipt> receipts, ApiError.Shape shape) {
+    for (Receipt r : receipts) {
+      if (r.status() == Receipt.Status.REJECTED) {
+        throw refusal(r.rejection(), shape);
+      }
+    }
+  }
+
+  /** Waits until every receipt is durable. @throws ApiError 503 on timeout or a failed commit */
+  void awaitDurable(List<Receipt> receipts, ApiError.Shape shape) {
+    long deadline = System.nanoTime() + durableTimeout.toNanos();
+    for (Receipt r : receipts) {
+      CompletableFuture<Boolean> d = r.durable();
+      boolean ok;
+      try {
+        ok = d.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        ok = false;
+      } catch (ExecutionException | TimeoutException e) {
+        ok = false;
+      }
+      if (!ok) {
+        throw ApiError.unavailable(shape, "the operation was not confirmed on disk within "
+            + durableTimeout.toMillis() + " ms; retry (event ids make the retry safe)", retryAfterSeconds);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.ciorelay.server.relay;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ciorelay.client.Violation;
+import io.javalin.http.Context;
+import java.util.List;
+
+/**
+ * A request the relay refuses, with the status and the problems, rendered in the shape the caller
+ * expects: Track v1 ({@code {"meta":{"errors":[...]}}}), Track v2 ({@code {"errors":[{reason,field,message}]}})
+ * or plain ({@code {"error":"..."}}) for the relay's own routes. Immutable.
+ */
+final class ApiError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  enum Shape { V1, V2, PLAIN }
+
+  final int status;
+  final Shape shape;
+  final String reason;
+  final transient List<Violation> violations;
+  final Integer retryAfterSeconds;
+
+  ApiError(int status, Shape shape, String reason, List<Violation> violations, Integer retryAfterSeconds) {
+    super(violations.isEmpty() ? reason : violations.get(0).toString());
+    this.status = status;
+    this.shape = shape;
+    this.reason = reason;
+    this.violations = List.copyOf(violations);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  static ApiError of(int status, Shape shape, String reason, String field, String message) {
+    return new ApiError(status, shape, reason, List.of(new Violation(field, message, -1, -1)), null);
+  }
+
+  static ApiError unavailable(Shape shape, String message, int retryAfterSeconds) {
+    return new ApiError(503, shape, "unavailable", List.of(new Violation("", message, -1, -1)), retryAfterSeconds);
+  }
+
+  void render(Context ctx) {
+    ctx.status(status);
+    if (retryAfterSeconds != null) {
+      ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", shape == Shape.PLAIN ? "Bearer realm=\"cio-relay admin\"" : "Basic realm=\"cio-relay\"");
+    }
+    ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+    switch (shape) {
+      case V1 -> {
+        ObjectNode meta = body.putObject("meta");
+        if (status == 401) {
+          meta.put("error", violations.get(0).message());
+        } else {
+          ArrayNode errors = meta.putArray("errors");
+          violations.forEach(v -> errors.add(text(v)));
+        }
+      }
+      case V2 -> {
+        ArrayNode errors = body.putArray("errors");
+        for (Violation v : violations) {
+          ObjectNode e = errors.addObject();
+          e.put("reason", reason);
+          e.put("field", v.field());
+          e.put("message", v.message());
+          if (v.limit() >= 0) {
+            e.put("limit", v.limit());
+            e.put("actual", v.actual());
+          }
+        }
+      }
+      default -> body.put("error", violations.isEmpty() ? reason : text(violations.get(0)));
+    }
+    ctx.contentType("application/json").result(JsonBodies.write(body));
+  }
+
+  static String text(Violation v) {
+    return v.field() == null || v.field().isEmpty() || v.message().startsWith(v.field()) ? v.message()
+        : v.field() + ": " + v.message();
+  }
+}

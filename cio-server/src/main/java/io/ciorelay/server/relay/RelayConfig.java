@@ -1,0 +1,379 @@
+package io.ciorelay.server.relay;
+
+import io.ciorelay.client.Region;
+import io.ciorelay.delivery.CustomerIoConfig;
+import io.ciorelay.delivery.breaker.BreakerConfig;
+import io.ciorelay.delivery.ratelimit.RateLimitConfig;
+import io.ciorelay.delivery.retry.RetryConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The relay's settings: where it listens, where it stores the outbox, where it delivers, its
+ * request limits, and the library settings it passes on ({@link RetryConfig}, {@link BreakerConfig},
+ * {@link RateLimitConfig}).
+ *
+ * <p>Built with {@link #builder()} or read from a properties file, the environment and flags by
+ * {@link RelayConfigLoader}. Defaults: port {@value #DEFAULT_PORT} on {@code 0.0.0.0}, data in
+ * {@code ./cio-data}, the workspace's region (US), request bodies up to
+ * {@value #DEFAULT_MAX_BODY_BYTES} bytes, JSON nesting up to {@value #DEFAULT_MAX_JSON_DEPTH},
+ * durability wait 10 s, shutdown deadline 20 s. Secrets (API key, admin token, webhook signing key)
+ * are held but never shown by {@link #toString()}. Immutable and thread-safe.
+ */
+public final class RelayConfig {
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final Path DEFAULT_DATA_DIR = Path.of("cio-data");
+  public static final int DEFAULT_MAX_BODY_BYTES = 1_000_000;
+  public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+  public static final Duration DEFAULT_DURABLE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+  public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+  private final int port;
+  private final String host;
+  private final Path dataDir;
+  private final URI target;
+  private final Region region;
+  private final String siteId;
+  private final String apiKey;
+  private final String adminToken;
+  private final String webhookSigningKey;
+  private final int maxBodyBytes;
+  private final int maxJsonDepth;
+  private final Duration durableTimeout;
+  private final Duration shutdownTimeout;
+  private final Duration requestTimeout;
+  private final Duration linger;
+  private final Integer lanes;
+  private final Long maxPendingOperations;
+  private final RetryConfig retry;
+  private final BreakerConfig breaker;
+  private final RateLimitConfig rateLimit;
+
+  private RelayConfig(Builder b) {
+    this.port = b.port;
+    this.host = b.host;
+    this.dataDir = b.dataDir;
+    this.target = b.target;
+    this.region = b.region;
+    this.siteId = b.siteId;
+    this.apiKey = b.apiKey;
+    this.adminToken = b.adminToken;
+    this.webhookSigningKey = b.webhookSigningKey;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.maxJsonDepth = b.maxJsonDepth;
+    this.durableTimeout = b.durableTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.linger = b.linger;
+    this.lanes = b.lanes;
+    this.maxPendingOperations = b.maxPendingOperations;
+    this.retry = b.retry;
+    this.breaker = b.breaker;
+    this.rateLimit = b.rateLimit;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The Customer.io base URL to deliver to (without {@code /api/v1}); the region's when not set. */
+  public URI target() {
+    return target != null ? target : region.trackBaseUrl();
+  }
+
+  /** Whether a target was given explicitly. */
+  public boolean hasTarget() {
+    return target != null;
+  }
+
+  public Region region() {
+    return region;
+  }
+
+  public String siteId() {
+    return siteId;
+  }
+
+  /** The workspace API key (secret). */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /** The admin API bearer token (secret), or null when the admin API is disabled. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** The webhook signing key (secret), or null; for the webhook receiver. */
+  public String webhookSigningKey() {
+    return webhookSigningKey;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public int maxJsonDepth() {
+    return maxJsonDepth;
+  }
+
+  /** How long a request waits for its operations to be committed to disk before answering 503. */
+  public Duration durableTimeout() {
+    return durableTimeout;
+  }
+
+  /** How long shutdown keeps delivering before leaving the rest on disk. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public RetryConfig retry() {
+    return retry;
+  }
+
+  public BreakerConfig breaker() {
+    return breaker;
+  }
+
+  public RateLimitConfig rateLimit() {
+    return rateLimit;
+  }
+
+  /** The library configuration this relay delivers with (credentials, target, store, policies). */
+  public CustomerIoConfig.Builder toCustomerIoConfig() {
+    CustomerIoConfig.Builder b = CustomerIoConfig.builder()
+        .credentials(siteId, apiKey)
+        .region(region)
+        .storagePath(dataDir.resolve("outbox.db"))
+        .retry(retry)
+        .breaker(breaker)
+        .rateLimit(rateLimit)
+        .requestTimeout(requestTimeout)
+        .linger(linger);
+    if (target != null) {
+      b.baseUrl(target);
+    }
+    if (lanes != null) {
+      b.lanes(lanes);
+    }
+    if (maxPendingOperations != null) {
+      b.maxPendingOperations(maxPendingOperations);
+    }
+    return b;
+  }
+
+  /** The settings without secrets (a secret shows as set or not set). */
+  @Override
+  public String toString() {
+    return "relay.host=" + host + "\nrelay.port=" + port + "\nrelay.data=" + dataDir
+        + "\nrelay.target=" + target() + (target == null ? " (region " + region.name().toLowerCase(java.util.Locale.ROOT) + ")" : "")
+        + "\nrelay.site-id=" + (siteId == null ? "(not set)" : siteId)
+        + "\napi key: " + (apiKey == null ? "not set" : "set") + ", admin token: " + (adminToken == null ? "not set" : "set")
+        + ", webhook signing key: " + (webhookSigningKey == null ? "not set" : "set")
+        + "\nrelay.max-body-bytes=" + maxBodyBytes + "\nrelay.max-json-depth=" + maxJsonDepth
+        + "\nrelay.durable-timeout=" + durableTimeout + "\nrelay.shutdown-timeout=" + shutdownTimeout
+        + "\nrelay.request-timeout=" + requestTimeout + "\nrelay.linger=" + linger
+        + "\n" + retry + "\n" + breaker + "\n" + rateLimit;
+  }
+
+  /** Builder for {@link RelayConfig}; setters reject bad values at once. Not thread-safe. */
+  public static final class Builder {
+    private int port = DEFAULT_PORT;
+    private String host = DEFAULT_HOST;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private URI target;
+    private Region region = Region.US;
+    private String siteId;
+    private String apiKey;
+    private String adminToken;
+    private String webhookSigningKey;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+    private Duration durableTimeout = DEFAULT_DURABLE_TIMEOUT;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration requestTimeout = io.ciorelay.client.TrackClientConfig.DEFAULT_REQUEST_TIMEOUT;
+    private Duration linger = CustomerIoConfig.DEFAULT_LINGER;
+    private Integer lanes;
+    private Long maxPendingOperations;
+    private RetryConfig retry = RetryConfig.defaults();
+    private BreakerConfig breaker = BreakerConfig.defaults();
+    private RateLimitConfig rateLimit = RateLimitConfig.defaults();
+
+    private Builder() {}
+
+    public Builder port(int v) {
+      if (v < 0 || v > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535 but was " + v);
+      }
+      this.port = v;
+      return this;
+    }
+
+    public Builder host(String v) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank but was '" + v + "'");
+      }
+      this.host = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      this.dataDir = Objects.requireNonNull(v, "dataDir");
+      return this;
+    }
+
+    /** The Customer.io base URL (scheme, host, optional port); a trailing {@code /api/v1} is ignored. */
+    public Builder target(URI v) {
+      if (v == null) {
+        this.target = null;
+        return this;
+      }
+      String s = v.toString();
+      if (v.getScheme() == null || !(v.getScheme().equals("http") || v.getScheme().equals("https")) || v.getHost() == null) {
+        throw new IllegalArgumentException("target must be an http(s) URL like https://track.customer.io but was '" + s + "'");
+      }
+      s = s.replaceAll("/+$", "");
+      if (s.endsWith("/api/v1")) {
+        s = s.substring(0, s.length() - "/api/v1".length());
+      }
+      this.target = URI.create(s);
+      return this;
+    }
+
+    public Builder region(Region v) {
+      this.region = Objects.requireNonNull(v, "region");
+      return this;
+    }
+
+    public Builder credentials(String siteId, String apiKey) {
+      if (siteId == null || siteId.isBlank()) {
+        throw new IllegalArgumentException("site id must not be blank");
+      }
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException("API key must not be blank");
+      }
+      this.siteId = siteId;
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** Enables the admin API with this bearer token; null disables it. */
+    public Builder adminToken(String v) {
+      if (v != null && v.length() < 8) {
+        throw new IllegalArgumentException("admin token must be at least 8 characters but was " + v.length());
+      }
+      this.adminToken = v;
+      return this;
+    }
+
+    public Builder webhookSigningKey(String v) {
+      this.webhookSigningKey = v;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int v) {
+      if (v < 1024 || v > 100_000_000) {
+        throw new IllegalArgumentException("maxBodyBytes must be in 1024..100000000 but was " + v);
+      }
+      this.maxBodyBytes = v;
+      return this;
+    }
+
+    public Builder maxJsonDepth(int v) {
+      if (v < 4 || v > 1000) {
+        throw new IllegalArgumentException("maxJsonDepth must be in 4..1000 but was " + v);
+      }
+      this.maxJsonDepth = v;
+      return this;
+    }
+
+    public Builder durableTimeout(Duration v) {
+      this.durableTimeout = positive("durableTimeout", v);
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration v) {
+      if (v == null || v.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be zero or positive but was " + v);
+      }
+      this.shutdownTimeout = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      this.requestTimeout = positive("requestTimeout", v);
+      return this;
+    }
+
+    public Builder linger(Duration v) {
+      if (v == null || v.isNegative()) {
+        throw new IllegalArgumentException("linger must be zero or positive but was " + v);
+      }
+      this.linger = v;
+      return this;
+    }
+
+    public Builder lanes(int v) {
+      if (v < 1 || v > io.ciorelay.delivery.outbox.OutboxConfig.MAX_LANES) {
+        throw new IllegalArgumentException("lanes must be in 1.." + io.ciorelay.delivery.outbox.OutboxConfig.MAX_LANES
+            + " but was " + v);
+      }
+      this.lanes = v;
+      return this;
+    }
+
+    public Builder maxPendingOperations(long v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("maxPendingOperations must be positive but was " + v);
+      }
+      this.maxPendingOperations = v;
+      return this;
+    }
+
+    public Builder retry(RetryConfig v) {
+      this.retry = Objects.requireNonNull(v, "retry");
+      return this;
+    }
+
+    public Builder breaker(BreakerConfig v) {
+      this.breaker = Objects.requireNonNull(v, "breaker");
+      return this;
+    }
+
+    public Builder rateLimit(RateLimitConfig v) {
+      this.rateLimit = Objects.requireNonNull(v, "rateLimit");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if credentials are missing */
+    public RelayConfig build() {
+      if (siteId == null || apiKey == null) {
+        throw new IllegalArgumentException("credentials must be set (CIO_SITE_ID and CIO_API_KEY)");
+      }
+      return new RelayConfig(this);
+    }
+
+    private static Duration positive(String name, Duration v) {
+      if (v == null || v.isZero() || v.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive but was " + v);
+      }
+      return v;
+    }
+  }
+}

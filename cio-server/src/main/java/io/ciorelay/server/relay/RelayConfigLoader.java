@@ -1,0 +1,283 @@
+package io.ciorelay.server.relay;
+
+import io.ciorelay.client.Region;
+import io.ciorelay.delivery.breaker.BreakerConfig;
+import io.ciorelay.delivery.ratelimit.RateLimitConfig;
+import io.ciorelay.delivery.retry.RetryConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the relay's settings from a properties file, the environment and flags — in that order of
+ * precedence, flags winning — into {@link RelayConfig.Builder} and the library's own builders, so
+ * there is one validation path. Every error names the key and where its value came from.
+ *
+ * <p>A key {@code relay.rate-limit} is read from the file as is, from the environment as
+ * {@code CIO_RELAY_RATE_LIMIT}, and from flags under its key. Secrets come only from the
+ * environment ({@code CIO_API_KEY}, {@code CIO_ADMIN_TOKEN}, {@code CIO_WEBHOOK_SIGNING_KEY}) or a
+ * file named by the same variable with {@code _FILE} appended; the file may not hold them.
+ * Stateless and thread-safe.
+ */
+public final class RelayConfigLoader {
+  public static final String ENV_SITE_ID = "CIO_SITE_ID";
+  public static final String ENV_API_KEY = "CIO_API_KEY";
+  public static final String ENV_ADMIN_TOKEN = "CIO_ADMIN_TOKEN";
+  public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
+
+  /** Every key the relay reads, in the order they are applied. */
+  public static final List<String> KEYS = List.of(
+      "relay.host", "relay.port", "relay.data", "relay.target", "relay.region", "relay.site-id",
+      "relay.rate-limit", "relay.rate-limit-headroom",
+      "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
+      "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
+      "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
+      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait");
+
+  static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key");
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  /** What was loaded: the builder (credentials set if given) and whether credentials and a target were given. */
+  public record Result(RelayConfig.Builder builder, boolean hasCredentials, boolean hasTarget) {}
+
+  private record Value(String text, String origin) {}
+
+  private RelayConfigLoader() {}
+
+  /** The environment variable for a key: {@code relay.retry.base-delay} → {@code CIO_RELAY_RETRY_BASE_DELAY}. */
+  public static String envName(String key) {
+    return "CIO_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * Loads the settings.
+   *
+   * @param file  a properties file, or null
+   * @param env   the environment
+   * @param flags values given on the command line, by key
+   * @throws ConfigException naming the key if a value is malformed or out of range, or the file is unreadable
+   */
+  public static Result load(Path file, Map<String, String> env, Map<String, String> flags) {
+    Map<String, Value> values = new LinkedHashMap<>();
+    if (file != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      for (String k : p.stringPropertyNames()) {
+        if (SECRET_KEYS.contains(k)) {
+          throw new ConfigException(k + " is a secret and may not be set in " + file + "; set "
+              + secretEnv(k) + " or " + secretEnv(k) + "_FILE instead");
+        }
+        if (!KEYS.contains(k)) {
+          throw new ConfigException("unknown key " + k + " in " + file + "; known keys: " + String.join(", ", KEYS));
+        }
+        values.put(k, new Value(p.getProperty(k).trim(), "file " + file));
+      }
+    }
+    for (String k : KEYS) {
+      String e = env.get(envName(k));
+      if (e != null && !e.isBlank()) {
+        values.put(k, new Value(e.trim(), "environment " + envName(k)));
+      }
+    }
+    String site = env.get(ENV_SITE_ID);
+    if (site != null && !site.isBlank()) {
+      values.put("relay.site-id", new Value(site.trim(), "environment " + ENV_SITE_ID));
+    }
+    for (Map.Entry<String, String> f : flags.entrySet()) {
+      if (!KEYS.contains(f.getKey())) {
+        throw new ConfigException("unknown key " + f.getKey() + "; known keys: " + String.join(", ", KEYS));
+      }
+      if (f.getValue() != null) {
+        values.put(f.getKey(), new Value(f.getValue().trim(), "flag"));
+      }
+    }
+    return apply(values, env);
+  }
+
+  private static Result apply(Map<String, Value> v, Map<String, String> env) {
+    RelayConfig.Builder b = RelayConfig.builder();
+    set(v, "relay.host", s -> b.host(s));
+    set(v, "relay.port", s -> b.port(integer("relay.port", s)));
+    set(v, "relay.data", s -> b.dataDir(Path.of(s)));
+    set(v, "relay.target", s -> b.target(uri("relay.target", s)));
+    set(v, "relay.region", s -> b.region(region(s)));
+    set(v, "relay.max-body-bytes", s -> b.maxBodyBytes(integer("relay.max-body-bytes", s)));
+    set(v, "relay.max-json-depth", s -> b.maxJsonDepth(integer("relay.max-json-depth", s)));
+    set(v, "relay.durable-timeout", s -> b.durableTimeout(duration("relay.durable-timeout", s)));
+    set(v, "relay.shutdown-timeout", s -> b.shutdownTimeout(duration("relay.shutdown-timeout", s)));
+    set(v, "relay.request-timeout", s -> b.requestTimeout(duration("relay.request-timeout", s)));
+    set(v, "relay.linger", s -> b.linger(duration("relay.linger", s)));
+    set(v, "relay.lanes", s -> b.lanes(integer("relay.lanes", s)));
+    set(v, "relay.max-pending-operations", s -> b.maxPendingOperations(longValue("relay.max-pending-operations", s)));
+
+    double[] rate = {RateLimitConfig.DEFAULT_REQUESTS_PER_SECOND, RateLimitConfig.DEFAULT_HEADROOM};
+    set(v, "relay.rate-limit", s -> rate[0] = number("relay.rate-limit", s));
+    set(v, "relay.rate-limit-headroom", s -> rate[1] = number("relay.rate-limit-headroom", s));
+    String rateKey = v.containsKey("relay.rate-limit") ? "relay.rate-limit" : "relay.rate-limit-headroom";
+    guard(v, rateKey, () -> b.rateLimit(RateLimitConfig.of(rate[0], rate[1])));
+
+    RetryConfig.Builder retry = RetryConfig.builder();
+    set(v, "relay.retry.base-delay", s -> retry.baseDelay(duration("relay.retry.base-delay", s)));
+    set(v, "relay.retry.max-delay", s -> retry.maxDelay(duration("relay.retry.max-delay", s)));
+    set(v, "relay.retry.budget", s -> retry.budget(duration("relay.retry.budget", s)));
+    set(v, "relay.retry.max-attempts", s -> retry.maxAttempts(integer("relay.retry.max-attempts", s)));
+    guard(v, "relay.retry.base-delay", () -> b.retry(retry.build()));
+
+    BreakerConfig.Builder breaker = BreakerConfig.builder();
+    set(v, "relay.breaker.failure-threshold", s -> breaker.failureThreshold(integer("relay.breaker.failure-threshold", s)));
+    set(v, "relay.breaker.half-open-calls", s -> breaker.halfOpenCalls(integer("relay.breaker.half-open-calls", s)));
+    set(v, "relay.breaker.open-wait", s -> breaker.openWait(duration("relay.breaker.open-wait", s)));
+    guard(v, "relay.breaker.open-wait", () -> b.breaker(breaker.build()));
+
+    String site = v.containsKey("relay.site-id") ? v.get("relay.site-id").text() : null;
+    String key = secret(env, ENV_API_KEY);
+    boolean creds = site != null && key != null;
+    if (creds) {
+      b.credentials(site, key);
+    } else if (site != null || key != null) {
+      throw new ConfigException("credentials are incomplete: set both " + ENV_SITE_ID + " and " + ENV_API_KEY
+          + " (or " + ENV_API_KEY + "_FILE); " + (site == null ? ENV_SITE_ID : ENV_API_KEY) + " is missing");
+    }
+    String admin = secret(env, ENV_ADMIN_TOKEN);
+    try {
+      b.adminToken(admin);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ENV_ADMIN_TOKEN + ": " + e.getMessage());
+    }
+    b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
+    return new Result(b, creds, v.containsKey("relay.target"));
+  }
+
+  /** A secret from {@code NAME} or from the file named by {@code NAME_FILE} (trailing newline removed); null if neither. */
+  static String secret(Map<String, String> env, String name) {
+    String direct = env.get(name);
+    if (direct != null && !direct.isBlank()) {
+      return direct;
+    }
+    String file = env.get(name + "_FILE");
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      String s = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        throw new ConfigException(name + "_FILE names an empty file: " + file);
+      }
+      return s;
+    } catch (IOException e) {
+      throw new ConfigException(name + "_FILE: cannot read " + file + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static String secretEnv(String key) {
+    return switch (key) {
+      case "relay.api-key" -> ENV_API_KEY;
+      case "relay.admin-token" -> ENV_ADMIN_TOKEN;
+      default -> ENV_WEBHOOK_SIGNING_KEY;
+    };
+  }
+
+  private static void set(Map<String, Value> values, String key, Consumer<String> setter) {
+    Value val = values.get(key);
+    if (val == null) {
+      return;
+    }
+    try {
+      setter.accept(val.text());
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (from " + val.origin() + ")");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage() + " (from " + val.origin() + ")");
+    }
+  }
+
+  private static void guard(Map<String, Value> values, String key, Runnable r) {
+    try {
+      r.run();
+    } catch (IllegalArgumentException e) {
+      Value val = values.get(key);
+      throw new ConfigException(key + ": " + e.getMessage() + (val == null ? "" : " (from " + val.origin() + ")"));
+    }
+  }
+
+  static int integer(String key, String s) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a whole number but was '" + s + "'");
+    }
+  }
+
+  static long longValue(String key, String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a whole number but was '" + s + "'");
+    }
+  }
+
+  static double number(String key, String s) {
+    try {
+      double d = Double.parseDouble(s);
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a number but was '" + s + "'");
+    }
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT10S}). */
+  static Duration duration(String key, String s) {
+    Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+    try {
+      return Duration.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(key + " must be a duration like 500ms, 10s, 2m or 1h but was '" + s + "'");
+    }
+  }
+
+  static URI uri(String key, String s) {
+    try {
+      return URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + " must be a URL like https://track.customer.io but was '" + s + "'");
+    }
+  }
+
+  static Region region(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "us" -> Region.US;
+      case "eu" -> Region.EU;
+      default -> throw new ConfigException("relay.region must be us or eu but was '" + s + "'");
+    };
+  }
+}

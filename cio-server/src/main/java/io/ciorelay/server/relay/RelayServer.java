@@ -1,0 +1,198 @@
+package io.ciorelay.server.relay;
+
+import io.ciorelay.delivery.CustomerIo;
+import io.ciorelay.delivery.CustomerIoConfig;
+import io.ciorelay.delivery.ShutdownReport;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay service: an HTTP server that speaks the Customer.io Track API (v1 and v2) to any
+ * client, stores every accepted operation durably through {@link CustomerIo}, and delivers it in
+ * the background; plus health, Prometheus metrics and an admin API.
+ *
+ * <p>Routes are registered by separate classes (Track v1, Track v2, health and metrics, admin);
+ * further route registrars (such as a webhook receiver) can be added with
+ * {@link Builder#routes(Consumer)}. Track routes require the workspace's own Basic credentials.
+ *
+ * <p>Lifecycle: {@link #start()} opens the outbox and listens; {@link #stop()} refuses new work
+ * with 503, delivers until {@link RelayConfig#shutdownTimeout()}, leaves the rest on disk, stops
+ * listening and returns the {@link ShutdownReport}. Thread-safe.
+ */
+public final class RelayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+
+  private final RelayConfig config;
+  private final List<Consumer<Javalin>> registrars;
+  private final List<AutoCloseable> closeables;
+  private final Consumer<CustomerIoConfig.Builder> customizer;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private volatile boolean accepting;
+  private CustomerIo cio;
+  private Javalin app;
+  private ShutdownReport report;
+
+  private RelayServer(Builder b) {
+    this.config = b.config;
+    this.registrars = List.copyOf(b.registrars);
+    this.closeables = List.copyOf(b.closeables);
+    this.customizer = b.customizer;
+  }
+
+  public static Builder builder(RelayConfig config) {
+    return new Builder(config);
+  }
+
+  /**
+   * Opens the outbox, starts delivery and listens on the configured host and port.
+   *
+   * @throws RuntimeException if the outbox cannot be opened or the port cannot be bound (nothing is left running)
+   */
+  public synchronized RelayServer start() {
+    if (app != null) {
+      throw new IllegalStateException("already started");
+    }
+    CustomerIoConfig.Builder cb = config.toCustomerIoConfig().meterRegistry(registry);
+    customizer.accept(cb);
+    cio = CustomerIo.create(cb.build());
+    try {
+      JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth());
+      Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
+          () -> accepting);
+      HttpMetrics httpMetrics = new HttpMetrics(registry);
+      AuthCheck trackAuth = AuthCheck.basic(config.siteId(), config.apiKey());
+      app = Javalin.create(cfg -> {
+        cfg.showJavalinBanner = false;
+        cfg.http.maxRequestSize = config.maxBodyBytes();
+        cfg.requestLogger.http(httpMetrics::record);
+        cfg.useVirtualThreads = false;
+      });
+      app.before("/api/*", ctx -> {
+        if (!trackAuth.basicMatches(ctx.header("Authorization"))) {
+          throw ApiError.of(401, ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1,
+              "unauthorized", "Authorization", "Unauthorized request: the site id and API key do not match this relay's workspace");
+        }
+      });
+      app.exception(ApiError.class, (e, ctx) -> e.render(ctx));
+      app.exception(Exception.class, (e, ctx) -> {
+        log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+        ApiError.of(500, ApiError.Shape.PLAIN, "internal", "", "internal error: " + e.getClass().getSimpleName()).render(ctx);
+      });
+      new TrackV1Routes(cio, bodies, acceptance, config).register(app);
+      new TrackV2Routes(cio, bodies, acceptance).register(app);
+      new HealthRoutes(cio, registry, () -> accepting).register(app);
+      new AdminRoutes(cio, bodies, config.adminToken()).register(app);
+      registrars.forEach(r -> r.accept(app));
+      accepting = true;
+      app.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      accepting = false;
+      if (app != null) {
+        app.stop();
+      }
+      cio.close(Duration.ZERO);
+      throw e;
+    }
+    log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.target());
+    return this;
+  }
+
+  /** The port listened on (the actual one when configured as 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** {@code http://127.0.0.1:port} (or the configured host when it is not a wildcard). */
+  public String baseUrl() {
+    String h = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+    return "http://" + h + ":" + port();
+  }
+
+  public RelayConfig config() {
+    return config;
+  }
+
+  /** The delivery library instance behind this relay. */
+  public CustomerIo customerIo() {
+    return cio;
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Whether new work is accepted (false once shutdown began). */
+  public boolean isAccepting() {
+    return accepting;
+  }
+
+  /**
+   * Graceful shutdown: new work gets 503, delivery continues until the configured deadline, the
+   * rest stays on disk, then the server stops listening. Idempotent.
+   */
+  public synchronized ShutdownReport stop() {
+    if (report != null) {
+      return report;
+    }
+    accepting = false;
+    log.info("relay shutting down: refusing new work, delivering for up to {} s", config.shutdownTimeout().toSeconds());
+    report = cio.close(config.shutdownTimeout());
+    log.info("relay shutdown report: {}", report);
+    app.stop();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", c.getClass().getSimpleName(), e);
+      }
+    }
+    return report;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Builder for {@link RelayServer}; not thread-safe. */
+  public static final class Builder {
+    private final RelayConfig config;
+    private final List<Consumer<Javalin>> registrars = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Consumer<CustomerIoConfig.Builder> customizer = b -> { };
+
+    private Builder(RelayConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Adds a route registrar, called with the Javalin app before it starts (for example a webhook receiver). */
+    public Builder routes(Consumer<Javalin> registrar) {
+      registrars.add(Objects.requireNonNull(registrar, "registrar"));
+      return this;
+    }
+
+    /** Closes this after the server stops (for resources of added routes, such as a webhook receiver). */
+    public Builder closeOnStop(AutoCloseable closeable) {
+      closeables.add(Objects.requireNonNull(closeable, "closeable"));
+      return this;
+    }
+
+    /** Adjusts the library configuration after the relay's settings are applied (tests, embedding). */
+    public Builder customerIo(Consumer<CustomerIoConfig.Builder> customizer) {
+      this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    public RelayServer build() {
+      return new RelayServer(this);
+    }
+  }
+}
