@@ -81,10 +81,17 @@ public final class Receipt {
     return committed.handleAsync((seq, err) -> err == null);
   }
 
-  /** Waits up to {@code timeout} for {@link #durable()}; false on timeout or failure. */
+  /**
+   * Waits up to {@code timeout} for the commit, in the calling thread (no callback hop); true once
+   * the operation is on disk, false if it was not accepted, its commit failed, or time ran out.
+   */
   public boolean awaitDurable(Duration timeout) {
+    if (committed == null) {
+      return status == Status.SKIPPED;
+    }
     try {
-      return durable().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      committed.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -60,16 +60,7 @@ final class Acceptance {
   void awaitDurable(List<Receipt> receipts, ApiError.Shape shape) {
     long deadline = System.nanoTime() + durableTimeout.toNanos();
     for (Receipt r : receipts) {
-      CompletableFuture<Boolean> d = r.durable();
-      boolean ok;
-      try {
-        ok = d.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ok = false;
-      } catch (ExecutionException | TimeoutException e) {
-        ok = false;
-      }
+      boolean ok = r.awaitDurable(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       if (!ok) {
         throw ApiError.unavailable(shape, "the operation was not confirmed on disk within "
             + durableTimeout.toMillis() + " ms; retry (event ids make the retry safe)", retryAfterSeconds);
