@@ -72,6 +72,9 @@ final class SqliteWriter implements Runnable {
     insert = conn.prepareStatement("INSERT INTO entries(seq, lane, person_key, event_id, kind, payload, accepted_at, "
         + "attempts, first_failure_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL)");
     deleteReturning = conn.prepareStatement("DELETE FROM entries WHERE seq = ? RETURNING lane, length(payload)");
+    countMany = conn.prepareStatement("SELECT lane, count(*), coalesce(sum(length(payload)), 0) FROM entries "
+        + "WHERE seq IN (SELECT value FROM json_each(?)) GROUP BY lane");
+    deleteMany = conn.prepareStatement("DELETE FROM entries WHERE seq IN (SELECT value FROM json_each(?))");
     copyToDeadLetters = conn.prepareStatement("INSERT INTO dead_letters(original_seq, person_key, event_id, kind, "
         + "payload, accepted_at, dead_at, reason, last_status, attempts) SELECT seq, person_key, event_id, kind, "
         + "payload, accepted_at, ?, ?, ?, max(?, attempts) FROM entries WHERE seq = ?");
@@ -88,6 +91,8 @@ final class SqliteWriter implements Runnable {
   }
 
   private final java.util.Queue<WriteOp> urgent;
+  private final java.sql.PreparedStatement countMany;
+  private final java.sql.PreparedStatement deleteMany;
 
   @Override
   public void run() {
@@ -261,8 +266,12 @@ final class SqliteWriter implements Runnable {
 
   private Object apply(WriteOp op, Delta delta) throws SQLException {
     if (op instanceof WriteOp.Ack ack) {
-      for (long seq : ack.seqs()) {
-        delete(seq, delta);
+      if (ack.seqs().length <= 4) {
+        for (long seq : ack.seqs()) {
+          delete(seq, delta);
+        }
+      } else {
+        deleteMany(ack.seqs(), delta);
       }
       return null;
     }
@@ -296,6 +305,35 @@ final class SqliteWriter implements Runnable {
       return purge(p.ids(), delta);
     }
     throw new IllegalStateException("unexpected operation " + op);
+  }
+
+  /**
+   * Deletes many entries with two statements (count per lane, then delete) instead of one per
+   * entry: a delivered batch of 1,000 is one acknowledgement. The sequence numbers travel as one
+   * JSON array parameter read by SQLite's {@code json_each}.
+   */
+  private void deleteMany(long[] seqs, Delta delta) throws SQLException {
+    StringBuilder json = new StringBuilder(seqs.length * 8 + 2).append('[');
+    for (int i = 0; i < seqs.length; i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(seqs[i]);
+    }
+    String list = json.append(']').toString();
+    countMany.setString(1, list);
+    try (ResultSet rs = countMany.executeQuery()) {
+      while (rs.next()) {
+        int lane = rs.getInt(1);
+        long n = rs.getLong(2);
+        delta.lanePending[lane] -= n;
+        delta.pendingOps -= n;
+        delta.pendingBytes -= rs.getLong(3);
+        delta.entriesChanged = true;
+      }
+    }
+    deleteMany.setString(1, list);
+    deleteMany.executeUpdate();
   }
 
   /** Deletes one entry, counting it; returns false if there was none. */
@@ -420,7 +458,7 @@ final class SqliteWriter implements Runnable {
   }
 
   private void closeQuietly() {
-    for (PreparedStatement ps : new PreparedStatement[] {insert, deleteReturning, copyToDeadLetters, recordFailure,
+    for (PreparedStatement ps : new PreparedStatement[] {insert, deleteReturning, countMany, deleteMany, copyToDeadLetters, recordFailure,
         deadLetterInfo, deadLetterPage, copyFromDeadLetters, deleteDeadLetter, putLastSeq}) {
       try {
         ps.close();
