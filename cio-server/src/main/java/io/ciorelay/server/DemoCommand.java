@@ -1,6 +1,6 @@
 package io.ciorelay.server;
 
-import com.github.f4b6a3.ulid.UlidCreator;
+import com.github.f4b6a3.ulid.Ulid;
 import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.breaker.BreakerConfig;
 import io.ciorelay.delivery.health.Health;
@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
             .PUT(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + person + "@example.com\",\"plan\":\"pro\",\"seq\":" + i + "}"))
             .build();
       } else {
-        eventId = UlidCreator.getMonotonicUlid().toString();
+        eventId = Ulid.fast().toString();
         request = HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/api/v1/customers/" + person + "/events"))
             .header("Authorization", auth).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"purchase\",\"id\":\"" + eventId

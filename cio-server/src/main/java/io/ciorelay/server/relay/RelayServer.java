@@ -74,6 +74,11 @@ public final class RelayServer implements AutoCloseable {
         cfg.http.maxRequestSize = config.maxBodyBytes();
         cfg.requestLogger.http(httpMetrics::record);
         cfg.useVirtualThreads = false;
+        // No reserved threads: on a small machine their spin-waiting costs more CPU than it saves.
+        org.eclipse.jetty.util.thread.QueuedThreadPool pool =
+            new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 60_000, 0, null, null);
+        pool.setName("relay-http");
+        cfg.jetty.threadPool = pool;
       });
       app.before("/api/*", ctx -> {
         if (!trackAuth.basicMatches(ctx.header("Authorization"))) {
