@@ -82,6 +82,17 @@ public final class Receipt {
   }
 
   /**
+   * Like {@link #durable()}, with continuations run on {@code executor} (for servers that answer
+   * from the commit without a thread waiting per request).
+   */
+  public CompletableFuture<Boolean> durable(java.util.concurrent.Executor executor) {
+    if (committed == null) {
+      return CompletableFuture.completedFuture(status == Status.SKIPPED);
+    }
+    return committed.handleAsync((seq, err) -> err == null, executor);
+  }
+
+  /**
    * Waits up to {@code timeout} for the commit, in the calling thread (no callback hop); true once
    * the operation is on disk, false if it was not accepted, its commit failed, or time ran out.
    */

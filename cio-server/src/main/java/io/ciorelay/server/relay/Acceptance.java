@@ -22,7 +22,11 @@ final class Acceptance {
   private final int retryAfterSeconds;
   private final BooleanSupplier accepting;
 
-  Acceptance(Duration durableTimeout, int retryAfterSeconds, BooleanSupplier accepting) {
+  private final java.util.concurrent.Executor responder;
+
+  Acceptance(Duration durableTimeout, int retryAfterSeconds, BooleanSupplier accepting,
+      java.util.concurrent.Executor responder) {
+    this.responder = responder;
     this.durableTimeout = durableTimeout;
     this.retryAfterSeconds = retryAfterSeconds;
     this.accepting = accepting;
@@ -54,6 +58,37 @@ final class Acceptance {
         throw refusal(r.rejection(), shape);
       }
     }
+  }
+
+  /**
+   * Answers {@code ctx} once every receipt is durable, without holding a request thread meanwhile:
+   * {@code onDurable} writes the success answer; a failed commit or the durability timeout answers
+   * 503 with {@code Retry-After}. The answer is written on {@code responder}, never on the outbox
+   * writer's thread.
+   */
+  void respondWhenDurable(io.javalin.http.Context ctx, List<Receipt> receipts, ApiError.Shape shape,
+      Runnable onDurable) {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[receipts.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = receipts.get(i).durable(responder).thenAccept(ok -> {
+        if (!ok) {
+          throw new java.util.concurrent.CompletionException(new IllegalStateException("commit failed"));
+        }
+      });
+    }
+    CompletableFuture<Void> answered = CompletableFuture.allOf(all)
+        .orTimeout(durableTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handleAsync((v, err) -> {
+          if (err == null) {
+            onDurable.run();
+          } else {
+            ApiError.unavailable(shape, "the operation was not confirmed on disk within "
+                + durableTimeout.toMillis() + " ms; retry (event ids make the retry safe)", retryAfterSeconds)
+                .render(ctx);
+          }
+          return null;
+        }, responder);
+    ctx.future(() -> answered);
   }
 
   /** Waits until every receipt is durable. @throws ApiError 503 on timeout or a failed commit */

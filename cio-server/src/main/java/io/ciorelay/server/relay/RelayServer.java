@@ -36,6 +36,13 @@ public final class RelayServer implements AutoCloseable {
   private final Consumer<CustomerIoConfig.Builder> customizer;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean accepting;
+  // Writes the answers of requests whose operations have committed, so no request thread waits
+  // for a commit and the outbox writer never writes to a socket.
+  private final java.util.concurrent.ExecutorService responder = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "relay-respond");
+    t.setDaemon(true);
+    return t;
+  });
   private CustomerIo cio;
   private Javalin app;
   private ShutdownReport report;
@@ -66,7 +73,7 @@ public final class RelayServer implements AutoCloseable {
     try {
       JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth());
       Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
-          () -> accepting);
+          () -> accepting, responder);
       HttpMetrics httpMetrics = new HttpMetrics(registry);
       AuthCheck trackAuth = AuthCheck.basic(config.siteId(), config.apiKey());
       app = Javalin.create(cfg -> {
@@ -76,7 +83,7 @@ public final class RelayServer implements AutoCloseable {
         cfg.useVirtualThreads = false;
         // No reserved threads: on a small machine their spin-waiting costs more CPU than it saves.
         org.eclipse.jetty.util.thread.QueuedThreadPool pool =
-            new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 60_000, 0, null, null);
+            new org.eclipse.jetty.util.thread.QueuedThreadPool(32, 8, 60_000, 0, null, null);
         pool.setName("relay-http");
         cfg.jetty.threadPool = pool;
       });
@@ -152,6 +159,7 @@ public final class RelayServer implements AutoCloseable {
     report = cio.close(config.shutdownTimeout());
     log.info("relay shutdown report: {}", report);
     app.stop();
+    responder.shutdown();
     for (AutoCloseable c : closeables) {
       try {
         c.close();

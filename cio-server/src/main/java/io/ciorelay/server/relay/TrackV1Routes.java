@@ -94,8 +94,7 @@ final class TrackV1Routes {
       }
     }
     acceptance.requireAccepted(receipts, V1);
-    acceptance.awaitDurable(receipts, V1);
-    ok(ctx);
+    acceptance.respondWhenDurable(ctx, receipts, V1, () -> ok(ctx));
   }
 
   private void anonymous(Context ctx) {
@@ -108,8 +107,7 @@ final class TrackV1Routes {
     }
     Receipt r = cio.trackAnonymous(a.anonymousId(), a.event());
     acceptance.requireAccepted(List.of(r), V1);
-    acceptance.awaitDurable(List.of(r), V1);
-    ok(ctx);
+    acceptance.respondWhenDurable(ctx, List.of(r), V1, () -> ok(ctx));
   }
 
   private void region(Context ctx) {

@@ -49,8 +49,7 @@ final class TrackV2Routes {
     }
     Receipt r = cio.submit(op);
     acceptance.requireAccepted(List.of(r), V2);
-    acceptance.awaitDurable(List.of(r), V2);
-    TrackV1Routes.ok(ctx);
+    acceptance.respondWhenDurable(ctx, List.of(r), V2, () -> TrackV1Routes.ok(ctx));
   }
 
   private void batch(Context ctx) {
@@ -86,14 +85,15 @@ final class TrackV2Routes {
         accepted.add(r);
       }
     }
-    acceptance.awaitDurable(accepted, V2);
-    if (errors.isEmpty()) {
-      TrackV1Routes.ok(ctx);
-    } else {
-      ObjectNode body = JsonBodies.MAPPER.createObjectNode();
-      body.set("errors", errors);
-      ctx.status(207).contentType("application/json").result(JsonBodies.write(body));
-    }
+    acceptance.respondWhenDurable(ctx, accepted, V2, () -> {
+      if (errors.isEmpty()) {
+        TrackV1Routes.ok(ctx);
+      } else {
+        ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+        body.set("errors", errors);
+        ctx.status(207).contentType("application/json").result(JsonBodies.write(body));
+      }
+    });
   }
 
   private static void addErrors(ArrayNode errors, int index, List<Violation> violations) {
