@@ -6,9 +6,7 @@ import io.ciorelay.delivery.Rejection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -89,17 +87,5 @@ final class Acceptance {
           return null;
         }, responder);
     ctx.future(() -> answered);
-  }
-
-  /** Waits until every receipt is durable. @throws ApiError 503 on timeout or a failed commit */
-  void awaitDurable(List<Receipt> receipts, ApiError.Shape shape) {
-    long deadline = System.nanoTime() + durableTimeout.toNanos();
-    for (Receipt r : receipts) {
-      boolean ok = r.awaitDurable(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      if (!ok) {
-        throw ApiError.unavailable(shape, "the operation was not confirmed on disk within "
-            + durableTimeout.toMillis() + " ms; retry (event ids make the retry safe)", retryAfterSeconds);
-      }
-    }
   }
 }
