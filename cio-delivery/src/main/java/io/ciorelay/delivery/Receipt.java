@@ -129,11 +129,6 @@ public final class Receipt {
     return delivered.get().thenApplyAsync(o -> o);
   }
 
-  /** Sequence number in the outbox, once committed (for tooling). */
-  CompletableFuture<Long> committed() {
-    return committed;
-  }
-
   @Override
   public String toString() {
     return switch (status) {

@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
  * Maps a person key to a lane: FNV-1a (32-bit) over the key's UTF-8 bytes, finished with
  * MurmurHash3's fmix32 so the low bits mix well, then floor-mod the lane count. Written out here
  * (rather than {@code String.hashCode}) so any engine or tool, in any language, can compute the
- * same lane from the bytes. Stateless and thread-safe.
+ * same lane from the bytes; the webhook store uses it too. Stateless and thread-safe.
  */
-final class LaneHash {
+public final class LaneHash {
   private LaneHash() {}
 
-  static int hash(String personKey) {
+  /** The 32-bit hash of a person key. */
+  public static int hash(String personKey) {
     byte[] bytes = personKey.getBytes(StandardCharsets.UTF_8);
     int h = 0x811c9dc5;
     for (byte b : bytes) {
@@ -26,7 +27,8 @@ final class LaneHash {
     return h;
   }
 
-  static int lane(String personKey, int lanes) {
+  /** The lane of a person key among {@code lanes} lanes. */
+  public static int lane(String personKey, int lanes) {
     return Math.floorMod(hash(personKey), lanes);
   }
 }

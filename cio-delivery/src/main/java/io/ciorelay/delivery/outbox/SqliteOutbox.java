@@ -132,9 +132,8 @@ public final class SqliteOutbox implements Outbox {
     this.oldestCommittedAcceptedAt = loaded.oldestAcceptedAt();
     this.peekStatement = reader.prepareStatement("SELECT seq, lane, person_key, event_id, kind, payload, "
         + "accepted_at, attempts, first_failure_at FROM entries WHERE lane = ? ORDER BY seq LIMIT ?");
-    this.deadLetterStatement = reader.prepareStatement("SELECT id, original_seq, person_key, event_id, kind, "
-        + "payload, accepted_at, dead_at, reason, last_status, attempts FROM dead_letters WHERE id > ? "
-        + "ORDER BY id LIMIT ?");
+    this.deadLetterStatement = reader.prepareStatement("SELECT " + DEAD_LETTER_COLUMNS
+        + " FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?");
     SqliteWriter writerTask = new SqliteWriter(this, writer, queue, urgent, config, loaded.nextSeq());
     this.writerThread = new Thread(writerTask, "cio-outbox-writer[" + path.getFileName() + "]");
     writerThread.setDaemon(true);
@@ -369,9 +368,7 @@ public final class SqliteOutbox implements Outbox {
       List<DeadLetter> out = new ArrayList<>(Math.min(limit, 256));
       try (ResultSet rs = deadLetterStatement.executeQuery()) {
         while (rs.next()) {
-          out.add(new DeadLetter(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-              EntryKind.ofCode(rs.getInt(5)), rs.getBytes(6), rs.getLong(7), rs.getLong(8), rs.getString(9),
-              rs.getInt(10), rs.getInt(11)));
+          out.add(deadLetter(rs));
         }
       }
       return out;
@@ -384,38 +381,41 @@ public final class SqliteOutbox implements Outbox {
 
   @Override
   public long oldestPendingSeq() {
-    return edgeSeq("SELECT seq FROM entries ORDER BY seq LIMIT 1");
+    return queryOne("SELECT seq FROM entries ORDER BY seq LIMIT 1", null, rs -> rs.getLong(1), -1L);
   }
 
   @Override
   public long newestPendingSeq() {
-    return edgeSeq("SELECT seq FROM entries ORDER BY seq DESC LIMIT 1");
-  }
-
-  private long edgeSeq(String sql) {
-    readerLock.lock();
-    try {
-      checkReaderOpen();
-      try (java.sql.Statement st = reader.createStatement();
-          ResultSet rs = st.executeQuery(sql)) {
-        return rs.next() ? rs.getLong(1) : -1;
-      }
-    } catch (SQLException e) {
-      throw new OutboxException("outbox " + path + " could not be read: " + e.getMessage(), e);
-    } finally {
-      readerLock.unlock();
-    }
+    return queryOne("SELECT seq FROM entries ORDER BY seq DESC LIMIT 1", null, rs -> rs.getLong(1), -1L);
   }
 
   @Override
   public boolean isPending(long seq) {
+    return queryOne("SELECT 1 FROM entries WHERE seq = ?", seq, rs -> true, false);
+  }
+
+  @Override
+  public java.util.Optional<DeadLetter> deadLetterOf(long seq) {
+    return java.util.Optional.ofNullable(queryOne("SELECT " + DEAD_LETTER_COLUMNS
+        + " FROM dead_letters WHERE original_seq = ? ORDER BY id DESC LIMIT 1", seq, SqliteOutbox::deadLetter, null));
+  }
+
+  /** A row mapper that may throw. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a one-row query on the reader connection: the first row mapped, or {@code none}. */
+  private <T> T queryOne(String sql, Long param, RowReader<T> mapper, T none) {
     readerLock.lock();
     try {
       checkReaderOpen();
-      try (java.sql.PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM entries WHERE seq = ?")) {
-        ps.setLong(1, seq);
+      try (java.sql.PreparedStatement ps = reader.prepareStatement(sql)) {
+        if (param != null) {
+          ps.setLong(1, param);
+        }
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
+          return rs.next() ? mapper.read(rs) : none;
         }
       }
     } catch (SQLException e) {
@@ -425,29 +425,13 @@ public final class SqliteOutbox implements Outbox {
     }
   }
 
-  @Override
-  public java.util.Optional<DeadLetter> deadLetterOf(long seq) {
-    readerLock.lock();
-    try {
-      checkReaderOpen();
-      try (java.sql.PreparedStatement ps = reader.prepareStatement("SELECT id, original_seq, person_key, event_id, "
-          + "kind, payload, accepted_at, dead_at, reason, last_status, attempts FROM dead_letters "
-          + "WHERE original_seq = ? ORDER BY id DESC LIMIT 1")) {
-        ps.setLong(1, seq);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return java.util.Optional.empty();
-          }
-          return java.util.Optional.of(new DeadLetter(rs.getLong(1), rs.getLong(2), rs.getString(3),
-              rs.getString(4), EntryKind.ofCode(rs.getInt(5)), rs.getBytes(6), rs.getLong(7), rs.getLong(8),
-              rs.getString(9), rs.getInt(10), rs.getInt(11)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new OutboxException("outbox " + path + " could not be read: " + e.getMessage(), e);
-    } finally {
-      readerLock.unlock();
-    }
+  private static final String DEAD_LETTER_COLUMNS = "id, original_seq, person_key, event_id, kind, payload, "
+      + "accepted_at, dead_at, reason, last_status, attempts";
+
+  private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
+    return new DeadLetter(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+        EntryKind.ofCode(rs.getInt(5)), rs.getBytes(6), rs.getLong(7), rs.getLong(8), rs.getString(9),
+        rs.getInt(10), rs.getInt(11));
   }
 
   @Override

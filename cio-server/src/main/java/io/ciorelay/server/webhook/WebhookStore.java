@@ -167,7 +167,7 @@ final class WebhookStore implements AutoCloseable {
                 "SELECT seq, person_key FROM webhook_events WHERE delivered_at IS NULL");
             PreparedStatement up = c.prepareStatement("UPDATE webhook_events SET lane = ? WHERE seq = ?")) {
           while (rs.next()) {
-            up.setInt(1, Lanes.of(rs.getString(2), lanes));
+            up.setInt(1, io.ciorelay.delivery.outbox.LaneHash.lane(rs.getString(2), lanes));
             up.setLong(2, rs.getLong(1));
             up.executeUpdate();
           }
@@ -207,7 +207,7 @@ final class WebhookStore implements AutoCloseable {
       f.completeExceptionally(new IllegalStateException("webhook store " + path + " is closed"));
       return f;
     }
-    queue.add(new Insert(eventId, personKey, Lanes.of(personKey, lanes), clock.millis(), timestamp, signature,
+    queue.add(new Insert(eventId, personKey, io.ciorelay.delivery.outbox.LaneHash.lane(personKey, lanes), clock.millis(), timestamp, signature,
         body, f));
     return f;
   }

@@ -257,10 +257,10 @@ class WebhookReceiverTest {
     Consumer consumer = closing(new Consumer());
     consumer.fail = req -> req.bodyText().contains("\"customer_id\":\"blocked\"");
     WebhookConfig cfg = config(store(), consumer.uri()).build();
-    int blockedLane = Lanes.of("blocked", cfg.lanes());
+    int blockedLane = io.ciorelay.delivery.outbox.LaneHash.lane("blocked", cfg.lanes());
     List<String> others = new ArrayList<>();
     for (int i = 0; others.size() < 3; i++) {
-      if (Lanes.of("other-" + i, cfg.lanes()) != blockedLane) {
+      if (io.ciorelay.delivery.outbox.LaneHash.lane("other-" + i, cfg.lanes()) != blockedLane) {
         others.add("other-" + i);
       }
     }
