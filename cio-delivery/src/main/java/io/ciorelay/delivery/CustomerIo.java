@@ -25,7 +25,6 @@ import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.NewEntry;
 import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.OutboxStats;
-import io.ciorelay.delivery.outbox.SqliteOutbox;
 import io.ciorelay.delivery.ratelimit.LocalRateLimiter;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
@@ -93,7 +92,7 @@ public final class CustomerIo implements AutoCloseable {
   private CustomerIo(CustomerIoConfig config) {
     this.config = config;
     this.clock = config.clock();
-    this.outbox = SqliteOutbox.open(config.outbox());
+    this.outbox = config.outboxFactory().open(config.outbox());
     String ws = config.workspace();
     this.httpExecutor = Executors.newFixedThreadPool(config.httpThreads(), named("cio-http-" + ws + "-"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(named("cio-maint-" + ws));
@@ -135,7 +134,8 @@ public final class CustomerIo implements AutoCloseable {
         s -> breakerGauge(s.breaker.getState()));
     OutboxStats st = outbox.stats();
     if (st.pending() > 0) {
-      log.info("workspace {}: resuming {} pending operation(s) from {}", ws, st.pending(), config.outbox().path());
+      log.info("workspace {}: resuming {} pending operation(s) from {}", ws, st.pending(),
+          config.outboxFactory().describe(config.outbox()));
     }
     dispatcher.start();
   }
@@ -521,12 +521,18 @@ public final class CustomerIo implements AutoCloseable {
         case CLOSED -> Rejection.Reason.CLOSED;
         case FAILED -> Rejection.Reason.FAILED;
       };
+      if (reason == Rejection.Reason.FAILED) {
+        healthTracker.storeFailure(r.message());
+      }
       return reject(reason, r.message(), List.of());
     }
     accepted.incrementAndGet();
     metrics.accepted();
     CompletableFuture<Long> committed = r.committed();
     lastAppend = committed;
+    if (healthTracker.storeFailing()) {
+      committed.thenRun(healthTracker::storeRecovered);
+    }
     return Receipt.accepted(eventId, committed, () -> committed
         .thenCompose(seq -> tracker.watch(seq))
         .handle((o, err) -> err != null

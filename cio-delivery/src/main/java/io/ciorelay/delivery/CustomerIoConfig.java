@@ -7,6 +7,7 @@ import io.ciorelay.delivery.breaker.BreakerConfig;
 import io.ciorelay.delivery.health.HealthConfig;
 import io.ciorelay.delivery.outbox.Durability;
 import io.ciorelay.delivery.outbox.OutboxConfig;
+import io.ciorelay.delivery.outbox.OutboxFactory;
 import io.ciorelay.delivery.outbox.OverflowPolicy;
 import io.ciorelay.delivery.ratelimit.RateLimitConfig;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
@@ -48,6 +49,7 @@ public final class CustomerIoConfig {
   private final BreakerConfig breaker;
   private final RateLimitConfig rateLimit;
   private final RateLimiter rateLimiter;
+  private final OutboxFactory outboxFactory;
   private final HealthConfig health;
   private final Duration identifyDedupWindow;
   private final long identifyDedupSize;
@@ -67,6 +69,7 @@ public final class CustomerIoConfig {
     this.breaker = b.breaker;
     this.rateLimit = b.rateLimit;
     this.rateLimiter = b.rateLimiter;
+    this.outboxFactory = b.outboxFactory;
     this.health = b.health;
     this.identifyDedupWindow = b.identifyDedupWindow;
     this.identifyDedupSize = b.identifyDedupSize;
@@ -120,6 +123,11 @@ public final class CustomerIoConfig {
   /** A rate limiter supplied by the caller (e.g. one shared by a fleet), or null for a local one. */
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /** Opens the store (default: the embedded SQLite file at {@link #outbox()}'s path). */
+  public OutboxFactory outboxFactory() {
+    return outboxFactory;
   }
 
   public HealthConfig health() {
@@ -181,6 +189,7 @@ public final class CustomerIoConfig {
     private BreakerConfig breaker = BreakerConfig.defaults();
     private RateLimitConfig rateLimit = RateLimitConfig.defaults();
     private RateLimiter rateLimiter;
+    private OutboxFactory outboxFactory = OutboxFactory.SQLITE;
     private HealthConfig health = HealthConfig.defaults();
     private Duration identifyDedupWindow = DEFAULT_IDENTIFY_DEDUP_WINDOW;
     private long identifyDedupSize = DEFAULT_IDENTIFY_DEDUP_SIZE;
@@ -327,6 +336,12 @@ public final class CustomerIoConfig {
     /** Use this limiter instead of a local one (e.g. a fleet-wide one). */
     public Builder rateLimiter(RateLimiter v) {
       this.rateLimiter = Objects.requireNonNull(v, "rateLimiter");
+      return this;
+    }
+
+    /** Use this store instead of the embedded SQLite file (e.g. a shared Redis one). */
+    public Builder outboxFactory(OutboxFactory v) {
+      this.outboxFactory = Objects.requireNonNull(v, "outboxFactory");
       return this;
     }
 

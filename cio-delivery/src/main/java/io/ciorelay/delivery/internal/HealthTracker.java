@@ -72,6 +72,11 @@ public final class HealthTracker {
     storeProblem = message;
   }
 
+  /** Whether a store failure is reported and not yet cleared. */
+  public boolean storeFailing() {
+    return storeProblem != null;
+  }
+
   /** The store worked again (a commit succeeded): clears a reported store failure. */
   public void storeRecovered() {
     if (storeProblem != null) {
