@@ -157,7 +157,14 @@ public final class RelayCommand implements Callable<Integer> {
           + CioSimulator.DEFAULT_API_KEY + "' (built-in test credentials)");
     }
     out.println("cio relay listening on " + url + " (bound to " + c.host() + ":" + s.port() + ")");
-    out.println("  delivering to: " + c.target());
+    if (c.workspaces().size() == 1) {
+      out.println("  delivering to: " + c.workspaces().get(0).baseUrl());
+    } else {
+      for (io.ciorelay.server.relay.RelayWorkspace w : c.workspaces()) {
+        out.println("  workspace " + w.name() + ": site id " + w.siteId() + ", delivering to " + w.baseUrl());
+      }
+      out.println("  routing:       " + (c.routing() == null ? "by the credentials each client sends" : c.routing()));
+    }
     out.println("  data:          " + c.dataDir().toAbsolutePath());
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"

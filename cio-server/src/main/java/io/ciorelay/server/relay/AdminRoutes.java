@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ciorelay.delivery.CustomerIo;
+import io.ciorelay.delivery.Workspaces;
 import io.ciorelay.delivery.DeadLetters;
 import io.ciorelay.delivery.outbox.DeadLetter;
 import io.javalin.Javalin;
@@ -22,12 +23,12 @@ final class AdminRoutes {
   static final int MAX_LIST_LIMIT = 1000;
   private static final ApiError.Shape PLAIN = ApiError.Shape.PLAIN;
 
-  private final CustomerIo cio;
+  private final Workspaces workspaces;
   private final JsonBodies bodies;
   private final AuthCheck token;
 
-  AdminRoutes(CustomerIo cio, JsonBodies bodies, String adminToken) {
-    this.cio = cio;
+  AdminRoutes(Workspaces workspaces, JsonBodies bodies, String adminToken) {
+    this.workspaces = workspaces;
     this.bodies = bodies;
     this.token = adminToken == null ? null : AuthCheck.bearer(adminToken);
   }
@@ -38,13 +39,39 @@ final class AdminRoutes {
     app.post("/admin/dead-letters/replay", ctx -> change(ctx, "replayed", true));
     app.post("/admin/dead-letters/purge", ctx -> change(ctx, "purged", false));
     app.post("/admin/pause", ctx -> {
-      cio.pause();
+      selected(ctx).forEach(CustomerIo::pause);
       ctx.contentType("application/json").result("{\"paused\":true}");
     });
     app.post("/admin/resume", ctx -> {
-      cio.resume();
+      selected(ctx).forEach(CustomerIo::resume);
       ctx.contentType("application/json").result("{\"paused\":false}");
     });
+  }
+
+  /** {@code ?workspace=name}, or every workspace (pause and resume). */
+  private List<CustomerIo> selected(Context ctx) {
+    String name = ctx.queryParam("workspace");
+    if (name == null) {
+      return workspaces.names().stream().map(workspaces::get).toList();
+    }
+    return List.of(one(ctx));
+  }
+
+  /** {@code ?workspace=name}; optional when only one workspace is configured. */
+  private CustomerIo one(Context ctx) {
+    String name = ctx.queryParam("workspace");
+    if (name == null) {
+      if (workspaces.names().size() == 1) {
+        return workspaces.get(workspaces.names().get(0));
+      }
+      throw ApiError.of(400, PLAIN, "invalid", "workspace", "this relay serves several workspaces "
+          + workspaces.names() + ": choose one with ?workspace=name");
+    }
+    if (!workspaces.contains(name)) {
+      throw ApiError.of(404, PLAIN, "not_found", "workspace", "unknown workspace '" + name
+          + "' (configured: " + workspaces.names() + ")");
+    }
+    return workspaces.get(name);
   }
 
   private void authorize(Context ctx) {
@@ -59,7 +86,7 @@ final class AdminRoutes {
   private void list(Context ctx) {
     long after = param(ctx, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) param(ctx, "limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
-    DeadLetters dl = cio.deadLetters();
+    DeadLetters dl = one(ctx).deadLetters();
     List<DeadLetter> page = dl.list(after, limit);
     ObjectNode out = JsonBodies.MAPPER.createObjectNode();
     out.put("count", dl.count());
@@ -91,7 +118,7 @@ final class AdminRoutes {
 
   private void change(Context ctx, String verb, boolean replay) {
     JsonNode body = bodies.readJson(ctx, PLAIN);
-    DeadLetters dl = cio.deadLetters();
+    DeadLetters dl = one(ctx).deadLetters();
     int n;
     if (body.path("all").asBoolean(false)) {
       n = replay ? dl.replayAll() : dl.purgeAll();

@@ -1,7 +1,8 @@
 package io.ciorelay.server.relay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ciorelay.delivery.CustomerIo;
+import io.ciorelay.delivery.Workspaces;
+import java.util.Map;
 import io.ciorelay.delivery.health.Health;
 import io.ciorelay.delivery.health.HealthStatus;
 import io.javalin.Javalin;
@@ -18,12 +19,12 @@ import java.util.function.BooleanSupplier;
  * (Prometheus text). Thread-safe.
  */
 final class HealthRoutes {
-  private final CustomerIo cio;
+  private final Workspaces workspaces;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier accepting;
 
-  HealthRoutes(CustomerIo cio, PrometheusMeterRegistry registry, BooleanSupplier accepting) {
-    this.cio = cio;
+  HealthRoutes(Workspaces workspaces, PrometheusMeterRegistry registry, BooleanSupplier accepting) {
+    this.workspaces = workspaces;
     this.registry = registry;
     this.accepting = accepting;
   }
@@ -41,20 +42,52 @@ final class HealthRoutes {
       json(ctx, 503, n.put("status", "DOWN").put("reason", "shutting down"));
       return;
     }
-    Health h = cio.health();
-    String storeProblem = h.reasons().stream().filter(r -> r.startsWith("outbox failing")).findFirst().orElse(null);
-    if (storeProblem != null) {
-      json(ctx, 503, n.put("status", "DOWN").put("reason", storeProblem));
-      return;
+    for (Map.Entry<String, Health> e : workspaces.health().entrySet()) {
+      String storeProblem = e.getValue().reasons().stream().filter(r -> r.startsWith("outbox failing")).findFirst().orElse(null);
+      if (storeProblem != null) {
+        String prefix = workspaces.names().size() > 1 ? "workspace " + e.getKey() + ": " : "";
+        json(ctx, 503, n.put("status", "DOWN").put("reason", prefix + storeProblem));
+        return;
+      }
     }
     json(ctx, 200, n.put("status", "UP"));
   }
 
+  /**
+   * One workspace: its health as JSON. Several: {@code status} (the worst), {@code delivering}
+   * and one object per workspace; {@code ?workspace=name} selects one. 503 when a reported
+   * workspace is not delivering (DOWN or breaker open).
+   */
   private void customerio(Context ctx) {
-    Health h = cio.health();
+    String only = ctx.queryParam("workspace");
+    if (only != null && !workspaces.contains(only)) {
+      throw ApiError.of(404, ApiError.Shape.PLAIN, "not_found", "workspace", "unknown workspace '" + only
+          + "' (configured: " + workspaces.names() + ")");
+    }
+    if (only != null || workspaces.names().size() == 1) {
+      Health h = workspaces.get(only != null ? only : workspaces.names().get(0)).health();
+      json(ctx, delivering(h) ? 200 : 503, toJson(h));
+      return;
+    }
+    ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+    ObjectNode each = JsonBodies.MAPPER.createObjectNode();
+    HealthStatus worst = HealthStatus.UP;
+    boolean all = true;
+    for (Map.Entry<String, Health> e : workspaces.health().entrySet()) {
+      Health h = e.getValue();
+      worst = h.status().compareTo(worst) > 0 ? h.status() : worst;
+      all &= delivering(h);
+      each.set(e.getKey(), toJson(h));
+    }
+    out.put("status", worst.name());
+    out.put("delivering", all);
+    out.set("workspaces", each);
+    json(ctx, all ? 200 : 503, out);
+  }
+
+  private static boolean delivering(Health h) {
     boolean open = h.breakerState().startsWith("OPEN") || h.breakerState().startsWith("FORCED_OPEN");
-    boolean delivering = h.status() != HealthStatus.DOWN && !open;
-    json(ctx, delivering ? 200 : 503, toJson(h));
+    return h.status() != HealthStatus.DOWN && !open;
   }
 
   static ObjectNode toJson(Health h) {

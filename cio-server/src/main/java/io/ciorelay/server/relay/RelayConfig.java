@@ -52,6 +52,8 @@ public final class RelayConfig {
   private final RetryConfig retry;
   private final BreakerConfig breaker;
   private final RateLimitConfig rateLimit;
+  private final java.util.List<RelayWorkspace> workspaces;
+  private final io.ciorelay.delivery.routing.Routing routing;
 
   private RelayConfig(Builder b) {
     this.port = b.port;
@@ -74,6 +76,10 @@ public final class RelayConfig {
     this.retry = b.retry;
     this.breaker = b.breaker;
     this.rateLimit = b.rateLimit;
+    this.workspaces = b.workspaces.isEmpty()
+        ? java.util.List.of(new RelayWorkspace(RelayWorkspace.DEFAULT_NAME, b.siteId, b.apiKey, b.region, b.target, null))
+        : java.util.List.copyOf(b.workspaces);
+    this.routing = b.routing;
   }
 
   public static Builder builder() {
@@ -155,19 +161,46 @@ public final class RelayConfig {
     return rateLimit;
   }
 
-  /** The library configuration this relay delivers with (credentials, target, store, policies). */
+  /**
+   * The workspaces delivered to, in configuration order: the ones of {@code relay.workspaces}, or
+   * one named {@value RelayWorkspace#DEFAULT_NAME} from {@code relay.site-id} and friends.
+   */
+  public java.util.List<RelayWorkspace> workspaces() {
+    return workspaces;
+  }
+
+  /**
+   * The rule that picks each operation's workspace, or null to route by the credentials the
+   * client authenticated with (the default).
+   */
+  public io.ciorelay.delivery.routing.Routing routing() {
+    return routing;
+  }
+
+  /** The library configuration of the first (or only) workspace. */
   public CustomerIoConfig.Builder toCustomerIoConfig() {
+    return toCustomerIoConfig(workspaces.get(0));
+  }
+
+  /**
+   * The library configuration one workspace delivers with (credentials, target, store, policies).
+   * The single default workspace keeps its outbox at {@code data/outbox.db}; named workspaces of
+   * {@code relay.workspaces} each get {@code data/<name>/outbox.db}.
+   */
+  public CustomerIoConfig.Builder toCustomerIoConfig(RelayWorkspace ws) {
+    boolean single = workspaces.size() == 1 && ws.name().equals(RelayWorkspace.DEFAULT_NAME);
     CustomerIoConfig.Builder b = CustomerIoConfig.builder()
-        .credentials(siteId, apiKey)
-        .region(region)
-        .storagePath(dataDir.resolve("outbox.db"))
+        .workspace(ws.name())
+        .credentials(ws.siteId(), ws.apiKey())
+        .region(ws.region())
+        .storagePath(single ? dataDir.resolve("outbox.db") : dataDir.resolve(ws.name()).resolve("outbox.db"))
         .retry(retry)
         .breaker(breaker)
-        .rateLimit(rateLimit)
+        .rateLimit(ws.rateLimit() != null ? ws.rateLimit() : rateLimit)
         .requestTimeout(requestTimeout)
         .linger(linger);
-    if (target != null) {
-      b.baseUrl(target);
+    if (ws.target() != null) {
+      b.baseUrl(ws.target());
     }
     if (lanes != null) {
       b.lanes(lanes);
@@ -184,12 +217,33 @@ public final class RelayConfig {
     return "relay.host=" + host + "\nrelay.port=" + port + "\nrelay.data=" + dataDir
         + "\nrelay.target=" + target() + (target == null ? " (region " + region.name().toLowerCase(java.util.Locale.ROOT) + ")" : "")
         + "\nrelay.site-id=" + (siteId == null ? "(not set)" : siteId)
+        + (workspaces.size() > 1 || !workspaces.get(0).name().equals(RelayWorkspace.DEFAULT_NAME)
+            ? "\n" + workspaces.stream().map(RelayWorkspace::toString).collect(java.util.stream.Collectors.joining("\n"))
+                + "\nrelay.routing=" + (routing == null ? "credentials" : routing)
+            : "")
         + "\napi key: " + (apiKey == null ? "not set" : "set") + ", admin token: " + (adminToken == null ? "not set" : "set")
         + ", webhook signing key: " + (webhookSigningKey == null ? "not set" : "set")
         + "\nrelay.max-body-bytes=" + maxBodyBytes + "\nrelay.max-json-depth=" + maxJsonDepth
         + "\nrelay.durable-timeout=" + durableTimeout + "\nrelay.shutdown-timeout=" + shutdownTimeout
         + "\nrelay.request-timeout=" + requestTimeout + "\nrelay.linger=" + linger
         + "\n" + retry + "\n" + breaker + "\n" + rateLimit;
+  }
+
+  /**
+   * Checks a Customer.io base URL (http or https with a host) and drops a trailing {@code /api/v1}.
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  static URI normalizeTarget(URI v) {
+    String s = v.toString();
+    if (v.getScheme() == null || !(v.getScheme().equals("http") || v.getScheme().equals("https")) || v.getHost() == null) {
+      throw new IllegalArgumentException("target must be an http(s) URL like https://track.customer.io but was '" + s + "'");
+    }
+    s = s.replaceAll("/+$", "");
+    if (s.endsWith("/api/v1")) {
+      s = s.substring(0, s.length() - "/api/v1".length());
+    }
+    return URI.create(s);
   }
 
   /** Builder for {@link RelayConfig}; setters reject bad values at once. Not thread-safe. */
@@ -214,8 +268,35 @@ public final class RelayConfig {
     private RetryConfig retry = RetryConfig.defaults();
     private BreakerConfig breaker = BreakerConfig.defaults();
     private RateLimitConfig rateLimit = RateLimitConfig.defaults();
+    private final java.util.List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
+    private io.ciorelay.delivery.routing.Routing routing;
 
     private Builder() {}
+
+    /**
+     * Adds a workspace (several make a multi-workspace relay; the single-workspace settings
+     * {@code credentials}, {@code region} and {@code target} are then not used).
+     */
+    public Builder workspace(RelayWorkspace v) {
+      Objects.requireNonNull(v, "workspace");
+      for (RelayWorkspace w : workspaces) {
+        if (w.name().equals(v.name())) {
+          throw new IllegalArgumentException("workspace " + v.name() + " is configured twice");
+        }
+        if (w.siteId().equals(v.siteId()) && w.apiKey().equals(v.apiKey())) {
+          throw new IllegalArgumentException("workspaces " + w.name() + " and " + v.name()
+              + " have the same credentials; clients could not be told apart");
+        }
+      }
+      workspaces.add(v);
+      return this;
+    }
+
+    /** Routes operations by this rule instead of by the client's credentials. */
+    public Builder routing(io.ciorelay.delivery.routing.Routing v) {
+      this.routing = v;
+      return this;
+    }
 
     public Builder port(int v) {
       if (v < 0 || v > 65535) {
@@ -240,19 +321,7 @@ public final class RelayConfig {
 
     /** The Customer.io base URL (scheme, host, optional port); a trailing {@code /api/v1} is ignored. */
     public Builder target(URI v) {
-      if (v == null) {
-        this.target = null;
-        return this;
-      }
-      String s = v.toString();
-      if (v.getScheme() == null || !(v.getScheme().equals("http") || v.getScheme().equals("https")) || v.getHost() == null) {
-        throw new IllegalArgumentException("target must be an http(s) URL like https://track.customer.io but was '" + s + "'");
-      }
-      s = s.replaceAll("/+$", "");
-      if (s.endsWith("/api/v1")) {
-        s = s.substring(0, s.length() - "/api/v1".length());
-      }
-      this.target = URI.create(s);
+      this.target = v == null ? null : normalizeTarget(v);
       return this;
     }
 
@@ -363,8 +432,19 @@ public final class RelayConfig {
 
     /** @throws IllegalArgumentException if credentials are missing */
     public RelayConfig build() {
-      if (siteId == null || apiKey == null) {
+      if (workspaces.isEmpty() && (siteId == null || apiKey == null)) {
         throw new IllegalArgumentException("credentials must be set (CIO_SITE_ID and CIO_API_KEY)");
+      }
+      if (routing != null) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        (workspaces.isEmpty() ? java.util.List.of(RelayWorkspace.DEFAULT_NAME)
+            : workspaces.stream().map(RelayWorkspace::name).toList()).forEach(names::add);
+        java.util.Set<String> unknown = new java.util.TreeSet<>(routing.targets());
+        unknown.removeAll(names);
+        if (!unknown.isEmpty()) {
+          throw new IllegalArgumentException("relay.routing names workspace(s) " + unknown
+              + " that are not configured (configured: " + names + ")");
+        }
       }
       return new RelayConfig(this);
     }

@@ -45,7 +45,14 @@ public final class RelayConfigLoader {
       "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
       "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
-      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait");
+      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
+      "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default");
+
+  /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
+  public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
+      "rate-limit-headroom");
+
+  private static final Pattern WORKSPACE_KEY = Pattern.compile("relay\\.workspace\\.([^.]+)\\.([a-z-]+)");
 
   static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key");
 
@@ -85,8 +92,9 @@ public final class RelayConfigLoader {
           throw new ConfigException(k + " is a secret and may not be set in " + file + "; set "
               + secretEnv(k) + " or " + secretEnv(k) + "_FILE instead");
         }
-        if (!KEYS.contains(k)) {
-          throw new ConfigException("unknown key " + k + " in " + file + "; known keys: " + String.join(", ", KEYS));
+        if (!known(k)) {
+          throw new ConfigException("unknown key " + k + " in " + file + "; known keys: " + String.join(", ", KEYS)
+              + ", relay.workspace.<name>.{" + String.join(",", WORKSPACE_FIELDS) + "}");
         }
         values.put(k, new Value(p.getProperty(k).trim(), "file " + file));
       }
@@ -102,14 +110,56 @@ public final class RelayConfigLoader {
       values.put("relay.site-id", new Value(site.trim(), "environment " + ENV_SITE_ID));
     }
     for (Map.Entry<String, String> f : flags.entrySet()) {
-      if (!KEYS.contains(f.getKey())) {
-        throw new ConfigException("unknown key " + f.getKey() + "; known keys: " + String.join(", ", KEYS));
+      if (!known(f.getKey())) {
+        throw new ConfigException("unknown key " + f.getKey() + "; known keys: " + String.join(", ", KEYS)
+            + ", relay.workspace.<name>.{" + String.join(",", WORKSPACE_FIELDS) + "}");
       }
       if (f.getValue() != null) {
         values.put(f.getKey(), new Value(f.getValue().trim(), "flag"));
       }
     }
+    // Per-workspace keys from the environment, for the names now known (a flag still wins).
+    for (String name : workspaceNames(values)) {
+      for (String field : WORKSPACE_FIELDS) {
+        String k = "relay.workspace." + name + "." + field;
+        String e = env.get(envName(k));
+        Value cur = values.get(k);
+        if (e != null && !e.isBlank() && (cur == null || !cur.origin().equals("flag"))) {
+          values.put(k, new Value(e.trim(), "environment " + envName(k)));
+        }
+      }
+    }
     return apply(values, env);
+  }
+
+  private static boolean known(String key) {
+    Matcher m = WORKSPACE_KEY.matcher(key);
+    return KEYS.contains(key) || (m.matches() && WORKSPACE_FIELDS.contains(m.group(2)));
+  }
+
+  /** The environment variable holding a workspace's API key: {@code CIO_WORKSPACE_<NAME>_API_KEY}. */
+  public static String workspaceKeyEnv(String name) {
+    return "CIO_WORKSPACE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY";
+  }
+
+  private static List<String> workspaceNames(Map<String, Value> values) {
+    Value v = values.get("relay.workspaces");
+    if (v == null || v.text().isBlank()) {
+      return List.of();
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (String part : v.text().split(",")) {
+      String n = part.trim();
+      if (n.isEmpty()) {
+        throw new ConfigException("relay.workspaces must be a comma-separated list of names but was '" + v.text()
+            + "' (from " + v.origin() + ")");
+      }
+      if (names.contains(n)) {
+        throw new ConfigException("relay.workspaces lists " + n + " twice (from " + v.origin() + ")");
+      }
+      names.add(n);
+    }
+    return names;
   }
 
   private static Result apply(Map<String, Value> v, Map<String, String> env) {
@@ -147,10 +197,36 @@ public final class RelayConfigLoader {
     set(v, "relay.breaker.open-wait", s -> breaker.openWait(duration("relay.breaker.open-wait", s)));
     guard(v, "relay.breaker.open-wait", () -> b.breaker(breaker.build()));
 
+    List<String> names = workspaceNames(v);
+    for (String k : v.keySet()) {
+      Matcher m = WORKSPACE_KEY.matcher(k);
+      if (m.matches() && !names.contains(m.group(1))) {
+        throw new ConfigException(k + " is set but workspace " + m.group(1) + " is not listed in relay.workspaces"
+            + (names.isEmpty() ? " (not set)" : " " + names) + " (from " + v.get(k).origin() + ")");
+      }
+    }
+    List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
+    for (String name : names) {
+      workspaces.add(workspace(name, v, env));
+    }
+    workspaces.forEach(w -> guard(v, "relay.workspaces", () -> b.workspace(w)));
+    if (v.containsKey("relay.routing")) {
+      io.ciorelay.delivery.routing.Routing r = routing(v, workspaces.isEmpty()
+          ? List.of(RelayWorkspace.DEFAULT_NAME) : names, workspaces);
+      b.routing(r);
+    } else {
+      for (String k : List.of("relay.routing.attribute", "relay.routing.values", "relay.routing.default")) {
+        if (v.containsKey(k)) {
+          throw new ConfigException(k + " is set but relay.routing is not (from " + v.get(k).origin() + ")");
+        }
+      }
+    }
     String site = v.containsKey("relay.site-id") ? v.get("relay.site-id").text() : null;
     String key = secret(env, ENV_API_KEY);
-    boolean creds = site != null && key != null;
-    if (creds) {
+    boolean creds = (site != null && key != null) || !workspaces.isEmpty();
+    if (!workspaces.isEmpty()) {
+      // relay.site-id and CIO_API_KEY are not used by a multi-workspace relay.
+    } else if (creds) {
       b.credentials(site, key);
     } else if (site != null || key != null) {
       throw new ConfigException("credentials are incomplete: set both " + ENV_SITE_ID + " and " + ENV_API_KEY
@@ -164,6 +240,92 @@ public final class RelayConfigLoader {
     }
     b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
     return new Result(b, creds, v.containsKey("relay.target"));
+  }
+
+  private static RelayWorkspace workspace(String name, Map<String, Value> v, Map<String, String> env) {
+    String p = "relay.workspace." + name + ".";
+    Value site = v.get(p + "site-id");
+    if (site == null) {
+      throw new ConfigException(p + "site-id must be set for workspace " + name + " (or " + envName(p + "site-id") + ")");
+    }
+    String key = secret(env, workspaceKeyEnv(name));
+    if (key == null) {
+      throw new ConfigException("workspace " + name + " has no API key: set " + workspaceKeyEnv(name) + " or "
+          + workspaceKeyEnv(name) + "_FILE");
+    }
+    io.ciorelay.client.Region[] region = {io.ciorelay.client.Region.US};
+    URI[] target = {null};
+    set(v, p + "region", s -> region[0] = region(p + "region", s));
+    set(v, p + "target", s -> target[0] = RelayConfig.normalizeTarget(uri(p + "target", s)));
+    RateLimitConfig rate = null;
+    if (v.containsKey(p + "rate-limit") || v.containsKey(p + "rate-limit-headroom")) {
+      double[] r = {RateLimitConfig.DEFAULT_REQUESTS_PER_SECOND, RateLimitConfig.DEFAULT_HEADROOM};
+      set(v, p + "rate-limit", s -> r[0] = number(p + "rate-limit", s));
+      set(v, p + "rate-limit-headroom", s -> r[1] = number(p + "rate-limit-headroom", s));
+      String rk = v.containsKey(p + "rate-limit") ? p + "rate-limit" : p + "rate-limit-headroom";
+      RateLimitConfig[] out = new RateLimitConfig[1];
+      guard(v, rk, () -> out[0] = RateLimitConfig.of(r[0], r[1]));
+      rate = out[0];
+    }
+    try {
+      return new RelayWorkspace(name, site.text(), key, region[0], target[0], rate);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.workspaces: " + e.getMessage());
+    }
+  }
+
+  private static io.ciorelay.delivery.routing.Routing routing(Map<String, Value> v, List<String> names,
+      List<RelayWorkspace> workspaces) {
+    Value rule = v.get("relay.routing");
+    String attr = v.containsKey("relay.routing.attribute") ? v.get("relay.routing.attribute").text() : null;
+    String dflt = v.containsKey("relay.routing.default") ? v.get("relay.routing.default").text() : null;
+    if (dflt != null && !names.contains(dflt)) {
+      throw new ConfigException("relay.routing.default names workspace " + dflt + " which is not configured "
+          + names + " (from " + v.get("relay.routing.default").origin() + ")");
+    }
+    try {
+      return switch (rule.text().toLowerCase(Locale.ROOT)) {
+        case "credentials" -> null;
+        case "hash" -> io.ciorelay.delivery.routing.Routing.byHash(names);
+        case "attribute" -> {
+          if (attr == null) {
+            throw new ConfigException("relay.routing=attribute needs relay.routing.attribute (the attribute to route by)");
+          }
+          Value vals = v.get("relay.routing.values");
+          if (vals == null) {
+            throw new ConfigException("relay.routing=attribute needs relay.routing.values, e.g. acme=us,globex=eu");
+          }
+          Map<String, String> map = new LinkedHashMap<>();
+          for (String pair : vals.text().split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || !names.contains(kv[1].trim())) {
+              throw new ConfigException("relay.routing.values must be value=workspace pairs naming configured workspaces "
+                  + names + " but had '" + pair.trim() + "' (from " + vals.origin() + ")");
+            }
+            map.put(kv[0].trim(), kv[1].trim());
+          }
+          yield io.ciorelay.delivery.routing.Routing.byAttribute(attr, map, dflt);
+        }
+        case "region-hint" -> {
+          Map<io.ciorelay.client.Region, String> regions = new java.util.EnumMap<>(io.ciorelay.client.Region.class);
+          for (RelayWorkspace w : workspaces) {
+            String prev = regions.putIfAbsent(w.region(), w.name());
+            if (prev != null) {
+              throw new ConfigException("relay.routing=region-hint: workspaces " + prev + " and " + w.name()
+                  + " are both in region " + w.region() + "; a hint could not choose between them");
+            }
+          }
+          if (regions.isEmpty()) {
+            throw new ConfigException("relay.routing=region-hint needs relay.workspaces");
+          }
+          yield io.ciorelay.delivery.routing.Routing.byRegionHint(attr == null ? "region" : attr, regions, dflt);
+        }
+        default -> throw new ConfigException("relay.routing must be credentials, hash, attribute or region-hint but was '"
+            + rule.text() + "' (from " + rule.origin() + ")");
+      };
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.routing: " + e.getMessage());
+    }
   }
 
   /** A secret from {@code NAME} or from the file named by {@code NAME_FILE} (trailing newline removed); null if neither. */
@@ -274,10 +436,14 @@ public final class RelayConfigLoader {
   }
 
   static Region region(String s) {
+    return region("relay.region", s);
+  }
+
+  static Region region(String key, String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "us" -> Region.US;
       case "eu" -> Region.EU;
-      default -> throw new ConfigException("relay.region must be us or eu but was '" + s + "'");
+      default -> throw new ConfigException(key + " must be us or eu but was '" + s + "'");
     };
   }
 }

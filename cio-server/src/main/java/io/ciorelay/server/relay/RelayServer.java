@@ -3,12 +3,15 @@ package io.ciorelay.server.relay;
 import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.CustomerIoConfig;
 import io.ciorelay.delivery.ShutdownReport;
+import io.ciorelay.delivery.Workspaces;
+import io.ciorelay.delivery.routing.Routing;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -43,7 +46,7 @@ public final class RelayServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private CustomerIo cio;
+  private Workspaces workspaces;
   private Javalin app;
   private ShutdownReport report;
 
@@ -67,15 +70,24 @@ public final class RelayServer implements AutoCloseable {
     if (app != null) {
       throw new IllegalStateException("already started");
     }
-    CustomerIoConfig.Builder cb = config.toCustomerIoConfig().meterRegistry(registry);
-    customizer.accept(cb);
-    cio = CustomerIo.create(cb.build());
+    List<CustomerIoConfig> configs = new ArrayList<>();
+    for (RelayWorkspace ws : config.workspaces()) {
+      CustomerIoConfig.Builder cb = config.toCustomerIoConfig(ws).meterRegistry(registry);
+      customizer.accept(cb);
+      configs.add(cb.build());
+    }
+    boolean byCredentials = config.routing() == null;
+    workspaces = Workspaces.create(configs,
+        byCredentials ? Routing.fixed(config.workspaces().get(0).name()) : config.routing());
     try {
       JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth());
       Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
           () -> accepting, responder);
       HttpMetrics httpMetrics = new HttpMetrics(registry);
-      AuthCheck trackAuth = AuthCheck.basic(config.siteId(), config.apiKey());
+      List<Map.Entry<AuthCheck, String>> trackAuth = new ArrayList<>();
+      for (RelayWorkspace ws : config.workspaces()) {
+        trackAuth.add(Map.entry(AuthCheck.basic(ws.siteId(), ws.apiKey()), ws.name()));
+      }
       app = Javalin.create(cfg -> {
         cfg.showJavalinBanner = false;
         cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -88,7 +100,15 @@ public final class RelayServer implements AutoCloseable {
         cfg.jetty.threadPool = pool;
       });
       app.before("/api/*", ctx -> {
-        if (!trackAuth.basicMatches(ctx.header("Authorization"))) {
+        String header = ctx.header("Authorization");
+        String matched = null;
+        for (Map.Entry<AuthCheck, String> e : trackAuth) {
+          if (e.getKey().basicMatches(header)) {
+            matched = e.getValue();
+          }
+        }
+        ctx.attribute(Ingest.AUTHENTICATED_WORKSPACE, matched);
+        if (matched == null) {
           throw ApiError.of(401, ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1,
               "unauthorized", "Authorization", "Unauthorized request: the site id and API key do not match this relay's workspace");
         }
@@ -98,10 +118,11 @@ public final class RelayServer implements AutoCloseable {
         log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
         ApiError.of(500, ApiError.Shape.PLAIN, "internal", "", "internal error: " + e.getClass().getSimpleName()).render(ctx);
       });
-      new TrackV1Routes(cio, bodies, acceptance, config).register(app);
-      new TrackV2Routes(cio, bodies, acceptance).register(app);
-      new HealthRoutes(cio, registry, () -> accepting).register(app);
-      new AdminRoutes(cio, bodies, config.adminToken()).register(app);
+      Ingest ingest = new Ingest(workspaces, byCredentials);
+      new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
+      new TrackV2Routes(ingest, bodies, acceptance).register(app);
+      new HealthRoutes(workspaces, registry, () -> accepting).register(app);
+      new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
       registrars.forEach(r -> r.accept(app));
       accepting = true;
       app.start(config.host(), config.port());
@@ -110,10 +131,11 @@ public final class RelayServer implements AutoCloseable {
       if (app != null) {
         app.stop();
       }
-      cio.close(Duration.ZERO);
+      workspaces.close(Duration.ZERO);
       throw e;
     }
-    log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.target());
+    log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.workspaces().size() == 1
+        ? config.workspaces().get(0).baseUrl() : config.workspaces());
     return this;
   }
 
@@ -132,9 +154,14 @@ public final class RelayServer implements AutoCloseable {
     return config;
   }
 
-  /** The delivery library instance behind this relay. */
+  /** The delivery library instance of the first (or only) workspace. */
   public CustomerIo customerIo() {
-    return cio;
+    return workspaces.get(config.workspaces().get(0).name());
+  }
+
+  /** Every workspace this relay delivers to. */
+  public Workspaces workspaces() {
+    return workspaces;
   }
 
   public PrometheusMeterRegistry meterRegistry() {
@@ -156,7 +183,11 @@ public final class RelayServer implements AutoCloseable {
     }
     accepting = false;
     log.info("relay shutting down: refusing new work, delivering for up to {} s", config.shutdownTimeout().toSeconds());
-    report = cio.close(config.shutdownTimeout());
+    Map<String, ShutdownReport> reports = workspaces.close(config.shutdownTimeout());
+    report = reports.size() == 1 ? reports.values().iterator().next() : sum(reports.values());
+    if (reports.size() > 1) {
+      reports.forEach((ws, r) -> log.info("workspace {} shutdown report: {}", ws, r));
+    }
     log.info("relay shutdown report: {}", report);
     app.stop();
     responder.shutdown();
@@ -173,6 +204,24 @@ public final class RelayServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  private static ShutdownReport sum(java.util.Collection<ShutdownReport> reports) {
+    long accepted = 0;
+    long delivered = 0;
+    long dead = 0;
+    long remaining = 0;
+    int abandoned = 0;
+    Duration took = Duration.ZERO;
+    for (ShutdownReport r : reports) {
+      accepted += r.accepted();
+      delivered += r.delivered();
+      dead += r.deadLettered();
+      remaining += r.remaining();
+      abandoned += r.inFlightAbandoned();
+      took = r.took().compareTo(took) > 0 ? r.took() : took;
+    }
+    return new ShutdownReport(accepted, delivered, dead, remaining, abandoned, took);
   }
 
   /** Builder for {@link RelayServer}; not thread-safe. */

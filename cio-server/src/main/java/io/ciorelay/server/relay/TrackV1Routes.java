@@ -6,7 +6,6 @@ import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.ValidationException;
 import io.ciorelay.client.Violation;
-import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.Receipt;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -23,13 +22,13 @@ import java.util.List;
 final class TrackV1Routes {
   private static final ApiError.Shape V1 = ApiError.Shape.V1;
 
-  private final CustomerIo cio;
+  private final Ingest ingest;
   private final JsonBodies bodies;
   private final Acceptance acceptance;
   private final RelayConfig config;
 
-  TrackV1Routes(CustomerIo cio, JsonBodies bodies, Acceptance acceptance, RelayConfig config) {
-    this.cio = cio;
+  TrackV1Routes(Ingest ingest, JsonBodies bodies, Acceptance acceptance, RelayConfig config) {
+    this.ingest = ingest;
     this.bodies = bodies;
     this.acceptance = acceptance;
     this.config = config;
@@ -87,7 +86,7 @@ final class TrackV1Routes {
     }
     List<Receipt> receipts = new ArrayList<>();
     for (Operation op : ops) {
-      Receipt r = cio.submit(op);
+      Receipt r = ingest.submit(ctx, op);
       receipts.add(r);
       if (r.status() == Receipt.Status.REJECTED) {
         break;
@@ -105,7 +104,7 @@ final class TrackV1Routes {
     } catch (ValidationException e) {
       throw new ApiError(400, V1, "invalid", e.violations(), null);
     }
-    Receipt r = cio.trackAnonymous(a.anonymousId(), a.event());
+    Receipt r = ingest.trackAnonymous(ctx, a.anonymousId(), a.event());
     acceptance.requireAccepted(List.of(r), V1);
     acceptance.respondWhenDurable(ctx, List.of(r), V1, () -> ok(ctx));
   }

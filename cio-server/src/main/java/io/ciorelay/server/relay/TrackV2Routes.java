@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.ValidationException;
 import io.ciorelay.client.Violation;
-import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.Receipt;
 import io.ciorelay.delivery.Rejection;
 import io.javalin.Javalin;
@@ -23,12 +22,12 @@ import java.util.List;
 final class TrackV2Routes {
   private static final ApiError.Shape V2 = ApiError.Shape.V2;
 
-  private final CustomerIo cio;
+  private final Ingest ingest;
   private final JsonBodies bodies;
   private final Acceptance acceptance;
 
-  TrackV2Routes(CustomerIo cio, JsonBodies bodies, Acceptance acceptance) {
-    this.cio = cio;
+  TrackV2Routes(Ingest ingest, JsonBodies bodies, Acceptance acceptance) {
+    this.ingest = ingest;
     this.bodies = bodies;
     this.acceptance = acceptance;
   }
@@ -47,7 +46,7 @@ final class TrackV2Routes {
     } catch (ValidationException e) {
       throw new ApiError(400, V2, "invalid", e.violations(), null);
     }
-    Receipt r = cio.submit(op);
+    Receipt r = ingest.submit(ctx, op);
     acceptance.requireAccepted(List.of(r), V2);
     acceptance.respondWhenDurable(ctx, List.of(r), V2, () -> TrackV1Routes.ok(ctx));
   }
@@ -72,7 +71,7 @@ final class TrackV2Routes {
         addErrors(errors, i, e.violations());
         continue;
       }
-      Receipt r = cio.submit(op);
+      Receipt r = ingest.submit(ctx, op);
       if (r.status() == Receipt.Status.REJECTED) {
         Rejection rej = r.rejection();
         if (rej.reason() != Rejection.Reason.INVALID) {

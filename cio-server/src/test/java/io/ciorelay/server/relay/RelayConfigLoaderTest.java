@@ -108,6 +108,62 @@ class RelayConfigLoaderTest {
     Object run() throws Exception;
   }
 
+  static final String TWO = "relay.workspaces=us,eu\nrelay.workspace.us.site-id=s1\n"
+      + "relay.workspace.eu.site-id=s2\nrelay.workspace.eu.region=eu\n";
+  static final Map<String, String> TWO_KEYS = Map.of("CIO_WORKSPACE_US_API_KEY", "k1-secret", "CIO_WORKSPACE_EU_API_KEY",
+      "k2-secret");
+
+  @Test
+  void severalWorkspacesEachWithTheirOwnStoreLimitAndRegion() throws Exception {
+    Map<String, String> env = new HashMap<>(TWO_KEYS);
+    env.put("CIO_RELAY_WORKSPACE_EU_RATE_LIMIT", "50");
+    RelayConfig c = RelayConfigLoader.load(file(TWO + "relay.data=/d\n"), env, Map.of("relay.workspace.us.target",
+        "http://127.0.0.1:9/api/v1")).builder().build();
+    assertEquals(2, c.workspaces().size());
+    RelayWorkspace us = c.workspaces().get(0);
+    RelayWorkspace eu = c.workspaces().get(1);
+    assertEquals(URI.create("http://127.0.0.1:9"), us.baseUrl(), "flag, /api/v1 dropped");
+    assertEquals(URI.create("https://track-eu.customer.io"), eu.baseUrl());
+    assertEquals(50, eu.rateLimit().requestsPerSecond(), "from the environment");
+    assertEquals(null, us.rateLimit(), "the relay's limit applies");
+    assertEquals(Path.of("/d/eu/outbox.db"), c.toCustomerIoConfig(eu).build().outbox().path());
+    assertEquals("eu", c.toCustomerIoConfig(eu).build().workspace());
+    assertEquals(null, c.routing(), "by credentials");
+    assertFalse(c.toString().contains("k1-secret") || c.toString().contains("k2-secret"), c.toString());
+    RelayConfig hashed = RelayConfigLoader.load(file(TWO + "relay.routing=hash\n"), TWO_KEYS, Map.of()).builder().build();
+    assertEquals(java.util.Set.of("us", "eu"), hashed.routing().targets());
+  }
+
+  @Test
+  void workspaceAndRoutingMistakesAreNamed() throws Exception {
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO), Map.of("CIO_WORKSPACE_US_API_KEY", "k"), Map.of()))
+        .contains("workspace eu has no API key: set CIO_WORKSPACE_EU_API_KEY"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.workspace.apac.site-id=x\n"), TWO_KEYS, Map.of()))
+        .contains("relay.workspace.apac.site-id is set but workspace apac is not listed in relay.workspaces"));
+    assertTrue(message(() -> RelayConfigLoader.load(file("relay.workspaces=us,,eu\n"), TWO_KEYS, Map.of()))
+        .contains("comma-separated list"));
+    assertTrue(message(() -> RelayConfigLoader.load(file("relay.workspaces=us\n"), TWO_KEYS, Map.of()))
+        .contains("relay.workspace.us.site-id must be set"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.workspace.us.colour=red\n"), TWO_KEYS, Map.of()))
+        .contains("unknown key relay.workspace.us.colour"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.workspace.eu.region=apac\n"), TWO_KEYS, Map.of()))
+        .contains("relay.workspace.eu.region must be us or eu but was 'apac'"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=random\n"), TWO_KEYS, Map.of()))
+        .contains("relay.routing must be credentials, hash, attribute or region-hint but was 'random'"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=attribute\nrelay.routing.attribute=t\n"),
+        TWO_KEYS, Map.of())).contains("needs relay.routing.values"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=attribute\nrelay.routing.attribute=t\n"
+        + "relay.routing.values=a=us,b=apac\n"), TWO_KEYS, Map.of())).contains("had 'b=apac'"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=hash\nrelay.routing.default=apac\n"),
+        TWO_KEYS, Map.of())).contains("relay.routing.default names workspace apac which is not configured"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO.replace("region=eu", "region=us") + "relay.routing=region-hint\n"),
+        TWO_KEYS, Map.of())).contains("are both in region US"));
+    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing.attribute=t\n"), TWO_KEYS, Map.of()))
+        .contains("relay.routing.attribute is set but relay.routing is not"));
+    assertTrue(message(() -> RelayConfigLoader.load(file("relay.workspaces=US\nrelay.workspace.US.site-id=s\n"),
+        Map.of("CIO_WORKSPACE_US_API_KEY", "k"), Map.of())).contains("workspace name must be 1-32 of a-z"));
+  }
+
   static String message(Call c) {
     return assertThrows(ConfigException.class, c::run).getMessage();
   }
