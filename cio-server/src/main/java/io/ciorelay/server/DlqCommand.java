@@ -44,6 +44,9 @@ public final class DlqCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "100", description = "List at most this many. Default: ${DEFAULT-VALUE}.")
   int limit;
 
+  @Option(names = "--workspace", description = "The workspace, for a relay serving several (relay.workspaces).")
+  String workspace;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -74,11 +77,11 @@ public final class DlqCommand implements Callable<Integer> {
     AdminClient.Response r;
     try {
       if (action == Action.list) {
-        r = client.get("/admin/dead-letters?after=" + after + "&limit=" + limit);
+        r = client.get("/admin/dead-letters?after=" + after + "&limit=" + limit + workspaceParam("&"));
       } else {
         String body = all ? "{\"all\":true}"
             : "{\"ids\":[" + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "]}";
-        r = client.post("/admin/dead-letters/" + action, body);
+        r = client.post("/admin/dead-letters/" + action + workspaceParam("?"), body);
       }
     } catch (java.io.IOException | IllegalArgumentException e) {
       err.println("cio dlq: cannot reach " + url + ": " + e.getMessage());
@@ -115,5 +118,10 @@ public final class DlqCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private String workspaceParam(String sep) {
+    return workspace == null ? "" : sep + "workspace="
+        + java.net.URLEncoder.encode(workspace, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -39,7 +39,22 @@ public final class StatusCommand implements Callable<Integer> {
       return 2;
     }
     out.println("relay:             " + url);
-    out.println("status:            " + h.path("status").asText() + " (HTTP " + r.status() + ")");
+    if (h.has("workspaces")) {
+      out.println("status:            " + h.path("status").asText() + " (HTTP " + r.status() + ")");
+      h.path("workspaces").fields().forEachRemaining(e -> {
+        out.println();
+        out.println("workspace " + e.getKey() + ":");
+        print(out, e.getValue(), "");
+      });
+    } else {
+      print(out, h, " (HTTP " + r.status() + ")");
+    }
+    out.flush();
+    return r.status() == 200 ? 0 : 1;
+  }
+
+  private static void print(PrintWriter out, JsonNode h, String suffix) {
+    out.println("status:            " + h.path("status").asText() + suffix);
     JsonNode reasons = h.path("reasons");
     if (reasons.isArray() && !reasons.isEmpty()) {
       out.println("reasons:");
@@ -53,8 +68,6 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("last failure:      " + text(h, "last_failure") + (h.path("last_error").isTextual() ? " — " + h.path("last_error").asText() : ""));
     out.println("dead letters:      " + h.path("dead_letters").asLong());
     out.println("delivery rate:     " + String.format(java.util.Locale.ROOT, "%.1f", h.path("delivered_per_second").asDouble()) + " operations/s");
-    out.flush();
-    return r.status() == 200 ? 0 : 1;
   }
 
   private static String text(JsonNode h, String field) {
