@@ -45,7 +45,9 @@ public final class RelayConfigLoader {
       "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
       "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
-      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait");
+      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
+      // Reserved for the shared store (redis://host:port/db); accepted here and not yet applied.
+      "relay.store");
 
   static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key");
 
