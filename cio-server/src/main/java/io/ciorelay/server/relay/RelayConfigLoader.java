@@ -46,7 +46,8 @@ public final class RelayConfigLoader {
       "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
       "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
-      "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default");
+      "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default",
+      "relay.store");
 
   /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
   public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
