@@ -240,6 +240,7 @@ public final class Importer {
   /** Validates every row; true if it reached the end of the file. */
   private boolean dryRun(RecordReader reader, RowParser parser, RejectsFile rejects, Progress p) throws IOException {
     RecordReader.Record rec = null;
+    long records = 0;
     while (!stopped && (rec = reader.next()) != null) {
       Row row = rec.oversize() ? oversize(rec) : parser.parse(rec);
       if (row != null) {
@@ -250,7 +251,9 @@ public final class Importer {
           rejected.incrementAndGet();
         }
       }
-      p.at(reader.offset());
+      if ((++records & 1023) == 0) {
+        p.at(reader.offset());
+      }
     }
     rejects.sync();
     return rec == null;
@@ -273,6 +276,7 @@ public final class Importer {
       List<Row> rows = new ArrayList<>();
       List<BatchSender.Reject> readRejects = new ArrayList<>();
       long bytes = BATCH_ENVELOPE;
+      long records = 0;
       boolean eof = false;
       while (!stopped && sender.failure() == null) {
         RecordReader.Record rec = reader.next();
@@ -307,7 +311,9 @@ public final class Importer {
           readRejects = new ArrayList<>();
           bytes = BATCH_ENVELOPE;
         }
-        p.at(reader.offset());
+        if ((++records & 1023) == 0) {
+          p.at(reader.offset());
+        }
       }
       if (eof && !stopped && sender.failure() == null
           && sender.submit(new BatchSender.Batch(rows, readRejects, reader.offset(), reader.line()))) {
