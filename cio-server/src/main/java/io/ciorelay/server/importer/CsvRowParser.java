@@ -190,9 +190,15 @@ final class CsvRowParser extends RowParser {
       }
       return rec.toList();
     } catch (UncheckedIOException e) {
-      throw new BadRow("malformed CSV: " + e.getCause().getMessage());
+      throw new BadRow("malformed CSV: " + where(e.getCause().getMessage()));
     } catch (IOException | IllegalStateException e) {
-      throw new BadRow("malformed CSV: " + e.getMessage());
+      throw new BadRow("malformed CSV: " + where(e.getMessage()));
     }
+  }
+
+  /** commons-csv counts lines within the one record it was given; say where in the row instead. */
+  private static String where(String message) {
+    return message == null ? "unreadable record"
+        : message.replaceAll(" at line: \\d+, position: (\\d+)", " at character $1 of the row");
   }
 }
