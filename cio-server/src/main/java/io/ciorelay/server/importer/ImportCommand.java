@@ -69,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
       + "holds. Default: email for a column named email, cio_id for cio_id, otherwise id.")
   String idType;
 
-  @Option(names = "--target", description = "Customer.io base URL to send to. Default: the region's, "
+  @Option(names = "--target", paramLabel = "URL", description = "Customer.io base URL to send to. Default: the region's, "
       + "https://track.customer.io.")
   String target;
 

@@ -57,8 +57,7 @@ final class NdjsonRowParser extends RowParser {
   private Operation identifyRow(JsonNode root) {
     Identifiers ids = identifiers(idText(root.get(idColumn)));
     Map<String, Object> attributes = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
+    for (Map.Entry<String, JsonNode> f : root.properties()) {
       if (!f.getKey().equals(idColumn)) {
         attributes.put(f.getKey(), value(f.getValue()));
       }
