@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * the next read of the lane starts after them. A bisected batch keeps its halves in order in the
  * lane's work queue.
  *
+ * <p>Ownership: a lane the outbox no longer {@linkplain Outbox#owns owns} is skipped and its read
+ * batches dropped unsent; a request already in flight finishes and its answer is still recorded.
+ *
  * <p>Recovery: everything sent is still in the outbox until acknowledged; after a crash it is
  * read again and re-sent with the same payload (events keep their ULID {@code id}).
  */
@@ -245,6 +248,16 @@ public final class Dispatcher {
   /** Returns 0 if nothing to do or started, STOP_ALL if no lane may send now, else a wake time. */
   private long tryStart(Lane lane, long now) {
     if (lane.inFlight) {
+      return 0;
+    }
+    if (!outbox.owns(lane.index)) {
+      // Another process delivers this lane now (a shared store's lease moved or lapsed): forget
+      // what was read from it, unsent; the new owner reads it again from the store.
+      if (!lane.work.isEmpty() || lane.notBefore != 0 || lane.lingerUntil != 0) {
+        lane.work.clear();
+        lane.notBefore = 0;
+        lane.lingerUntil = 0;
+      }
       return 0;
     }
     if (lane.notBefore > now) {

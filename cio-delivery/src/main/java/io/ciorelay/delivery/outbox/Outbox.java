@@ -37,6 +37,17 @@ public interface Outbox extends AutoCloseable {
    * at least one entry if the lane has any). */
   List<StoredEntry> peek(int lane, int maxEntries, long maxBytes);
 
+  /**
+   * Whether this store may deliver the lane now. A shared store (several relays on one Redis)
+   * lets one process at a time read a lane and answers false for lanes another process holds or
+   * whose lease this process lost; the dispatcher then drops what it read from the lane and sends
+   * nothing more from it until the lane is owned again. Cheap (in memory). The embedded store
+   * owns every lane.
+   */
+  default boolean owns(int lane) {
+    return true;
+  }
+
   /** Committed pending entries in one lane (kept in memory; cheap). */
   long pending(int lane);
 

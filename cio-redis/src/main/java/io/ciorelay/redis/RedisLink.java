@@ -1,0 +1,205 @@
+package io.ciorelay.redis;
+
+import io.ciorelay.delivery.outbox.OutboxException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Lettuce connection (binary codec, one multiplexed TCP connection that pipelines concurrent
+ * commands) with the store's connection policy, script calls and the round-trip counter.
+ *
+ * <p>Policy: auto-reconnect (100 ms doubling to 2 s), commands rejected at once while
+ * disconnected ({@code REJECT_COMMANDS}), every command timed out after the configured command
+ * timeout. {@code EVALSHA} falls back to {@code EVAL} on {@code NOSCRIPT} (a restarted Redis has
+ * an empty script cache). Thread-safe.
+ */
+final class RedisLink implements AutoCloseable {
+  private final RedisStoreConfig config;
+  private final String component;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final RedisAsyncCommands<byte[], byte[]> async;
+  private final ConcurrentHashMap<String, Counter> roundTrips = new ConcurrentHashMap<>();
+
+  private RedisLink(RedisStoreConfig config, String component, ClientResources resources, RedisClient client,
+      StatefulRedisConnection<byte[], byte[]> connection) {
+    this.config = config;
+    this.component = component;
+    this.resources = resources;
+    this.client = client;
+    this.connection = connection;
+    this.async = connection.async();
+  }
+
+  /**
+   * Connects to the configured Redis.
+   *
+   * @throws OutboxException naming host and port (never the password) if Redis cannot be reached
+   */
+  static RedisLink connect(RedisStoreConfig config, String component) {
+    ClientResources resources = ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(1)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, config.uri());
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+        .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).keepAlive(true).build())
+        .build());
+    try {
+      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+      return new RedisLink(config, component, resources, client, c);
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
+      throw new OutboxException("cannot connect to Redis at " + config.hostAndPort() + " (" + config.describe()
+          + "): " + config.redact(rootMessage(e)));
+    }
+  }
+
+  RedisAsyncCommands<byte[], byte[]> async() {
+    return async;
+  }
+
+  boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  /** Runs a script (one round trip); the future completes on a Lettuce I/O thread. */
+  CompletableFuture<Object> eval(Script script, byte[][] keys, byte[]... args) {
+    count(script.name);
+    CompletableFuture<Object> first = async.evalsha(script.sha, script.output, keys, args).toCompletableFuture();
+    return first.exceptionallyCompose(e -> {
+      Throwable c = unwrap(e);
+      if (c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT")) {
+        count(script.name);
+        return async.<Object>eval(script.source, script.output, keys, args).toCompletableFuture();
+      }
+      return CompletableFuture.failedFuture(c);
+    });
+  }
+
+  /** Waits for a future for at most twice the command timeout, mapping failures to {@link OutboxException}. */
+  <T> T await(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(config.commandTimeout().toMillis() * 2 + 100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxException("interrupted while " + what + " in Redis at " + config.hostAndPort(), e);
+    } catch (ExecutionException | CompletionException | TimeoutException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /** An {@link OutboxException} saying what failed, with host and port and no password. */
+  OutboxException failure(String what, Throwable e) {
+    Throwable c = unwrap(e);
+    if (c instanceof OutboxException oe) {
+      return oe;
+    }
+    return new OutboxException(what + " failed: " + describe(c));
+  }
+
+  /** A one-line reason: "Redis at host:port is unreachable: …" or the Redis error. */
+  String describe(Throwable e) {
+    Throwable c = unwrap(e);
+    String msg = config.redact(rootMessage(c));
+    if (c instanceof RedisConnectionException || c instanceof RedisCommandTimeoutException
+        || c instanceof TimeoutException || !connection.isOpen()
+        || (c.getMessage() != null && c.getMessage().contains("not connected"))) {
+      return "Redis at " + config.hostAndPort() + " is unreachable: " + msg;
+    }
+    return "Redis at " + config.hostAndPort() + " answered: " + msg;
+  }
+
+  void count(String op) {
+    roundTrips.computeIfAbsent(op, o -> Counter.builder("cio.redis.round.trips")
+        .description("Redis commands and scripts issued (each one round trip, pipelined with others)")
+        .tag("component", component)
+        .tag("workspace", config.workspace())
+        .tag("op", o)
+        .register(config.meterRegistry())).increment();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Closes the connection without any goodbye (tests simulate a crash with it). */
+  void abandon() {
+    close();
+  }
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] b(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String s(Object o) {
+    return o == null ? null : new String((byte[]) o, StandardCharsets.UTF_8);
+  }
+
+  static long l(Object o) {
+    if (o instanceof Long v) {
+      return v;
+    }
+    return Long.parseLong(s(o));
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> list(Object o) {
+    return (List<Object>) o;
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable c = e;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable c = e;
+    StringBuilder sb = new StringBuilder(String.valueOf(c.getMessage()));
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,933 @@
+package io.ciorelay.redis;
+
+import static io.ciorelay.redis.RedisLink.b;
+import static io.ciorelay.redis.RedisLink.l;
+import static io.ciorelay.redis.RedisLink.list;
+import static io.ciorelay.redis.RedisLink.s;
+
+import io.ciorelay.delivery.outbox.AppendResult;
+import io.ciorelay.delivery.outbox.DeadLetter;
+import io.ciorelay.delivery.outbox.DeadLetterRequest;
+import io.ciorelay.delivery.outbox.EntryKind;
+import io.ciorelay.delivery.outbox.LaneHash;
+import io.ciorelay.delivery.outbox.NewEntry;
+import io.ciorelay.delivery.outbox.Outbox;
+import io.ciorelay.delivery.outbox.OutboxConfig;
+import io.ciorelay.delivery.outbox.OutboxException;
+import io.ciorelay.delivery.outbox.OutboxFactory;
+import io.ciorelay.delivery.outbox.OutboxStats;
+import io.ciorelay.delivery.outbox.OverflowPolicy;
+import io.ciorelay.delivery.outbox.StoredEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link Outbox} in Redis Streams, shared by several relays: one stream per shard (= lane),
+ * each shard read by one relay at a time under a lease. Open it with {@link #factory} (plugged
+ * into {@code CustomerIoConfig.builder().outboxFactory(..)}) or {@link #open}.
+ *
+ * <p><b>Keys</b> (base {@code {<prefix>:<workspace>}}, one Cluster hash slot per workspace):
+ * {@code :seq} append counter, {@code :s:<shard>} stream, {@code :f:<shard>} failure records,
+ * {@code :bytes} pending payload bytes, {@code :lease:<shard>} owner, {@code :relays} heartbeat
+ * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :meta}
+ * shard count. An entry's stream id is {@code <counter>-<shard>} and its sequence number
+ * {@code counter * 1024 + shard}, so sequence numbers follow append order across the workspace and
+ * name their shard.
+ *
+ * <p><b>Ownership:</b> a background poller ({@code cio-redis-poller-<workspace>}) runs one script
+ * per round that renews this relay's leases ({@code PEXPIRE} only if the value is still its id),
+ * registers it in the heartbeat set, takes free shards up to {@code ceil(shards / live relays)},
+ * and reads pending counts. A shard is {@linkplain #owns owned} until the lease's TTL, counted
+ * from when the last successful renewal was sent, runs out. Acknowledged entries are deleted, so a
+ * shard's stream is exactly its pending entries; the owner reads it from the start, which returns
+ * the previous owner's unacknowledged entries first, in order. Extra shards (a relay joined) are
+ * given up once what was read from them is answered, or after one TTL.
+ *
+ * <p><b>Durability:</b> an append's future completes when Redis has executed the append script
+ * (and, with {@link RedisStoreConfig#replicasToWait()}, when that many replicas confirmed it).
+ * Whether it survives a Redis crash is Redis's own persistence (AOF with {@code appendfsync}).
+ *
+ * <p><b>Failures:</b> while Redis is unreachable, {@code append} is rejected with
+ * {@link AppendResult.Reason#FAILED} at once ("Redis at host:port is unreachable: …"), reads throw
+ * {@link OutboxException}, and leases lapse locally after their TTL. Lettuce reconnects by itself
+ * and everything resumes.
+ *
+ * <p><b>Concurrency:</b> thread-safe. One Lettuce connection pipelines every caller's commands.
+ * Commit futures and {@link #onAppendCommitted} listeners run on one callback thread
+ * ({@code cio-redis-callbacks-<workspace>}), never on Lettuce's I/O threads, so dependent actions
+ * may call this store synchronously. Caps are checked against the fleet-wide count from the last
+ * poll plus this relay's appends since then, so a fleet may overshoot a cap by what other relays
+ * append within one poll interval. No lock is held around I/O.
+ */
+public final class RedisOutbox implements Outbox {
+  private static final Logger log = LoggerFactory.getLogger(RedisOutbox.class);
+  private static final int SHARD_BITS = 10;
+  private static final int NOT_OWNED = 0;
+  private static final int OWNED = 1;
+  private static final int RELEASING = 2;
+
+  private final RedisStoreConfig store;
+  private final OutboxConfig config;
+  private final RedisLink link;
+  private final int shards;
+  private final String base;
+  private final byte[] seqKey;
+  private final byte[] bytesKey;
+  private final byte[] dlKey;
+  private final byte[] relaysKey;
+  private final byte[][] streamKeys;
+  private final byte[][] failureKeys;
+  private final long ttlNanos;
+
+  private final int[] state;
+  private final AtomicLongArray leaseValidUntil;
+  private final AtomicLongArray lanePending;
+  private final AtomicLongArray lastPeekNanos;
+  private final List<Set<Long>> unresolved;
+  private final Set<Integer> toRelease = ConcurrentHashMap.newKeySet();
+
+  private final AtomicLong appendsSincePoll = new AtomicLong();
+  private final AtomicLong bytesSincePoll = new AtomicLong();
+  private final AtomicLong uncommitted = new AtomicLong();
+  private volatile long[] totals = {0, 0, -1, 0, -1, -1, -1, -1};
+  private volatile long liveRelays = 1;
+
+  private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService callbacks;
+  private final Thread poller;
+  private volatile boolean accepting = true;
+  private volatile boolean closed;
+  private volatile boolean pollFailing;
+  private final Object closeLock = new Object();
+
+  private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
+    this.store = store;
+    this.config = config;
+    this.link = link;
+    this.shards = shards;
+    this.base = store.keyBase();
+    this.seqKey = b(base + ":seq");
+    this.bytesKey = b(base + ":bytes");
+    this.dlKey = b(base + ":dl");
+    this.relaysKey = b(base + ":relays");
+    this.streamKeys = new byte[shards][];
+    this.failureKeys = new byte[shards][];
+    for (int i = 0; i < shards; i++) {
+      streamKeys[i] = b(base + ":s:" + i);
+      failureKeys[i] = b(base + ":f:" + i);
+    }
+    this.ttlNanos = store.leaseTtl().toNanos();
+    this.state = new int[shards];
+    this.leaseValidUntil = new AtomicLongArray(shards);
+    this.lanePending = new AtomicLongArray(shards);
+    this.lastPeekNanos = new AtomicLongArray(shards);
+    this.unresolved = new ArrayList<>(shards);
+    for (int i = 0; i < shards; i++) {
+      unresolved.add(ConcurrentHashMap.newKeySet());
+    }
+    String ws = store.workspace();
+    this.callbacks = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "cio-redis-callbacks-" + ws);
+      t.setDaemon(true);
+      return t;
+    });
+    this.poller = new Thread(this::pollLoop, "cio-redis-poller-" + ws);
+    poller.setDaemon(true);
+  }
+
+  /**
+   * The factory to plug into {@code CustomerIoConfig.builder().outboxFactory(..)}: each
+   * {@code open} connects to Redis and joins the fleet of {@code store}'s workspace. Its
+   * {@code describe} is the URI without the password.
+   */
+  public static OutboxFactory factory(RedisStoreConfig store) {
+    Objects.requireNonNull(store, "store must not be null");
+    return new OutboxFactory() {
+      @Override
+      public Outbox open(OutboxConfig config) {
+        return RedisOutbox.open(store, config);
+      }
+
+      @Override
+      public String describe(OutboxConfig config) {
+        return store.describe() + " (" + store.keyBase() + ")";
+      }
+
+      @Override
+      public String toString() {
+        return "RedisOutbox.factory(" + store.describe() + ")";
+      }
+    };
+  }
+
+  /**
+   * Connects, checks the shard count recorded in Redis, runs the first poll round (so the shards
+   * this relay can take are owned when this returns) and starts the poller. Uses the caps,
+   * overflow policy and clock of {@code config}; the lane count is {@link RedisStoreConfig#shards()}
+   * if set, else {@code config.lanes()}.
+   *
+   * @throws OutboxException if Redis cannot be reached or holds another shard count for this workspace
+   */
+  public static RedisOutbox open(RedisStoreConfig store, OutboxConfig config) {
+    Objects.requireNonNull(store, "store must not be null");
+    Objects.requireNonNull(config, "config must not be null");
+    int shards = store.shards() > 0 ? store.shards() : config.lanes();
+    RedisLink link = RedisLink.connect(store, "outbox");
+    try {
+      long recorded = l(link.await(link.eval(Script.META, new byte[][] {b(store.keyBase() + ":meta")},
+          b(store.keyBase()), b(shards)), "recording the shard count"));
+      if (recorded != shards) {
+        throw new OutboxException("Redis store " + store.describe() + " " + store.keyBase() + " has " + recorded
+            + " shards but this relay is configured with shards=" + shards
+            + "; every relay of a workspace must use the same count");
+      }
+      RedisOutbox outbox = new RedisOutbox(store, config, link, shards);
+      outbox.pollOnce();
+      outbox.poller.start();
+      log.info("Redis outbox {} {} opened by relay {}: {} shards, {} owned", store.describe(), store.keyBase(),
+          store.relayId(), shards, outbox.ownedCount());
+      return outbox;
+    } catch (RuntimeException e) {
+      link.close();
+      throw e instanceof OutboxException ? e : link.failure("opening the Redis outbox", e);
+    }
+  }
+
+  /** The store configuration (its {@code toString} has no password). */
+  public RedisStoreConfig storeConfig() {
+    return store;
+  }
+
+  // ------------------------------------------------------------------ appends
+
+  @Override
+  public AppendResult append(NewEntry entry) {
+    Objects.requireNonNull(entry, "entry must not be null");
+    Objects.requireNonNull(entry.personKey(), "entry.personKey must not be null");
+    Objects.requireNonNull(entry.kind(), "entry.kind must not be null");
+    Objects.requireNonNull(entry.payload(), "entry.payload must not be null");
+    if (!accepting || closed) {
+      return AppendResult.rejected(AppendResult.Reason.CLOSED,
+          "Redis outbox " + base + " no longer accepts appends");
+    }
+    if (!link.isOpen()) {
+      return AppendResult.rejected(AppendResult.Reason.FAILED,
+          "Redis at " + store.hostAndPort() + " is unreachable: not connected (reconnecting)");
+    }
+    long size = entry.payload().length;
+    String full = fullReason(size);
+    if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != poller) {
+      long deadline = System.nanoTime() + config.blockTimeout().toNanos();
+      while (full != null && System.nanoTime() < deadline && accepting) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        full = fullReason(size);
+      }
+      if (full != null) {
+        full = full + " after waiting blockTimeout=" + config.blockTimeout();
+      }
+    }
+    if (full != null) {
+      return AppendResult.rejected(AppendResult.Reason.FULL, full);
+    }
+    if (!accepting) {
+      return AppendResult.rejected(AppendResult.Reason.CLOSED, "Redis outbox " + base + " no longer accepts appends");
+    }
+    int shard = LaneHash.lane(entry.personKey(), shards);
+    appendsSincePoll.incrementAndGet();
+    bytesSincePoll.addAndGet(size);
+    uncommitted.incrementAndGet();
+    CompletableFuture<Object> sent = link.eval(Script.APPEND,
+        new byte[][] {seqKey, streamKeys[shard], bytesKey},
+        b(base), b(shard), b(entry.personKey()),
+        b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
+        b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()));
+    if (sent.isCompletedExceptionally()) {
+      // Rejected before it left (disconnected): nothing was written.
+      uncommitted.decrementAndGet();
+      appendsSincePoll.decrementAndGet();
+      bytesSincePoll.addAndGet(-size);
+      return AppendResult.rejected(AppendResult.Reason.FAILED, link.describe(sent.handle((v, e) -> e).join()));
+    }
+    CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
+      link.count("wait");
+      return link.async().waitForReplication(store.replicasToWait(), store.replicaTimeout().toMillis())
+          .toCompletableFuture().thenApply(acked -> {
+            if (acked < store.replicasToWait()) {
+              throw new OutboxException("append reached " + acked + " of replicasToWait=" + store.replicasToWait()
+                  + " replicas within " + store.replicaTimeout() + " (Redis at " + store.hostAndPort()
+                  + "); the entry is stored on the primary and may still be delivered");
+            }
+            return counter;
+          });
+    });
+    CompletableFuture<Long> committed = new CompletableFuture<>();
+    durable.whenCompleteAsync((counter, error) -> {
+      uncommitted.decrementAndGet();
+      if (error != null) {
+        committed.completeExceptionally(link.failure("append to " + base, error));
+        return;
+      }
+      long seq = (l(counter) << SHARD_BITS) | shard;
+      lanePending.incrementAndGet(shard);
+      committed.complete(seq);
+      runListeners();
+    }, callbacks);
+    return AppendResult.accepted(committed);
+  }
+
+  private String fullReason(long size) {
+    long[] t = totals;
+    long pending = t[0] + appendsSincePoll.get();
+    long bytes = t[1] + bytesSincePoll.get();
+    if (pending >= config.maxPendingOperations()) {
+      return "outbox is full: " + pending + " pending operations in Redis " + base + " (maxPendingOperations="
+          + config.maxPendingOperations() + ")";
+    }
+    if (bytes + size > config.maxPendingBytes()) {
+      return "outbox is full: " + bytes + " pending bytes + " + size + " would exceed maxPendingBytes="
+          + config.maxPendingBytes() + " (Redis " + base + ")";
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ lanes and reads
+
+  @Override
+  public int laneOf(String personKey) {
+    Objects.requireNonNull(personKey, "personKey must not be null");
+    return LaneHash.lane(personKey, shards);
+  }
+
+  @Override
+  public int lanes() {
+    return shards;
+  }
+
+  @Override
+  public boolean owns(int lane) {
+    checkLane(lane);
+    synchronized (state) {
+      return state[lane] == OWNED && System.nanoTime() - leaseValidUntil.get(lane) < 0;
+    }
+  }
+
+  /** {@inheritDoc} Returns an empty list for a lane this relay does not own. */
+  @Override
+  public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) {
+    checkLane(lane);
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("maxEntries must be >= 0 but was " + maxEntries);
+    }
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must be >= 0 but was " + maxBytes);
+    }
+    checkOpen();
+    if (maxEntries == 0 || !owns(lane)) {
+      return List.of();
+    }
+    Object r = link.await(link.eval(Script.PEEK, new byte[][] {streamKeys[lane], failureKeys[lane]},
+        b(base), b(maxEntries), b(maxBytes)), "reading shard " + lane);
+    List<StoredEntry> out = new ArrayList<>();
+    Set<Long> read = ConcurrentHashMap.newKeySet();
+    for (Object o : list(r)) {
+      List<Object> e = list(o);
+      StoredEntry se = entry(s(e.get(0)), list(e.get(1)), s(e.get(2)));
+      out.add(se);
+      read.add(se.seq());
+    }
+    unresolved.set(lane, read);
+    lastPeekNanos.set(lane, System.nanoTime());
+    return out;
+  }
+
+  private static StoredEntry entry(String id, List<Object> flat, String failure) {
+    Map<String, byte[]> f = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      f.put(s(flat.get(i)), (byte[]) flat.get(i + 1));
+    }
+    long seq = seqOf(id);
+    String e = text(f.get("e"));
+    int attempts = 0;
+    long firstFailure = 0;
+    if (failure != null && !failure.isEmpty()) {
+      String[] parts = failure.split(":", 3);
+      attempts = Integer.parseInt(parts[0]);
+      firstFailure = Long.parseLong(parts[1]);
+    }
+    return new StoredEntry(seq, (int) (seq & ((1 << SHARD_BITS) - 1)), text(f.get("p")),
+        e == null || e.startsWith("0") ? null : e.substring(1), EntryKind.ofCode(Integer.parseInt(text(f.get("k")))),
+        f.get("d") == null ? new byte[0] : f.get("d"), Long.parseLong(text(f.get("a"))), attempts, firstFailure);
+  }
+
+  /**
+   * {@inheritDoc} In memory: the shard's stream length at the last poll, adjusted by this relay's
+   * own commits since (so briefly off by the entries of a commit that crossed a poll); 0 for a
+   * lane this relay does not own.
+   */
+  @Override
+  public long pending(int lane) {
+    checkLane(lane);
+    return owns(lane) ? Math.max(0, lanePending.get(lane)) : 0;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** {@inheritDoc} Applied even on a shard this relay no longer owns (an answer that arrived late). */
+  @Override
+  public CompletableFuture<Void> ack(long[] seqs) {
+    Objects.requireNonNull(seqs, "seqs must not be null");
+    if (seqs.length == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    resolve(seqs);
+    byte[][] args = new byte[seqs.length + 1][];
+    args[0] = b(base);
+    for (int i = 0; i < seqs.length; i++) {
+      args[i + 1] = b(streamId(seqs[i]));
+    }
+    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> removed(r));
+  }
+
+  /**
+   * {@inheritDoc} The dead letter's time is the configured clock's at this call; its attempts are
+   * the larger of the request's and the recorded count.
+   */
+  @Override
+  public CompletableFuture<Void> deadLetter(List<DeadLetterRequest> requests) {
+    Objects.requireNonNull(requests, "requests must not be null");
+    if (requests.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long[] seqs = new long[requests.size()];
+    byte[][] args = new byte[2 + 4 * requests.size()][];
+    args[0] = b(base);
+    args[1] = b(config.clock().millis());
+    for (int i = 0; i < requests.size(); i++) {
+      DeadLetterRequest r = requests.get(i);
+      seqs[i] = r.seq();
+      args[2 + 4 * i] = b(streamId(r.seq()));
+      args[3 + 4 * i] = b(r.reason() == null ? "" : r.reason());
+      args[4 + 4 * i] = b(r.lastStatus());
+      args[5 + 4 * i] = b(r.attempts());
+    }
+    resolve(seqs);
+    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering",
+        r -> removed(r));
+  }
+
+  @Override
+  public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) {
+    Objects.requireNonNull(seqs, "seqs must not be null");
+    if (seqs.length == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    resolve(seqs);
+    byte[][] args = new byte[seqs.length + 3][];
+    args[0] = b(base);
+    args[1] = b(atMillis);
+    args[2] = b(lastError == null ? "" : lastError);
+    for (int i = 0; i < seqs.length; i++) {
+      args[i + 3] = b(streamId(seqs[i]));
+    }
+    return afterWrite(link.eval(Script.RECORD_FAILURE, new byte[][] {bytesKey}, args), "recording a failure",
+        r -> { });
+  }
+
+  private void removed(Object r) {
+    for (Object o : list(r)) {
+      lanePending.decrementAndGet(shardOf(s(o)));
+    }
+    poll();
+  }
+
+  private void resolve(long[] seqs) {
+    for (long seq : seqs) {
+      int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
+      if (shard < shards) {
+        unresolved.get(shard).remove(seq);
+      }
+    }
+  }
+
+  private CompletableFuture<Void> afterWrite(CompletableFuture<Object> f, String what,
+      java.util.function.Consumer<Object> onOk) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    f.whenCompleteAsync((r, e) -> {
+      if (e != null) {
+        done.completeExceptionally(link.failure(what + " in " + base, e));
+      } else {
+        try {
+          onOk.accept(r);
+        } finally {
+          done.complete(null);
+        }
+      }
+    }, callbacks);
+    return done;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /**
+   * {@inheritDoc} Fleet-wide pending, bytes, oldest age and dead letters as of the last poll (at
+   * most one poll interval old) plus this relay's appends since. After {@link #stopAccepting()},
+   * {@code pending} counts only the shards this relay owns (plus its uncommitted appends): what a
+   * closing relay is still responsible for.
+   */
+  @Override
+  public OutboxStats stats() {
+    long[] t = totals;
+    long unc = uncommitted.get();
+    if (!accepting) {
+      long own = 0;
+      for (int i = 0; i < shards; i++) {
+        own += pending(i);
+      }
+      return new OutboxStats(own + unc, t[1], t[2], t[3], unc);
+    }
+    return new OutboxStats(t[0] + appendsSincePoll.get(), t[1] + bytesSincePoll.get(), t[2], t[3], unc);
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters(long afterId, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    checkOpen();
+    return deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
+        b(base), b(afterId), b(limit), b("0")), "listing dead letters"));
+  }
+
+  @Override
+  public Optional<DeadLetter> deadLetterOf(long seq) {
+    checkOpen();
+    List<DeadLetter> l = deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
+        b(base), b(streamId(seq)), b(1), b("1")), "reading a dead letter"));
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  private static List<DeadLetter> deadLetterList(Object r) {
+    List<DeadLetter> out = new ArrayList<>();
+    for (Object o : list(r)) {
+      List<Object> row = list(o);
+      Map<String, byte[]> f = new HashMap<>();
+      List<Object> flat = list(row.get(1));
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        f.put(s(flat.get(i)), (byte[]) flat.get(i + 1));
+      }
+      String e = text(f.get("e"));
+      out.add(new DeadLetter(Long.parseLong(s(row.get(0))), seqOf(text(f.get("id"))), text(f.get("p")),
+          e == null || e.startsWith("0") ? null : e.substring(1),
+          EntryKind.ofCode(Integer.parseInt(text(f.get("k")))), f.get("d") == null ? new byte[0] : f.get("d"),
+          Long.parseLong(text(f.get("a"))), Long.parseLong(text(f.get("t"))), text(f.get("r")),
+          Integer.parseInt(text(f.get("s"))), Integer.parseInt(text(f.get("n")))));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean isPending(long seq) {
+    checkOpen();
+    int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
+    if (seq < 0 || shard >= shards) {
+      return false;
+    }
+    String id = streamId(seq);
+    link.count("xrange");
+    return !link.await(link.async().xrange(streamKeys[shard], io.lettuce.core.Range.create(id, id))
+        .toCompletableFuture(), "reading an entry").isEmpty();
+  }
+
+  @Override
+  public long oldestPendingSeq() {
+    long[] t = freshTotals();
+    return t[4] < 0 ? -1 : (t[4] << SHARD_BITS) | t[5];
+  }
+
+  @Override
+  public long newestPendingSeq() {
+    long[] t = freshTotals();
+    return t[6] < 0 ? -1 : (t[6] << SHARD_BITS) | t[7];
+  }
+
+  private long[] freshTotals() {
+    checkOpen();
+    return toLongs(list(link.await(link.eval(Script.TOTALS, new byte[][] {bytesKey}, b(base), b(shards)),
+        "counting pending entries")));
+  }
+
+  /** {@inheritDoc} Read from Redis (one round trip). */
+  @Override
+  public long deadLetterCount() {
+    checkOpen();
+    link.count("zcard");
+    return link.await(link.async().zcard(dlKey).toCompletableFuture(), "counting dead letters");
+  }
+
+  /** {@inheritDoc} Unknown ids are ignored. @throws OutboxException if Redis fails or the store is closed */
+  @Override
+  public int replay(Collection<Long> deadLetterIds) {
+    return batched(sortedIds(deadLetterIds), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
+  }
+
+  @Override
+  public int replayAll() {
+    return batched(allDeadLetterIds(), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
+  }
+
+  @Override
+  public int purge(Collection<Long> deadLetterIds) {
+    return batched(sortedIds(deadLetterIds), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
+  }
+
+  @Override
+  public int purgeAll() {
+    return batched(allDeadLetterIds(), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
+  }
+
+  private List<Long> allDeadLetterIds() {
+    checkOpen();
+    List<Long> ids = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      link.count("zrangebyscore");
+      List<byte[]> page = link.await(link.async().zrangebyscore(dlKey,
+          io.lettuce.core.Range.from(io.lettuce.core.Range.Boundary.excluding(after),
+              io.lettuce.core.Range.Boundary.unbounded()),
+          io.lettuce.core.Limit.create(0, 1000)).toCompletableFuture(), "listing dead letters");
+      for (byte[] id : page) {
+        ids.add(Long.parseLong(new String(id, StandardCharsets.UTF_8)));
+      }
+      if (page.size() < 1000) {
+        return ids;
+      }
+      after = ids.get(ids.size() - 1);
+    }
+  }
+
+  private int batched(List<Long> ids, Script script, byte[][] keys, String what) {
+    checkOpen();
+    int n = 0;
+    for (int from = 0; from < ids.size(); from += 500) {
+      List<Long> part = ids.subList(from, Math.min(ids.size(), from + 500));
+      byte[][] args = new byte[part.size() + 1][];
+      args[0] = b(base);
+      for (int i = 0; i < part.size(); i++) {
+        args[i + 1] = b(part.get(i));
+      }
+      n += (int) l(link.await(link.eval(script, keys, args), what));
+    }
+    poll();
+    return n;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Override
+  public void onAppendCommitted(Runnable listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  @Override
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /**
+   * Stops accepting, waits (up to twice the command timeout) for appends already sent, stops the
+   * poller, gives up this relay's leases so another relay takes its shards over at once, and
+   * closes the connection. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      accepting = false;
+      long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2;
+      while (uncommitted.get() > 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      closed = true;
+      poller.interrupt();
+      LockSupport.unpark(poller);
+      joinUninterruptibly(poller);
+      try {
+        long released = l(link.await(link.eval(Script.RELEASE, new byte[][] {relaysKey},
+            b(base), b(store.relayId()), b(shards)), "releasing leases"));
+        log.info("Redis outbox {} closed by relay {}: {} shard lease(s) released", base, store.relayId(), released);
+      } catch (RuntimeException e) {
+        log.warn("relay {} could not release its leases of {} (they expire after {}): {}", store.relayId(), base,
+            store.leaseTtl(), e.getMessage());
+      }
+      synchronized (state) {
+        java.util.Arrays.fill(state, NOT_OWNED);
+      }
+      callbacks.shutdown();
+      try {
+        callbacks.awaitTermination(store.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      link.close();
+    }
+  }
+
+  /**
+   * Simulates a crash for tests: stops the poller and drops the connection without releasing
+   * leases or leaving the heartbeat set, so other relays take over only after the lease TTL.
+   */
+  void crash() {
+    synchronized (closeLock) {
+      accepting = false;
+      closed = true;
+      poller.interrupt();
+      joinUninterruptibly(poller);
+      callbacks.shutdownNow();
+      link.abandon();
+    }
+  }
+
+  // ------------------------------------------------------------------ poller
+
+  /** Wakes the poller for an early round (counts changed). */
+  private void poll() {
+    LockSupport.unpark(poller);
+  }
+
+  private void pollLoop() {
+    long intervalNanos = store.pollInterval().toNanos();
+    while (!closed) {
+      try {
+        pollOnce();
+      } catch (RuntimeException e) {
+        if (!closed && !pollFailing) {
+          log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
+              store.relayId(), base, e.getMessage(), store.leaseTtl());
+        }
+        pollFailing = true;
+      }
+      if (closed) {
+        return;
+      }
+      LockSupport.parkNanos(intervalNanos);
+      Thread.interrupted();
+    }
+  }
+
+  /** One round: renew, take, release, count; then wake the listeners if an owned shard has work. */
+  void pollOnce() {
+    List<Integer> releaseNow = releasable();
+    byte[][] args = new byte[5 + releaseNow.size()][];
+    args[0] = b(base);
+    args[1] = b(store.relayId());
+    args[2] = b(store.leaseTtl().toMillis());
+    args[3] = b(shards);
+    args[4] = b(Math.floorMod(store.relayId().hashCode(), shards));
+    for (int i = 0; i < releaseNow.size(); i++) {
+      args[5 + i] = b(releaseNow.get(i));
+    }
+    long sent = System.nanoTime();
+    long appendsBefore = appendsSincePoll.get();
+    long bytesBefore = bytesSincePoll.get();
+    List<Object> r = list(link.await(link.eval(Script.TICK, new byte[][] {relaysKey}, args), "polling"));
+    if (pollFailing) {
+      log.info("relay {} reaches Redis store {} again", store.relayId(), base);
+      pollFailing = false;
+    }
+    long live = l(r.get(0));
+    long max = l(r.get(1));
+    List<Object> per = list(r.get(2));
+    long validUntil = sent + ttlNanos - ttlNanos / 10;
+    boolean work = false;
+    int held = 0;
+    synchronized (state) {
+      for (int i = 0; i < shards; i++) {
+        int st = (int) l(per.get(2 * i));
+        long xlen = l(per.get(2 * i + 1));
+        lanePending.set(i, xlen);
+        if (st == 0) {
+          if (state[i] != NOT_OWNED && !releaseNow.contains(i)) {
+            log.warn("relay {} lost the lease of shard {} of {} (not renewed in time); another relay delivers it",
+                store.relayId(), i, base);
+          }
+          state[i] = NOT_OWNED;
+          toRelease.remove(i);
+          continue;
+        }
+        if (st == 2 || state[i] == NOT_OWNED) {
+          log.info("relay {} took shard {} of {} ({} pending)", store.relayId(), i, base, xlen);
+          state[i] = OWNED;
+        }
+        leaseValidUntil.set(i, validUntil);
+        held++;
+        if (state[i] == OWNED && xlen > 0) {
+          work = true;
+        }
+      }
+      rebalance(held, max);
+    }
+    liveRelays = live;
+    totals = toLongs(list(r.get(3)));
+    appendsSincePoll.addAndGet(-appendsBefore);
+    bytesSincePoll.addAndGet(-bytesBefore);
+    if (work) {
+      runListeners();
+    }
+  }
+
+  /** Marks extra shards for release (held > max) or takes marks back (held <= max). Call with the state monitor held. */
+  private void rebalance(int held, long max) {
+    int extra = (int) Math.max(0, held - max);
+    int releasing = 0;
+    for (int i = 0; i < shards; i++) {
+      if (state[i] == RELEASING) {
+        releasing++;
+      }
+    }
+    for (int i = shards - 1; i >= 0 && releasing < extra; i--) {
+      if (state[i] == OWNED) {
+        state[i] = RELEASING;
+        releasing++;
+        log.info("relay {} gives up shard {} of {} ({} relays share {} shards)", store.relayId(), i, base,
+            liveRelays, shards);
+      }
+    }
+    for (int i = 0; i < shards && releasing > extra; i++) {
+      if (state[i] == RELEASING) {
+        state[i] = OWNED;
+        releasing--;
+      }
+    }
+  }
+
+  /** Shards being given up whose read entries are all answered, or that waited one TTL. */
+  private List<Integer> releasable() {
+    List<Integer> out = new ArrayList<>();
+    long now = System.nanoTime();
+    synchronized (state) {
+      for (int i = 0; i < shards; i++) {
+        if (state[i] == RELEASING
+            && (unresolved.get(i).isEmpty() || now - lastPeekNanos.get(i) > ttlNanos)) {
+          out.add(i);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void runListeners() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        log.warn("an onAppendCommitted listener of Redis outbox {} failed", base, e);
+      }
+    }
+  }
+
+  /** Shards this relay owns now. */
+  int ownedCount() {
+    int n = 0;
+    for (int i = 0; i < shards; i++) {
+      if (owns(i)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Live relays seen by the last poll. */
+  long liveRelays() {
+    return liveRelays;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The stream id of a sequence number: {@code <seq / 1024>-<seq % 1024>}. */
+  static String streamId(long seq) {
+    return (seq >>> SHARD_BITS) + "-" + (seq & ((1 << SHARD_BITS) - 1));
+  }
+
+  static long seqOf(String streamId) {
+    int dash = streamId.indexOf('-');
+    return (Long.parseLong(streamId.substring(0, dash)) << SHARD_BITS) | Long.parseLong(streamId.substring(dash + 1));
+  }
+
+  private static int shardOf(String streamId) {
+    return Integer.parseInt(streamId.substring(streamId.indexOf('-') + 1));
+  }
+
+  private static long[] toLongs(List<Object> l) {
+    long[] out = new long[l.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = l(l.get(i));
+    }
+    return out;
+  }
+
+  private static String text(byte[] bytes) {
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static List<Long> sortedIds(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "deadLetterIds must not be null");
+    List<Long> sorted = new ArrayList<>(ids.size());
+    for (Long id : ids) {
+      sorted.add(Objects.requireNonNull(id, "deadLetterIds must not contain null"));
+    }
+    sorted.sort(null);
+    return sorted;
+  }
+
+  private void checkLane(int lane) {
+    if (lane < 0 || lane >= shards) {
+      throw new IllegalArgumentException("lane must be in 0.." + (shards - 1) + " but was " + lane);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new OutboxException("Redis outbox " + base + " is closed");
+    }
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    if (thread == Thread.currentThread() || !thread.isAlive()) {
+      return;
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+-- Moves dead letters back to the end of their shard streams with attempts reset:
+-- KEYS = {seq counter, bytes counter}; ARGV = {base, deadLetterId...}. Returns how many moved.
+local n = 0
+for i = 2, #ARGV do
+  local h = base .. ':dl:' .. ARGV[i]
+  local v = redis.call('HMGET', h, 'id', 'p', 'e', 'k', 'd', 'a')
+  if v[1] then
+    local shard = shard_of(v[1])
+    local c = redis.call('INCR', KEYS[1])
+    redis.call('XADD', stream(shard), string.format('%d', c) .. '-' .. shard,
+      'p', v[2], 'e', v[3], 'k', v[4], 'd', v[5], 'a', v[6])
+    redis.call('INCRBY', KEYS[2], #v[5])
+    redis.call('DEL', h)
+    redis.call('ZREM', base .. ':dl', ARGV[i])
+    if redis.call('HGET', base .. ':dlseq', v[1]) == ARGV[i] then
+      redis.call('HDEL', base .. ':dlseq', v[1])
+    end
+    n = n + 1
+  end
+end
+return n

@@ -1,0 +1,131 @@
+package io.ciorelay.redis;
+
+import static io.ciorelay.redis.RedisOutboxTest.appendCommitted;
+import static io.ciorelay.redis.RedisOutboxTest.entry;
+import static io.ciorelay.redis.RedisOutboxTest.outboxConfig;
+import static io.ciorelay.redis.RedisOutboxTest.text;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ciorelay.delivery.outbox.StoredEntry;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Several relays on one Redis store: one owner per shard, hand-over on close, take-over after a crash. */
+class RedisFleetTest {
+  static final int SHARDS = 16;
+  String uri;
+  String prefix;
+  final List<RedisOutbox> open = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    uri = RedisTestServer.sharedUri();
+    prefix = RedisTestServer.prefix();
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (RedisOutbox o : open) {
+      o.close();
+    }
+    RedisTestServer.deleteKeys(uri, prefix);
+  }
+
+  RedisOutbox relay(String id, Duration ttl) {
+    RedisOutbox o = RedisOutbox.open(RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
+        .relayId(id).leaseTtl(ttl).pollInterval(Duration.ofMillis(20)).build(), outboxConfig().lanes(SHARDS).build());
+    open.add(o);
+    return o;
+  }
+
+  static void assertOneOwnerPerShard(RedisOutbox a, RedisOutbox b) {
+    for (int i = 0; i < SHARDS; i++) {
+      assertFalse(a.owns(i) && b.owns(i), "shard " + i + " owned by both relays");
+    }
+  }
+
+  @Test
+  void twoRelaysSplitTheShardsAndClosingOneHandsItsShardsOverAtOnce() {
+    RedisOutbox a = relay("relay-a", Duration.ofSeconds(10));
+    assertEquals(SHARDS, a.ownedCount(), "a lone relay owns every shard");
+    RedisOutbox b = relay("relay-b", Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.ownedCount() == SHARDS / 2 && b.ownedCount() == SHARDS / 2);
+    for (int k = 0; k < 20; k++) {
+      assertOneOwnerPerShard(a, b);
+    }
+    long start = System.nanoTime();
+    b.close();
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.ownedCount() == SHARDS);
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0,
+        "the shards moved before their leases would have expired");
+  }
+
+  @Test
+  void aCrashedRelaysShardsAreTakenOverAfterTheTtlAndItsReadEntriesComeFirstInOrder() throws Exception {
+    Duration ttl = Duration.ofMillis(1500);
+    RedisOutbox a = relay("relay-a", ttl);
+    RedisOutbox b = relay("relay-b", ttl);
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.ownedCount() == SHARDS / 2 && b.ownedCount() == SHARDS / 2);
+    int lane = -1;
+    for (int i = 0; i < SHARDS; i++) {
+      if (b.owns(i)) {
+        lane = i;
+        break;
+      }
+    }
+    String person = personOnLane(a, lane);
+    for (int i = 0; i < 5; i++) {
+      appendCommitted(a, entry(person, "before-" + i));
+    }
+    int l = lane;
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.pending(l) == 5);
+    List<StoredEntry> readByB = b.peek(lane, 3, Long.MAX_VALUE);
+    assertEquals(3, readByB.size());
+    assertTrue(a.peek(lane, 10, Long.MAX_VALUE).isEmpty(), "a relay reads nothing from a shard it does not own");
+    assertEquals(0, a.pending(lane));
+
+    b.crash();
+    long crashed = System.nanoTime();
+    appendCommitted(a, entry(person, "after"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.owns(l));
+    Duration took = Duration.ofNanos(System.nanoTime() - crashed);
+    assertTrue(took.compareTo(ttl.dividedBy(2)) > 0, "taken over only once the lease lapsed, after " + took);
+    List<StoredEntry> readByA = a.peek(lane, 10, Long.MAX_VALUE);
+    assertEquals(List.of("before-0", "before-1", "before-2", "before-3", "before-4", "after"),
+        readByA.stream().map(e -> text(e.payload())).toList());
+    assertEquals(readByB.get(0).seq(), readByA.get(0).seq(), "the same entries, with the same sequence numbers");
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.ownedCount() == SHARDS);
+  }
+
+  @Test
+  void aLeaseTakenByAnotherRelayIsNoLongerOwned() {
+    RedisOutbox a = relay("relay-a", Duration.ofSeconds(10));
+    assertTrue(a.owns(3));
+    RedisClient c = RedisClient.create(uri);
+    try (var conn = c.connect()) {
+      conn.sync().set("{" + prefix + ":ws}:lease:3", "someone-else");
+    } finally {
+      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+    await().atMost(Duration.ofSeconds(3)).until(() -> !a.owns(3));
+    assertEquals(0, a.pending(3));
+    assertTrue(a.peek(3, 10, 100).isEmpty());
+    assertTrue(a.owns(4));
+  }
+
+  static String personOnLane(RedisOutbox o, int lane) {
+    for (int i = 0; ; i++) {
+      if (o.laneOf("person-" + i) == lane) {
+        return "person-" + i;
+      }
+    }
+  }
+}

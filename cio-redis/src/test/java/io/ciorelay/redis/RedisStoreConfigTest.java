@@ -1,0 +1,49 @@
+package io.ciorelay.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreConfigTest {
+
+  static void assertRejected(Class<? extends Exception> type, String mustContain, Runnable r) {
+    Exception e = assertThrows(type, r::run);
+    assertTrue(e.getMessage().contains(mustContain), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAreRejectedNamingTheSetting() {
+    RedisStoreConfig.Builder b = RedisStoreConfig.builder();
+    assertRejected(IllegalArgumentException.class, "uri must start with redis:// or rediss://",
+        () -> b.uri("http://:hunter2@localhost:6379"));
+    assertRejected(IllegalArgumentException.class, "uri", () -> b.uri("localhost:6379"));
+    assertRejected(IllegalArgumentException.class, "uri", () -> b.uri("redis://:hunter2@"));
+    assertRejected(IllegalArgumentException.class, "shards must be in 1..1024 but was 0", () -> b.shards(0));
+    assertRejected(IllegalArgumentException.class, "shards must be in 1..1024 but was 2000", () -> b.shards(2000));
+    assertRejected(IllegalArgumentException.class, "leaseTtl must be in", () -> b.leaseTtl(Duration.ofMillis(10)));
+    assertRejected(IllegalArgumentException.class, "leaseTtl must be in", () -> b.leaseTtl(Duration.ofHours(1)));
+    assertRejected(IllegalArgumentException.class, "commandTimeout must be in", () -> b.commandTimeout(Duration.ZERO));
+    assertRejected(IllegalArgumentException.class, "prefix must be", () -> b.prefix("a b"));
+    assertRejected(IllegalArgumentException.class, "workspace must be", () -> b.workspace("{ws}"));
+    assertRejected(IllegalArgumentException.class, "replicasToWait must be in 0..16 but was -1", () -> b.replicasToWait(-1));
+    assertRejected(IllegalStateException.class, "uri must be set", b::build);
+    assertRejected(IllegalStateException.class, "pollInterval",
+        () -> RedisStoreConfig.builder().uri("redis://localhost").leaseTtl(Duration.ofMillis(600))
+            .pollInterval(Duration.ofMillis(300)).build());
+  }
+
+  @Test
+  void thePasswordNeverShows() {
+    RedisStoreConfig c = RedisStoreConfig.builder().uri("rediss://:hunter2@cache.example.com:6380/2").build();
+    assertEquals("rediss://:***@cache.example.com:6380/2", c.describe());
+    assertFalse(c.toString().contains("hunter2"), c.toString());
+    assertEquals("{cio:default}", c.keyBase());
+    assertEquals(0, c.shards(), "unset: the outbox's lane count");
+    assertTrue(c.relayId().matches(".+-\\d+-[0-9a-f]{8}"), c.relayId());
+  }
+}
