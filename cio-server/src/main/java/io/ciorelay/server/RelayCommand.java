@@ -42,6 +42,10 @@ public final class RelayCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Directory for the outbox. Default: ./cio-data (relay.data).")
   Path data;
 
+  @Option(names = "--store", description = "Where the outbox lives: sqlite (default, a file under --data) or "
+      + "redis://[:password@]host:port/db to share one store across a fleet of relays (relay.store).")
+  String store;
+
   @Option(names = "--target", description = "Customer.io base URL to deliver to. Default: the region's, https://track.customer.io (relay.target).")
   String target;
 
@@ -84,6 +88,7 @@ public final class RelayCommand implements Callable<Integer> {
     put(flags, "relay.host", host);
     put(flags, "relay.data", data == null ? null : data.toString());
     put(flags, "relay.target", target);
+    put(flags, "relay.store", store);
     put(flags, "relay.rate-limit", rateLimit);
     RelayConfig config;
     try {
@@ -165,7 +170,8 @@ public final class RelayCommand implements Callable<Integer> {
       }
       out.println("  routing:       " + (c.routing() == null ? "by the credentials each client sends" : c.routing()));
     }
-    out.println("  data:          " + c.dataDir().toAbsolutePath());
+    out.println("  store:         " + (c.store() == null ? "sqlite, " + c.dataDir().toAbsolutePath()
+        : RelayConfig.redact(c.store()) + " (prefix " + c.storePrefix() + ")"));
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"
         : url + "/webhooks/customerio"));

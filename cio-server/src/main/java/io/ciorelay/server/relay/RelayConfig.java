@@ -31,6 +31,7 @@ public final class RelayConfig {
   public static final Duration DEFAULT_DURABLE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
   public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
+  public static final String DEFAULT_STORE_PREFIX = "cio";
 
   private final int port;
   private final String host;
@@ -54,6 +55,10 @@ public final class RelayConfig {
   private final RateLimitConfig rateLimit;
   private final java.util.List<RelayWorkspace> workspaces;
   private final io.ciorelay.delivery.routing.Routing routing;
+  private final URI store;
+  private final String storePrefix;
+  private final Integer storeShards;
+  private final Duration storeLeaseTtl;
 
   private RelayConfig(Builder b) {
     this.port = b.port;
@@ -80,6 +85,40 @@ public final class RelayConfig {
         ? java.util.List.of(new RelayWorkspace(RelayWorkspace.DEFAULT_NAME, b.siteId, b.apiKey, b.region, b.target, null))
         : java.util.List.copyOf(b.workspaces);
     this.routing = b.routing;
+    this.store = b.store;
+    this.storePrefix = b.storePrefix;
+    this.storeShards = b.storeShards;
+    this.storeLeaseTtl = b.storeLeaseTtl;
+  }
+
+  /** The shared store ({@code redis://…}), or null for the embedded SQLite file under {@link #dataDir()}. */
+  public URI store() {
+    return store;
+  }
+
+  /** The key prefix in the shared store (default {@value #DEFAULT_STORE_PREFIX}). */
+  public String storePrefix() {
+    return storePrefix;
+  }
+
+  /** Shards (ordered partitions) per workspace in the shared store, or null for the store's default. */
+  public Integer storeShards() {
+    return storeShards;
+  }
+
+  /** How long a relay's claim on a shard lasts without renewal, or null for the store's default. */
+  public Duration storeLeaseTtl() {
+    return storeLeaseTtl;
+  }
+
+  /** The store URI with any password replaced by {@code ***}. */
+  public static String redact(URI uri) {
+    if (uri == null) {
+      return "sqlite";
+    }
+    String info = uri.getRawUserInfo();
+    return info == null ? uri.toString() : uri.toString().replace(info + "@", (info.contains(":")
+        ? info.substring(0, info.indexOf(':')) + ":***" : "***") + "@");
   }
 
   public static Builder builder() {
@@ -215,6 +254,7 @@ public final class RelayConfig {
   @Override
   public String toString() {
     return "relay.host=" + host + "\nrelay.port=" + port + "\nrelay.data=" + dataDir
+        + "\nrelay.store=" + redact(store) + (store == null ? "" : " (prefix " + storePrefix + ")")
         + "\nrelay.target=" + target() + (target == null ? " (region " + region.name().toLowerCase(java.util.Locale.ROOT) + ")" : "")
         + "\nrelay.site-id=" + (siteId == null ? "(not set)" : siteId)
         + (workspaces.size() > 1 || !workspaces.get(0).name().equals(RelayWorkspace.DEFAULT_NAME)
@@ -270,8 +310,51 @@ public final class RelayConfig {
     private RateLimitConfig rateLimit = RateLimitConfig.defaults();
     private final java.util.List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
     private io.ciorelay.delivery.routing.Routing routing;
+    private URI store;
+    private String storePrefix = DEFAULT_STORE_PREFIX;
+    private Integer storeShards;
+    private Duration storeLeaseTtl;
 
     private Builder() {}
+
+    /**
+     * Keeps the outbox in a shared Redis ({@code redis://[:password@]host:port/db} or
+     * {@code rediss://…}) so several relays serve one workspace; null (or {@code sqlite}) for the
+     * embedded SQLite file.
+     */
+    public Builder store(URI v) {
+      if (v == null || "sqlite".equals(v.toString())) {
+        this.store = null;
+        return this;
+      }
+      if (!("redis".equals(v.getScheme()) || "rediss".equals(v.getScheme())) || v.getHost() == null) {
+        throw new IllegalArgumentException("store must be redis://host:port/db, rediss://host:port/db or sqlite but was '"
+            + redact(v) + "'");
+      }
+      this.store = v;
+      return this;
+    }
+
+    public Builder storePrefix(String v) {
+      if (v == null || !v.matches("[A-Za-z0-9_:.-]{1,64}")) {
+        throw new IllegalArgumentException("store prefix must be 1-64 of A-Z, a-z, 0-9, '_', ':', '.', '-' but was '" + v + "'");
+      }
+      this.storePrefix = v;
+      return this;
+    }
+
+    public Builder storeShards(int v) {
+      if (v < 1 || v > 1024) {
+        throw new IllegalArgumentException("store shards must be in 1..1024 but was " + v);
+      }
+      this.storeShards = v;
+      return this;
+    }
+
+    public Builder storeLeaseTtl(Duration v) {
+      this.storeLeaseTtl = positive("storeLeaseTtl", v);
+      return this;
+    }
 
     /**
      * Adds a workspace (several make a multi-workspace relay; the single-workspace settings

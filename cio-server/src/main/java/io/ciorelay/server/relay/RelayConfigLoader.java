@@ -47,7 +47,7 @@ public final class RelayConfigLoader {
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
       "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
       "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default",
-      "relay.store");
+      "relay.store", "relay.store-prefix", "relay.store-shards", "relay.store-lease-ttl");
 
   /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
   public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
@@ -168,6 +168,10 @@ public final class RelayConfigLoader {
     set(v, "relay.host", s -> b.host(s));
     set(v, "relay.port", s -> b.port(integer("relay.port", s)));
     set(v, "relay.data", s -> b.dataDir(Path.of(s)));
+    set(v, "relay.store", s -> b.store(storeUri(s)));
+    set(v, "relay.store-prefix", s -> b.storePrefix(s));
+    set(v, "relay.store-shards", s -> b.storeShards(integer("relay.store-shards", s)));
+    set(v, "relay.store-lease-ttl", s -> b.storeLeaseTtl(duration("relay.store-lease-ttl", s)));
     set(v, "relay.target", s -> b.target(uri("relay.target", s)));
     set(v, "relay.region", s -> b.region(region(s)));
     set(v, "relay.max-body-bytes", s -> b.maxBodyBytes(integer("relay.max-body-bytes", s)));
@@ -433,6 +437,14 @@ public final class RelayConfigLoader {
       return URI.create(s);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + " must be a URL like https://track.customer.io but was '" + s + "'");
+    }
+  }
+
+  static URI storeUri(String s) {
+    try {
+      return URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.store must be redis://host:port/db, rediss://host:port/db or sqlite but is not a URI");
     }
   }
 

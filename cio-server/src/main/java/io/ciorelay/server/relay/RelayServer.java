@@ -5,6 +5,9 @@ import io.ciorelay.delivery.CustomerIoConfig;
 import io.ciorelay.delivery.ShutdownReport;
 import io.ciorelay.delivery.Workspaces;
 import io.ciorelay.delivery.routing.Routing;
+import io.ciorelay.redis.RedisOutbox;
+import io.ciorelay.redis.RedisRateLimiter;
+import io.ciorelay.redis.RedisStoreConfig;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,6 +50,7 @@ public final class RelayServer implements AutoCloseable {
     return t;
   });
   private Workspaces workspaces;
+  private final List<AutoCloseable> storeResources = new ArrayList<>();
   private Javalin app;
   private ShutdownReport report;
 
@@ -73,12 +77,20 @@ public final class RelayServer implements AutoCloseable {
     List<CustomerIoConfig> configs = new ArrayList<>();
     for (RelayWorkspace ws : config.workspaces()) {
       CustomerIoConfig.Builder cb = config.toCustomerIoConfig(ws).meterRegistry(registry);
+      if (config.store() != null) {
+        useRedis(cb, ws);
+      }
       customizer.accept(cb);
       configs.add(cb.build());
     }
     boolean byCredentials = config.routing() == null;
-    workspaces = Workspaces.create(configs,
-        byCredentials ? Routing.fixed(config.workspaces().get(0).name()) : config.routing());
+    try {
+      workspaces = Workspaces.create(configs,
+          byCredentials ? Routing.fixed(config.workspaces().get(0).name()) : config.routing());
+    } catch (RuntimeException e) {
+      closeAll(storeResources);
+      throw e;
+    }
     try {
       JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth());
       Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
@@ -132,11 +144,34 @@ public final class RelayServer implements AutoCloseable {
         app.stop();
       }
       workspaces.close(Duration.ZERO);
+      closeAll(storeResources);
       throw e;
     }
     log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.workspaces().size() == 1
         ? config.workspaces().get(0).baseUrl() : config.workspaces());
     return this;
+  }
+
+  /**
+   * A shared Redis store for this workspace: its outbox (leased shards under
+   * {@code <prefix>:<workspace>:…}) and the fleet-wide rate limiter with the shared pause.
+   */
+  private void useRedis(CustomerIoConfig.Builder cb, RelayWorkspace ws) {
+    RedisStoreConfig.Builder rb = RedisStoreConfig.builder()
+        .uri(config.store().toString())
+        .prefix(config.storePrefix())
+        .workspace(ws.name())
+        .meterRegistry(registry);
+    if (config.storeShards() != null) {
+      rb.shards(config.storeShards());
+    }
+    if (config.storeLeaseTtl() != null) {
+      rb.leaseTtl(config.storeLeaseTtl());
+    }
+    RedisStoreConfig store = rb.build();
+    RedisRateLimiter limiter = RedisRateLimiter.create(store, ws.rateLimit() != null ? ws.rateLimit() : config.rateLimit());
+    storeResources.add(limiter);
+    cb.outboxFactory(RedisOutbox.factory(store)).rateLimiter(limiter);
   }
 
   /** The port listened on (the actual one when configured as 0). */
@@ -191,14 +226,19 @@ public final class RelayServer implements AutoCloseable {
     log.info("relay shutdown report: {}", report);
     app.stop();
     responder.shutdown();
-    for (AutoCloseable c : closeables) {
+    closeAll(storeResources);
+    closeAll(closeables);
+    return report;
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
       try {
         c.close();
       } catch (Exception e) {
         log.warn("closing {} failed", c.getClass().getSimpleName(), e);
       }
     }
-    return report;
   }
 
   @Override

@@ -1,0 +1,120 @@
+package io.ciorelay.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@code redis-server} for tests: the one already answering on 127.0.0.1:6379, or a child
+ * process of our own on a free port (always our own when the test restarts it). A missing binary
+ * fails the test with the install command.
+ */
+final class RedisProcess implements AutoCloseable {
+  static final int SHARED_PORT = 6379;
+
+  final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisProcess(int port, Path dir, Process process) {
+    this.port = port;
+    this.dir = dir;
+    this.process = process;
+  }
+
+  /** The running Redis on 127.0.0.1:6379 if it answers PING, else a private one in {@code dir}. */
+  static RedisProcess sharedOrPrivate(Path dir) throws IOException {
+    if (ping(SHARED_PORT)) {
+      return new RedisProcess(SHARED_PORT, null, null);
+    }
+    return startPrivate(dir);
+  }
+
+  /**
+   * A private redis-server on a free port, persisting every write to an append-only file fsynced
+   * on each command ({@code appendfsync always}), so a restart loses nothing it acknowledged.
+   */
+  static RedisProcess startPrivate(Path dir) throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    RedisProcess r = new RedisProcess(port, dir, null);
+    r.launch();
+    return r;
+  }
+
+  String uri(int db) {
+    return "redis://127.0.0.1:" + port + "/" + db;
+  }
+
+  boolean isPrivate() {
+    return dir != null;
+  }
+
+  /** {@code kill -9} of a private server. */
+  void kill() throws Exception {
+    Process p = process;
+    new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor();
+    p.waitFor(10, TimeUnit.SECONDS);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ping(port));
+  }
+
+  /** Starts a private server again on the same port and directory (its append-only file is replayed). */
+  void restart() throws IOException {
+    launch();
+  }
+
+  private void launch() throws IOException {
+    List<String> cmd = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+        "--protected-mode", "no", "--logfile", dir.resolve("redis-" + port + ".log").toString());
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IOException("redis-server is not installed: run `apt-get install -y redis-server` (" + e.getMessage() + ")", e);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ping(port) || !process.isAlive());
+    if (!ping(port)) {
+      throw new IOException("redis-server did not start on port " + port + "; see " + dir);
+    }
+  }
+
+  /** Whether a Redis answers PING on this loopback port. */
+  static boolean ping(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 300);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.readNBytes(buf, 0, 7);
+      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
