@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure delivery throughput, track() latency and backlog memory on this machine.",
-    subcommands = {DeliveryBench.class, BacklogBench.class})
+    subcommands = {DeliveryBench.class, BacklogBench.class, FleetBench.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec
