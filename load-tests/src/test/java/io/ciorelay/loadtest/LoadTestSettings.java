@@ -276,8 +276,12 @@ public final class LoadTestSettings {
         + "(iterations/s; 2 requests each; scale %s, about %d iterations); assertions p95<%d ms, p99<%d ms, "
         + "failed requests<%d; run %s",
         usesSimulator() ? "in-process simulator" : baseUrl, siteId == null ? "" : " site " + siteId,
-        fmt(rampFrom), fmt(rampTo), ramp(), fmt(holdRate), hold(), fmt(coolTo), cool(), fmt(scale),
+        fmt(rampFrom), fmt(rampTo), seconds(ramp()), fmt(holdRate), seconds(hold()), fmt(coolTo), seconds(cool()), fmt(scale),
         expectedIterations(), p95Ms, p99Ms, maxFailed, runId);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toSeconds() + " s";
   }
 
   private static String fmt(double d) {

@@ -117,6 +117,19 @@ class CleanupLoadTestCommandIT {
   }
 
   @Test
+  void operationsRefusedInA207AreReportedAndThoseSuppressesAreNotFollowedByADelete() throws Exception {
+    Path file = personsFile("partial", 3);
+    sim().faults().enqueue(ScriptedResponse.of(207).withBody("{\"errors\":[{\"batch_index\":1,\"reason\":\"invalid\","
+        + "\"field\":\"identifiers\",\"message\":\"not allowed\"}]}"));
+    Run r = run(creds(), "--persons", file.toString(), "--target", sim().baseUrl(), "--rate-limit", "50");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("cleaned 2 of 3 persons (suppressed and deleted); failed 1; 2 requests, 0 retries"), r.out());
+    assertTrue(r.out().contains("failed: load-partial-2 at suppress: refused (invalid identifiers: not allowed)"), r.out());
+    assertEquals(List.of("load-partial-1", "load-partial-3"),
+        sim().records().where(op -> op.action() == Action.DELETE).stream().map(RecordedOperation::identifierValue).toList());
+  }
+
+  @Test
   void wrongCredentialsStopTheRun() throws Exception {
     Path file = personsFile("auth", 300);
     Run r = run(Map.of("CIO_SITE_ID", "load-site", "CIO_API_KEY", "wrong"), "--persons", file.toString(),
