@@ -74,7 +74,7 @@ public final class AllBench implements Callable<Integer> {
     delivery.rateLimit = rateLimit;
     DeliveryBench.Comparison d = delivery.measure(out);
 
-    out.println("2/2 relay ingestion over HTTP (JDK HttpClient in this process)");
+    out.println("2/2 relay ingestion over HTTP/1.1 keep-alive connections from this process");
     out.flush();
     RelayBench relay = new RelayBench();
     relay.warmup = warmup;

@@ -5,17 +5,15 @@ import io.ciorelay.server.relay.RelayServer;
 import io.ciorelay.simulator.CioSimulator;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -27,14 +25,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cio bench relay}: starts a relay in this process (durable 200s, SYNC, on a temporary data
- * directory) delivering to a built-in simulator, and drives it over HTTP with the JDK
- * {@code HttpClient}: single-event requests ({@code POST /api/v1/customers/{id}/events}, Basic auth)
- * at a fixed number in flight, a warm-up and then a measured period; then v2 batches of 100 events.
- * Latency is send-to-answer per request (closed loop, as wrk measures), in HdrHistogram.
+ * directory) delivering to a built-in simulator, and drives it over HTTP/1.1 keep-alive connections
+ * ({@link KeepAliveConnection}, one thread each): single-event requests
+ * ({@code POST /api/v1/customers/{id}/events}, Basic auth) on a fixed number of connections, a
+ * warm-up and then a measured period; then v2 batches of 100 events. Latency is send-to-answer per
+ * request (closed loop, as wrk measures), in HdrHistogram.
  *
- * <p>The load generator, the relay, its SQLite writer and the simulator share this machine's cores,
- * as in BENCHMARKS.md; the JDK client costs more CPU per request than wrk. Not thread-safe; one
- * instance per invocation.
+ * <p>The load generator, the relay, its SQLite writer and the simulator share this machine's cores
+ * (and here one JVM), as in BENCHMARKS.md. Not thread-safe; one instance per invocation.
  */
 @Command(name = "relay", mixinStandardHelpOptions = true,
     description = "Relay ingestion: single-event requests/s and latency, and v2 batch events/s, on an in-process relay.")
@@ -56,7 +54,7 @@ public final class RelayBench implements Callable<Integer> {
       description = "Measured v2 batch period; 0 skips it (default ${DEFAULT-VALUE}).")
   Duration batchDuration;
 
-  @Option(names = "--concurrency", defaultValue = "64", description = "Single-event requests in flight (default ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", defaultValue = "64", description = "Single-event connections, one request in flight each (default ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(names = "--batch-concurrency", defaultValue = "16", description = "Batch requests in flight (default ${DEFAULT-VALUE}).")
@@ -138,38 +136,28 @@ public final class RelayBench implements Callable<Integer> {
       try {
         String auth = "Basic " + Base64.getEncoder().encodeToString(
             (sim.siteId() + ":" + sim.apiKey()).getBytes(StandardCharsets.UTF_8));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-        String base = relay.baseUrl();
+        String host = "127.0.0.1:" + relay.port();
+        String headers = "Authorization: " + auth + "\r\nContent-Type: application/json\r\n";
         byte[] single = SINGLE_EVENT_BODY.getBytes(StandardCharsets.UTF_8);
-        LongFunction<HttpRequest> singleRequest = n -> HttpRequest.newBuilder(
-                URI.create(base + "/api/v1/customers/bench-" + (n % 100_000) + "/events"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", auth)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(single))
-            .build();
+        LongFunction<byte[]> singleRequest = n -> KeepAliveConnection.request("POST",
+            "/api/v1/customers/bench-" + (n % 100_000) + "/events", host, headers, single);
+        String base = relay.baseUrl();
         out.printf(Locale.ROOT, "relay at %s (SYNC: every 200 after fsync) delivering to a simulator; "
             + "single-event warm-up %s, then measuring %s at %d in flight...%n", base, human(warmup), human(duration),
             concurrency);
         out.flush();
         if (!warmup.isZero()) {
-          drive(http, singleRequest, concurrency, warmup, 1);
+          drive(relay.port(), singleRequest, concurrency, warmup, 1);
         }
-        Phase s = drive(http, singleRequest, concurrency, duration, 1);
+        Phase s = drive(relay.port(), singleRequest, concurrency, duration, 1);
         Phase b = null;
         if (!batchDuration.isZero()) {
-          byte[] batch = batchBody();
-          LongFunction<HttpRequest> batchRequest = n -> HttpRequest.newBuilder(URI.create(base + "/api/v2/batch"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Authorization", auth)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(batch))
-              .build();
+          byte[] batch = KeepAliveConnection.request("POST", "/api/v2/batch", host, headers, batchBody());
+          LongFunction<byte[]> batchRequest = n -> batch;
           out.printf(Locale.ROOT, "v2 batches of %d events for %s at %d in flight...%n", BATCH_EVENTS,
               human(batchDuration), batchConcurrency);
           out.flush();
-          b = drive(http, batchRequest, batchConcurrency, batchDuration, BATCH_EVENTS);
+          b = drive(relay.port(), batchRequest, batchConcurrency, batchDuration, BATCH_EVENTS);
         }
         return new Ingestion(s, b);
       } finally {
@@ -178,35 +166,48 @@ public final class RelayBench implements Callable<Integer> {
     }
   }
 
-  /** Keeps {@code inFlight} requests going for {@code length}; counts only 200s, times every answer. */
-  static Phase drive(HttpClient http, LongFunction<HttpRequest> requests, int inFlight, Duration length, int eventsPerRequest)
+  /**
+   * Keeps {@code connections} requests in flight for {@code length}, one thread and one keep-alive
+   * connection each; counts only 200s and times every answer.
+   */
+  static Phase drive(int port, LongFunction<byte[]> requests, int connections, Duration length, int eventsPerRequest)
       throws InterruptedException {
     Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    Semaphore slots = new Semaphore(inFlight);
+    AtomicLong sequence = new AtomicLong();
     long start = System.nanoTime();
     long end = start + length.toNanos();
-    long n = 0;
-    while (System.nanoTime() < end) {
-      if (!slots.tryAcquire(10, TimeUnit.MILLISECONDS)) {
-        continue;
-      }
-      long t0 = System.nanoTime();
-      http.sendAsync(requests.apply(n++), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, failure) -> {
-        long t = System.nanoTime() - t0;
-        if (failure == null && resp.statusCode() == 200) {
-          latency.recordValue(Math.min(t, latency.getHighestTrackableValue()));
-          ok.incrementAndGet();
-        } else {
-          errors.incrementAndGet();
+    List<Thread> threads = new ArrayList<>(connections);
+    for (int i = 0; i < connections; i++) {
+      Thread t = new Thread(() -> {
+        try (KeepAliveConnection c = new KeepAliveConnection("127.0.0.1", port)) {
+          while (System.nanoTime() < end) {
+            byte[] request = requests.apply(sequence.getAndIncrement());
+            long t0 = System.nanoTime();
+            try {
+              int status = c.exchange(request);
+              long t1 = System.nanoTime();
+              if (status == 200) {
+                latency.recordValue(Math.min(t1 - t0, latency.getHighestTrackableValue()));
+                ok.incrementAndGet();
+              } else {
+                errors.incrementAndGet();
+              }
+            } catch (java.io.IOException e) {
+              errors.incrementAndGet();
+            }
+          }
         }
-        slots.release();
-      });
+      }, "bench-load-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
     }
-    slots.acquire(inFlight); // the requests still in flight finish inside the measured time
+    for (Thread t : threads) {
+      t.join(); // the requests still in flight at the end finish inside the measured time
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
-    slots.release(inFlight);
     return new Phase(ok.get(), errors.get(), seconds, latency, eventsPerRequest);
   }
 
