@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     description = "Reliable delivery of data to Customer.io: relay service, simulator and tools.",
     subcommands = {RelayCommand.class, DemoCommand.class, SimulatorCommand.class, StatusCommand.class,
         DlqCommand.class, io.ciorelay.server.importer.ImportCommand.class,
-        io.ciorelay.server.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        io.ciorelay.server.bench.BenchCommand.class, io.ciorelay.server.loadtest.CleanupLoadTestCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Cio implements Runnable {
 
   @CommandLine.Spec

@@ -56,12 +56,50 @@ public final class DeliveryBench implements Callable<Integer> {
     }
   }
 
+  /** The batched run and the one-request-per-event run, under the same limit. */
+  record Comparison(Run batched, Run single) {
+    double ratio() {
+      return batched.eventsPerSecond() / single.eventsPerSecond();
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (events < 1 || baselineEvents < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--events and --baseline-events must be at least 1");
     }
+    out.println("machine: " + Machine.describe());
+    Comparison c = measure(out);
+    Run batched = c.batched();
+    Run single = c.single();
+    double ratio = c.ratio();
+    out.println();
+    out.printf(Locale.ROOT, "%-28s %14s %14s%n", "", "v2 batches", "one per event");
+    out.printf(Locale.ROOT, "%-28s %14d %14d%n", "operations", batched.operations(), single.operations());
+    out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "seconds", batched.seconds(), single.seconds());
+    out.printf(Locale.ROOT, "%-28s %14.0f %14.1f%n", "delivered events/s", batched.eventsPerSecond(), single.eventsPerSecond());
+    out.printf(Locale.ROOT, "%-28s %14d %14d%n", "requests", batched.requests(), single.requests());
+    out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "operations per request",
+        batched.operations() / (double) Math.max(1, batched.requests()), single.operations() / (double) Math.max(1, single.requests()));
+    out.printf(Locale.ROOT, "%-28s %14s %14s%n", "peak requests/s", peak(batched), peak(single));
+    out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p50 us", us(batched, 50), us(single, 50));
+    out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p99 us", us(batched, 99), us(single, 99));
+    out.printf(Locale.ROOT, "ratio batched/one-per-event: %.1fx%n", ratio);
+    out.printf(Locale.ROOT,
+        "delivered_events_per_sec=%.0f requests=%d ops_per_request=%.1f peak_rps=%s track_p50_us=%.1f "
+            + "track_p99_us=%.1f baseline_events_per_sec=%.1f ratio=%.1f rate_limit=%s events=%d%n",
+        batched.eventsPerSecond(), batched.requests(), batched.operations() / (double) Math.max(1, batched.requests()),
+        peak(batched), us(batched, 50), us(batched, 99), single.eventsPerSecond(), ratio, fmt(rateLimit), events);
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * Runs both measurements against the target (a built-in simulator when none is set), printing
+   * progress to {@code out}.
+   */
+  Comparison measure(PrintWriter out) throws Exception {
     String site = env("CIO_SITE_ID", CioSimulator.DEFAULT_SITE_ID);
     String key = env("CIO_API_KEY", CioSimulator.DEFAULT_API_KEY);
     CioSimulator sim = null;
@@ -74,31 +112,11 @@ public final class DeliveryBench implements Callable<Integer> {
       out.println("target: " + url);
     }
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("cio-bench");
-    out.println("machine: " + Machine.describe());
     out.flush();
     try {
       Run batched = run(url, site, key, dir.resolve("batched.db"), events, CustomerIoConfig.DEFAULT_MAX_BATCH_OPERATIONS, sim, out);
       Run single = run(url, site, key, dir.resolve("single.db"), baselineEvents, 1, sim, out);
-      double ratio = batched.eventsPerSecond() / single.eventsPerSecond();
-      out.println();
-      out.printf(Locale.ROOT, "%-28s %14s %14s%n", "", "v2 batches", "one per event");
-      out.printf(Locale.ROOT, "%-28s %14d %14d%n", "operations", batched.operations(), single.operations());
-      out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "seconds", batched.seconds(), single.seconds());
-      out.printf(Locale.ROOT, "%-28s %14.0f %14.1f%n", "delivered events/s", batched.eventsPerSecond(), single.eventsPerSecond());
-      out.printf(Locale.ROOT, "%-28s %14d %14d%n", "requests", batched.requests(), single.requests());
-      out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "operations per request",
-          batched.operations() / (double) Math.max(1, batched.requests()), single.operations() / (double) Math.max(1, single.requests()));
-      out.printf(Locale.ROOT, "%-28s %14s %14s%n", "peak requests/s", peak(batched), peak(single));
-      out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p50 us", us(batched, 50), us(single, 50));
-      out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p99 us", us(batched, 99), us(single, 99));
-      out.printf(Locale.ROOT, "ratio batched/one-per-event: %.1fx%n", ratio);
-      out.printf(Locale.ROOT,
-          "delivered_events_per_sec=%.0f requests=%d ops_per_request=%.1f peak_rps=%s track_p50_us=%.1f "
-              + "track_p99_us=%.1f baseline_events_per_sec=%.1f ratio=%.1f rate_limit=%s events=%d%n",
-          batched.eventsPerSecond(), batched.requests(), batched.operations() / (double) Math.max(1, batched.requests()),
-          peak(batched), us(batched, 50), us(batched, 99), single.eventsPerSecond(), ratio, fmt(rateLimit), events);
-      out.flush();
-      return 0;
+      return new Comparison(batched, single);
     } finally {
       if (sim != null) {
         sim.close();
@@ -181,11 +199,11 @@ public final class DeliveryBench implements Callable<Integer> {
     }
   }
 
-  private static String peak(Run r) {
+  static String peak(Run r) {
     return r.peakRps() < 0 ? "n/a" : Integer.toString(r.peakRps());
   }
 
-  private static double us(Run r, double percentile) {
+  static double us(Run r, double percentile) {
     return r.trackLatency().getTotalCount() == 0 ? 0 : r.trackLatency().getValueAtPercentile(percentile) / 1000.0;
   }
 

@@ -334,7 +334,7 @@ public final class RelayConfigLoader {
   }
 
   /** A secret from {@code NAME} or from the file named by {@code NAME_FILE} (trailing newline removed); null if neither. */
-  static String secret(Map<String, String> env, String name) {
+  public static String secret(Map<String, String> env, String name) {
     String direct = env.get(name);
     if (direct != null && !direct.isBlank()) {
       return direct;
