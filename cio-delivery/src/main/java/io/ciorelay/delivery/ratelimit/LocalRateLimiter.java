@@ -22,6 +22,11 @@ public final class LocalRateLimiter implements RateLimiter {
     this.clock = clock;
     // A full bucket plus one second of refill must stay within the limit.
     double rate = Math.min(config.effectiveRate(), config.requestsPerSecond() - config.burst());
+    if (rate <= 0) {
+      // A limit of about 1 request/s or less: one token, refilled at the effective rate (< 1/s),
+      // cannot yield two grants within one second anyway.
+      rate = config.effectiveRate();
+    }
     // Refill in whole tokens over the period that yields them: rate r/s = (r*1000) tokens per 1000 s
     // would allow bursts, so express it as N tokens per (N / r) seconds with N = burst.
     long tokens = config.burst();

@@ -48,6 +48,31 @@ class LocalRateLimiterTest {
   }
 
   @Test
+  void aLimitOfOneRequestPerSecondOrLessStillGrantsAndNeverTwiceInOneSecond() {
+    for (double rps : new double[] {1.0, 0.5}) {
+      MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+      LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(rps, 0.8), clock);
+      Deque<Long> window = new ArrayDeque<>();
+      int granted = 0;
+      int peak = 0;
+      for (int ms = 0; ms < 20_000; ms++) {
+        while (limiter.tryAcquire() == 0) {
+          window.addLast(clock.millis());
+          granted++;
+        }
+        while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
+          window.removeFirst();
+        }
+        peak = Math.max(peak, window.size());
+        clock.advance(Duration.ofMillis(1));
+      }
+      double expected = 1 + 20 * rps * 0.8;
+      assertTrue(granted >= expected - 1 && granted <= expected + 1, rps + "/s: granted " + granted + ", expected ~" + expected);
+      assertEquals(1, peak, rps + "/s: peak in a one-second window");
+    }
+  }
+
+  @Test
   void fullHeadroomStillKeepsEveryWindowWithinTheLimit() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 1.0), clock);
