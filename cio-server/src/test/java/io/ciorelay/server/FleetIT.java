@@ -61,6 +61,7 @@ class FleetIT {
   void stop() {
     relays.forEach(RelayProcess::close);
     if (redis != null) {
+      redis.deleteKeys(prefix);
       redis.close();
     }
     sim.close();

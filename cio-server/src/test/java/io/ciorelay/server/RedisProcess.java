@@ -18,7 +18,7 @@ import org.awaitility.Awaitility;
  * process of our own on a free port (always our own when the test restarts it). A missing binary
  * fails the test with the install command.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
   static final int SHARED_PORT = 6379;
 
   final int port;
@@ -32,7 +32,7 @@ final class RedisProcess implements AutoCloseable {
   }
 
   /** The running Redis on 127.0.0.1:6379 if it answers PING, else a private one in {@code dir}. */
-  static RedisProcess sharedOrPrivate(Path dir) throws IOException {
+  public static RedisProcess sharedOrPrivate(Path dir) throws IOException {
     if (ping(SHARED_PORT)) {
       return new RedisProcess(SHARED_PORT, null, null);
     }
@@ -53,7 +53,7 @@ final class RedisProcess implements AutoCloseable {
     return r;
   }
 
-  String uri(int db) {
+  public String uri(int db) {
     return "redis://127.0.0.1:" + port + "/" + db;
   }
 
@@ -86,6 +86,27 @@ final class RedisProcess implements AutoCloseable {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ping(port) || !process.isAlive());
     if (!ping(port)) {
       throw new IOException("redis-server did not start on port " + port + "; see " + dir);
+    }
+  }
+
+  /** Deletes every key containing {@code fragment} (a test's unique prefix); never flushes. */
+  public void deleteKeys(String fragment) {
+    if (!ping(port)) {
+      return;
+    }
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri(0));
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> c = client.connect()) {
+      io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+      do {
+        io.lettuce.core.KeyScanCursor<String> page = c.sync().scan(cursor,
+            io.lettuce.core.ScanArgs.Builder.matches("*" + fragment + "*").limit(1000));
+        if (!page.getKeys().isEmpty()) {
+          c.sync().unlink(page.getKeys().toArray(String[]::new));
+        }
+        cursor = page;
+      } while (!cursor.isFinished());
+    } finally {
+      client.shutdown();
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ciorelay.server.RedisProcess;
 import io.ciorelay.server.relay.RelayTestSupport.Reply;
 import io.ciorelay.simulator.CioSimulator;
 import io.ciorelay.simulator.RecordedOperation;
@@ -70,6 +71,27 @@ class MultiWorkspaceRelayIT {
   @Test
   void clientsReachTheWorkspaceTheirCredentialsBelongToEachWithinItsLimit() throws Exception {
     start("");
+    credentialsRoutingKeepsWorkspacesApart();
+  }
+
+  @Test
+  void onASharedRedisStoreTooEachWorkspaceGetsOnlyItsOwnWithinItsOwnLimit() throws Exception {
+    try (RedisProcess redis = RedisProcess.sharedOrPrivate(dir)) {
+      String prefix = "cio-mw-it-" + Long.toHexString(System.nanoTime());
+      try {
+        start("relay.store=" + redis.uri(0) + "\nrelay.store-prefix=" + prefix + "\n");
+        credentialsRoutingKeepsWorkspacesApart();
+      } finally {
+        if (relay != null) {
+          relay.stop();
+          relay = null;
+        }
+        redis.deleteKeys(prefix);
+      }
+    }
+  }
+
+  private void credentialsRoutingKeepsWorkspacesApart() throws Exception {
     String url = relay.baseUrl();
     String usAuth = basic("us-site", "us-key-123");
     String euAuth = basic("eu-site", "eu-key-456");
