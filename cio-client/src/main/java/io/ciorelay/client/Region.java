@@ -24,4 +24,21 @@ public enum Region {
     public URI trackBaseUrl() {
         return trackBaseUrl;
     }
+
+    /**
+     * Whether a URL's host is Customer.io itself ({@code customer.io} or any host under it, such as
+     * {@code track.customer.io} or {@code track-eu.customer.io}), where every workspace lives,
+     * production ones included. Load-testing tools refuse such targets unless told otherwise.
+     */
+    public static boolean isCustomerIoHost(URI url) {
+        String host = url.getHost();
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.equals("customer.io") || h.endsWith(".customer.io");
+    }
 }

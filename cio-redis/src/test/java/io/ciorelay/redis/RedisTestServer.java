@@ -1,11 +1,7 @@
 package io.ciorelay.redis;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,20 +121,7 @@ final class RedisTestServer {
 
   /** Deletes every key of a test prefix (SCAN + UNLINK; never a flush). */
   static void deleteKeys(String uri, String prefix) {
-    RedisClient client = RedisClient.create(uri);
-    try (StatefulRedisConnection<String, String> c = client.connect()) {
-      RedisCommands<String, String> r = c.sync();
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches("{" + prefix + ":*").limit(1000));
-        if (!page.getKeys().isEmpty()) {
-          r.unlink(page.getKeys().toArray(new String[0]));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    } finally {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    }
+    RedisKeys.deletePrefix(uri, prefix);
   }
 
   /** Keys of a test prefix (for assertions). */

@@ -89,24 +89,10 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  /** Deletes every key containing {@code fragment} (a test's unique prefix); never flushes. */
-  public void deleteKeys(String fragment) {
-    if (!ping(port)) {
-      return;
-    }
-    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri(0));
-    try (io.lettuce.core.api.StatefulRedisConnection<String, String> c = client.connect()) {
-      io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-      do {
-        io.lettuce.core.KeyScanCursor<String> page = c.sync().scan(cursor,
-            io.lettuce.core.ScanArgs.Builder.matches("*" + fragment + "*").limit(1000));
-        if (!page.getKeys().isEmpty()) {
-          c.sync().unlink(page.getKeys().toArray(String[]::new));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    } finally {
-      client.shutdown();
+  /** Deletes every key of a store prefix (SCAN + UNLINK); never flushes. */
+  public void deleteKeys(String prefix) {
+    if (ping(port)) {
+      io.ciorelay.redis.RedisKeys.deletePrefix(uri(0), prefix);
     }
   }
 

@@ -69,7 +69,7 @@ public final class LoadTestSettings {
       apiKey = null;
     } else {
       baseUrl = parseUrl(target);
-      if (isCustomerIoHost(baseUrl) && !allowProduction) {
+      if (io.ciorelay.client.Region.isCustomerIoHost(baseUrl) && !allowProduction) {
         throw new IllegalArgumentException("refusing to load-test " + baseUrl.getHost() + ": it is a Customer.io host, "
             + "and this load test creates thousands of persons and events in the workspace whose credentials you gave. "
             + "Use a staging workspace's credentials and pass -DallowProduction=true (or CIO_LOAD_ALLOW_PRODUCTION=true) "
@@ -120,23 +120,6 @@ public final class LoadTestSettings {
    */
   public static LoadTestSettings from(UnaryOperator<String> props, Map<String, String> env) {
     return new LoadTestSettings(props, env);
-  }
-
-  /**
-   * Whether a URL points at Customer.io itself ({@code customer.io} or any host under it, e.g.
-   * {@code track.customer.io}, {@code track-eu.customer.io}), where every workspace lives,
-   * production ones included.
-   */
-  public static boolean isCustomerIoHost(URI url) {
-    String host = url.getHost();
-    if (host == null) {
-      return false;
-    }
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    return h.equals("customer.io") || h.endsWith(".customer.io");
   }
 
   private static URI parseUrl(String text) {

@@ -4,15 +4,11 @@ import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.CustomerIoConfig;
 import io.ciorelay.delivery.Receipt;
 import io.ciorelay.delivery.ratelimit.RateLimitConfig;
+import io.ciorelay.redis.RedisKeys;
 import io.ciorelay.redis.RedisOutbox;
 import io.ciorelay.redis.RedisRateLimiter;
 import io.ciorelay.redis.RedisStoreConfig;
 import io.ciorelay.simulator.CioSimulator;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -148,7 +144,7 @@ public final class FleetBench implements Callable<Integer> {
     } finally {
       fleet.forEach(c -> c.close(Duration.ofSeconds(5)));
       limiters.forEach(RedisRateLimiter::close);
-      deleteKeys(prefix);
+      RedisKeys.deletePrefix(redis, prefix);
     }
   }
 
@@ -165,21 +161,5 @@ public final class FleetBench implements Callable<Integer> {
       }
     }
     return sum;
-  }
-
-  private void deleteKeys(String prefix) {
-    RedisClient client = RedisClient.create(redis);
-    try (StatefulRedisConnection<String, String> c = client.connect()) {
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page = c.sync().scan(cursor, ScanArgs.Builder.matches("*" + prefix + "*").limit(1000));
-        if (!page.getKeys().isEmpty()) {
-          c.sync().unlink(page.getKeys().toArray(String[]::new));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    } finally {
-      client.shutdown();
-    }
   }
 }

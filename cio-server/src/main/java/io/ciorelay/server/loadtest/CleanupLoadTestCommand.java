@@ -84,7 +84,7 @@ public final class CleanupLoadTestCommand implements Callable<Integer> {
     List<String> ids;
     try {
       url = targetUrl();
-      if (ProductionGuard.isCustomerIoHost(url) && !allowProduction) {
+      if (io.ciorelay.client.Region.isCustomerIoHost(url) && !allowProduction) {
         return fail(err, "refusing to clean up on " + url.getHost() + ": it is a Customer.io host. Pass "
             + "--allow-production to confirm the credentials are the load-test workspace's.");
       }
