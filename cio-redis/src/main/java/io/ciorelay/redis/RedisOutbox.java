@@ -104,8 +104,18 @@ public final class RedisOutbox implements Outbox {
   private final List<Set<Long>> unresolved;
   private final Set<Integer> toRelease = ConcurrentHashMap.newKeySet();
 
-  private final AtomicLong appendsSincePoll = new AtomicLong();
-  private final AtomicLong bytesSincePoll = new AtomicLong();
+  // For the caps and stats between polls. An append counts as "handed" from its dispatch until
+  // Redis answers; then, with the counter it got, as "own" until a poll's totals include it. The
+  // poll script returns the append counter as of its run, so exactly the own appends with a
+  // counter up to it are dropped: none is counted twice or missed (the order on the connection
+  // does not matter). Guarded by ownLock, with totals.
+  private final AtomicLong handedAppends = new AtomicLong();
+  private final AtomicLong handedBytes = new AtomicLong();
+  private final Object ownLock = new Object();
+  private final java.util.ArrayDeque<long[]> own = new java.util.ArrayDeque<>();
+  private long ownAppends;
+  private long ownBytes;
+  private long polledUpTo;
   private final AtomicLong uncommitted = new AtomicLong();
   private volatile long[] totals = {0, 0, -1, 0, -1, -1, -1, -1};
   private volatile long liveRelays = 1;
@@ -251,19 +261,33 @@ public final class RedisOutbox implements Outbox {
       return AppendResult.rejected(AppendResult.Reason.CLOSED, "Redis outbox " + base + " no longer accepts appends");
     }
     int shard = LaneHash.lane(entry.personKey(), shards);
-    appendsSincePoll.incrementAndGet();
-    bytesSincePoll.addAndGet(size);
+    handedAppends.incrementAndGet();
+    handedBytes.addAndGet(size);
     uncommitted.incrementAndGet();
     CompletableFuture<Object> sent = link.eval(Script.APPEND,
         new byte[][] {seqKey, streamKeys[shard], bytesKey},
         b(base), b(shard), b(entry.personKey()),
         b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
         b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()));
+    // Runs on the connection's thread as the answer arrives: own first, then no longer handed, so a
+    // reader (handed first, then own) may count it twice for an instant but never misses it.
+    sent.whenComplete((v, e) -> {
+      if (e == null) {
+        long counter = l(v);
+        synchronized (ownLock) {
+          if (counter > polledUpTo) {
+            own.addLast(new long[] {counter, size});
+            ownAppends++;
+            ownBytes += size;
+          }
+        }
+      }
+      handedAppends.decrementAndGet();
+      handedBytes.addAndGet(-size);
+    });
     if (sent.isCompletedExceptionally()) {
       // Rejected before it left (disconnected): nothing was written.
       uncommitted.decrementAndGet();
-      appendsSincePoll.decrementAndGet();
-      bytesSincePoll.addAndGet(-size);
       return AppendResult.rejected(AppendResult.Reason.FAILED, link.describe(sent.handle((v, e) -> e).join()));
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
@@ -294,9 +318,14 @@ public final class RedisOutbox implements Outbox {
   }
 
   private String fullReason(long size) {
-    long[] t = totals;
-    long pending = t[0] + appendsSincePoll.get();
-    long bytes = t[1] + bytesSincePoll.get();
+    long handed = handedAppends.get();
+    long handedSize = handedBytes.get();
+    long pending;
+    long bytes;
+    synchronized (ownLock) {
+      pending = totals[0] + ownAppends + handed;
+      bytes = totals[1] + ownBytes + handedSize;
+    }
     if (pending >= config.maxPendingOperations()) {
       return "outbox is full: " + pending + " pending operations in Redis " + base + " (maxPendingOperations="
           + config.maxPendingOperations() + ")";
@@ -503,7 +532,11 @@ public final class RedisOutbox implements Outbox {
       }
       return new OutboxStats(own + unc, t[1], t[2], t[3], unc);
     }
-    return new OutboxStats(t[0] + appendsSincePoll.get(), t[1] + bytesSincePoll.get(), t[2], t[3], unc);
+    long handed = handedAppends.get();
+    long handedSize = handedBytes.get();
+    synchronized (ownLock) {
+      return new OutboxStats(totals[0] + ownAppends + handed, totals[1] + ownBytes + handedSize, t[2], t[3], unc);
+    }
   }
 
   @Override
@@ -750,8 +783,6 @@ public final class RedisOutbox implements Outbox {
       args[5 + i] = b(releaseNow.get(i));
     }
     long sent = System.nanoTime();
-    long appendsBefore = appendsSincePoll.get();
-    long bytesBefore = bytesSincePoll.get();
     List<Object> r = list(link.await(link.eval(Script.TICK, new byte[][] {relaysKey}, args), "polling"));
     if (pollFailing) {
       log.info("relay {} reaches Redis store {} again", store.relayId(), base);
@@ -790,9 +821,20 @@ public final class RedisOutbox implements Outbox {
       rebalance(held, max);
     }
     liveRelays = live;
-    totals = toLongs(list(r.get(3)));
-    appendsSincePoll.addAndGet(-appendsBefore);
-    bytesSincePoll.addAndGet(-bytesBefore);
+    long[] polledTotals = toLongs(list(r.get(3)));
+    long counter = l(r.get(4));
+    synchronized (ownLock) {
+      totals = polledTotals;
+      polledUpTo = Math.max(polledUpTo, counter);
+      for (java.util.Iterator<long[]> it = own.iterator(); it.hasNext(); ) {
+        long[] done = it.next();
+        if (done[0] <= polledUpTo) {
+          it.remove();
+          ownAppends--;
+          ownBytes -= done[1];
+        }
+      }
+    }
     if (work) {
       runListeners();
     }

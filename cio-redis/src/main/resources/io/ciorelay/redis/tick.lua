@@ -45,4 +45,5 @@ for i = 0, shards - 1 do
   per[#per + 1] = state[i]
   per[#per + 1] = redis.call('XLEN', stream(i))
 end
-return {live, max, per, totals(shards)}
+-- The append counter as of this script: appends up to it are in the totals above.
+return {live, max, per, totals(shards), tonumber(redis.call('GET', base .. ':seq') or '0')}
