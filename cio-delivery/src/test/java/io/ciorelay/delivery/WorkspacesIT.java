@@ -49,7 +49,9 @@ class WorkspacesIT {
         .workspace(name)
         .region(region)
         .baseUrl(sim.baseUrl())
-        .rateLimit(rps, 1.0)
+        // 60 % of the limit: the simulator measures arrivals, which bunch by a request or two on a
+        // busy machine; the check is that each workspace stays within its own limit.
+        .rateLimit(rps, 0.6)
         .maxBatchOperations(4)
         .lanes(8);
   }

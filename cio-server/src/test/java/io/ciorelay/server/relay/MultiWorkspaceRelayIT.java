@@ -56,9 +56,9 @@ class MultiWorkspaceRelayIT {
     Files.writeString(f, "relay.host=127.0.0.1\nrelay.port=0\nrelay.data=" + dir.resolve("data") + "\n"
         + "relay.linger=20ms\nrelay.workspaces=us,eu\n"
         + "relay.workspace.us.site-id=us-site\nrelay.workspace.us.target=" + us.baseUrl() + "\n"
-        + "relay.workspace.us.rate-limit=20\nrelay.workspace.us.rate-limit-headroom=1\n"
+        + "relay.workspace.us.rate-limit=20\nrelay.workspace.us.rate-limit-headroom=0.6\n"
         + "relay.workspace.eu.site-id=eu-site\nrelay.workspace.eu.region=eu\nrelay.workspace.eu.target=" + eu.baseUrl() + "\n"
-        + "relay.workspace.eu.rate-limit=5\nrelay.workspace.eu.rate-limit-headroom=1\n" + extra);
+        + "relay.workspace.eu.rate-limit=5\nrelay.workspace.eu.rate-limit-headroom=0.6\n" + extra);
     Map<String, String> env = new HashMap<>();
     env.put("CIO_WORKSPACE_US_API_KEY", "us-key-123");
     env.put("CIO_WORKSPACE_EU_API_KEY", "eu-key-456");
