@@ -233,7 +233,8 @@ class FleetIT {
     assertEquals(503, ready.statusCode(), ready.body());
     assertTrue(ready.body().toLowerCase().contains("redis"), "readiness names the cause: " + ready.body());
     assertEquals(200, get(urls.get(0) + "/health/live").statusCode());
-    Thread.sleep(2_000);
+    // The other relay reports it too (its senders' appends fail the same way).
+    await().atMost(Duration.ofSeconds(20)).until(() -> get(urls.get(1) + "/health/ready").statusCode() == 503);
     redis.restart();
     await().atMost(Duration.ofSeconds(60)).until(() -> get(urls.get(0) + "/health/ready").statusCode() == 200
         && get(urls.get(1) + "/health/ready").statusCode() == 200);
