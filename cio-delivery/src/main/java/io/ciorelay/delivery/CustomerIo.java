@@ -87,6 +87,8 @@ public final class CustomerIo implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private volatile CompletableFuture<Long> lastAppend = CompletableFuture.completedFuture(0L);
   private volatile boolean closing;
+  // Whether health() reported the store's standing problem (cleared by health() when it is gone).
+  private volatile boolean storeProblemReported;
   private volatile ShutdownReport shutdownReport;
 
   private CustomerIo(CustomerIoConfig config) {
@@ -314,6 +316,14 @@ public final class CustomerIo implements AutoCloseable {
 
   /** The current health of delivery. */
   public Health health() {
+    String problem = outbox.problem();
+    if (problem != null) {
+      healthTracker.storeFailure(problem);
+      storeProblemReported = true;
+    } else if (storeProblemReported) {
+      storeProblemReported = false;
+      healthTracker.storeRecovered();
+    }
     return healthTracker.snapshot(breaker.getState().name(), outbox.stats(), limiter.pausedUntil());
   }
 

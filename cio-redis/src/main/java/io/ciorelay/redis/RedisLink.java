@@ -54,7 +54,7 @@ final class RedisLink implements AutoCloseable {
   /**
    * Connects to the configured Redis.
    *
-   * @throws OutboxException naming host and port (never the password) if Redis cannot be reached
+   * @throws RedisUnreachableException naming host and port (never the password) if Redis cannot be reached
    */
   static RedisLink connect(RedisStoreConfig config, String component) {
     ClientResources resources = ClientResources.builder()
@@ -75,8 +75,8 @@ final class RedisLink implements AutoCloseable {
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       resources.shutdown(0, 1, TimeUnit.SECONDS);
-      throw new OutboxException("cannot connect to Redis at " + config.hostAndPort() + " (" + config.describe()
-          + "): " + config.redact(rootMessage(e)));
+      throw new RedisUnreachableException("cannot connect to Redis at " + config.hostAndPort() + " ("
+          + config.describe() + "): " + config.redact(rootMessage(e)));
     }
   }
 

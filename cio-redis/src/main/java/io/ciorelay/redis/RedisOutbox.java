@@ -126,6 +126,7 @@ public final class RedisOutbox implements Outbox {
   private volatile boolean accepting = true;
   private volatile boolean closed;
   private volatile boolean pollFailing;
+  private volatile String pollError;
   private final Object closeLock = new Object();
 
   private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
@@ -165,15 +166,17 @@ public final class RedisOutbox implements Outbox {
 
   /**
    * The factory to plug into {@code CustomerIoConfig.builder().outboxFactory(..)}: each
-   * {@code open} connects to Redis and joins the fleet of {@code store}'s workspace. Its
-   * {@code describe} is the URI without the password.
+   * {@code open} connects to Redis and joins the fleet of {@code store}'s workspace. If Redis cannot
+   * be reached at that moment, the store starts disconnected (appends rejected FAILED, health DOWN
+   * with the reason) and connects by itself once Redis answers. Its {@code describe} is the URI
+   * without the password.
    */
   public static OutboxFactory factory(RedisStoreConfig store) {
     Objects.requireNonNull(store, "store must not be null");
     return new OutboxFactory() {
       @Override
       public Outbox open(OutboxConfig config) {
-        return RedisOutbox.open(store, config);
+        return ReconnectingOutbox.open(store, config);
       }
 
       @Override
@@ -219,6 +222,12 @@ public final class RedisOutbox implements Outbox {
       link.close();
       throw e instanceof OutboxException ? e : link.failure("opening the Redis outbox", e);
     }
+  }
+
+  /** While the poller cannot reach Redis: why (host and port, no password); else null. */
+  @Override
+  public String problem() {
+    return pollFailing && !closed ? "Redis store " + base + " unreachable: " + pollError : null;
   }
 
   /** The store configuration (its {@code toString} has no password). */
@@ -760,6 +769,7 @@ public final class RedisOutbox implements Outbox {
           log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
               store.relayId(), base, e.getMessage(), store.leaseTtl());
         }
+        pollError = e.getMessage();
         pollFailing = true;
       }
       if (closed) {

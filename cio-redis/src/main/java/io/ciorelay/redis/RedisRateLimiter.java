@@ -36,7 +36,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final RedisStoreConfig store;
-  private final RedisLink link;
+  private volatile RedisLink link;
+  private long nextConnectNanos;
   private final byte[][] keys;
   private final byte[] capacity;
   private final byte[] microsPerToken;
@@ -44,6 +45,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   private final AtomicLong localPause = new AtomicLong();
   private volatile State last = new State(System.nanoTime() - REFRESH_NANOS * 2, 0, 0);
   private volatile boolean failing;
+  private boolean closed;
 
   /** What the last script call said: when (nanoTime) a token is next available, and the pause. */
   private record State(long atNanos, long availableAtNanos, long pausedUntilMillis) {}
@@ -72,7 +74,39 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   public static RedisRateLimiter create(RedisStoreConfig store, RateLimitConfig config) {
     Objects.requireNonNull(store, "store must not be null");
     Objects.requireNonNull(config, "config must not be null");
-    return new RedisRateLimiter(store, config, RedisLink.connect(store, "ratelimit"));
+    RedisLink link;
+    try {
+      link = RedisLink.connect(store, "ratelimit");
+    } catch (RedisUnreachableException e) {
+      // Start anyway: every call waits (no unpaced request) and reconnects once a second.
+      log.warn("shared rate limiter of {}: {}; retrying every second, no request goes out meanwhile",
+          store.keyBase(), e.getMessage());
+      link = null;
+    }
+    RedisRateLimiter limiter = new RedisRateLimiter(store, config, link);
+    limiter.failing = link == null;
+    limiter.nextConnectNanos = System.nanoTime() + UNREACHABLE_WAIT_NANOS;
+    return limiter;
+  }
+
+  /** The connection, or null while none could be made (one attempt per second at most). */
+  private RedisLink link() {
+    RedisLink l = link;
+    if (l != null) {
+      return l;
+    }
+    synchronized (this) {
+      if (link != null || System.nanoTime() < nextConnectNanos || closed) {
+        return link;
+      }
+      nextConnectNanos = System.nanoTime() + UNREACHABLE_WAIT_NANOS;
+      try {
+        link = RedisLink.connect(store, "ratelimit");
+      } catch (RedisUnreachableException e) {
+        return null;
+      }
+      return link;
+    }
   }
 
   @Override
@@ -130,7 +164,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     long sent = System.nanoTime();
     List<Object> r;
     try {
-      r = list(link.await(link.eval(Script.RATE_LIMIT, keys, capacity, microsPerToken, b(take ? "1" : "0"),
+      RedisLink l = link();
+      if (l == null) {
+        throw new RedisUnreachableException("not connected to Redis at " + store.hostAndPort());
+      }
+      r = list(l.await(l.eval(Script.RATE_LIMIT, keys, capacity, microsPerToken, b(take ? "1" : "0"),
           b(pauseUntil)), "taking a request token"));
     } catch (RuntimeException e) {
       if (!failing) {
@@ -163,7 +201,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   @Override
   public void close() {
-    link.close();
+    synchronized (this) {
+      closed = true;
+      if (link != null) {
+        link.close();
+      }
+    }
   }
 
   @Override

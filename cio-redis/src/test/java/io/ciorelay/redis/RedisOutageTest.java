@@ -76,6 +76,44 @@ class RedisOutageTest {
   }
 
   @Test
+  void theFactoryStartsDisconnectedWhenRedisIsDownAndConnectsByItselfWhenItComes() throws Exception {
+    server = RedisTestServer.startPrivate(PASSWORD);
+    int port = server.port();
+    server.kill();
+    RedisStoreConfig store = RedisStoreConfig.builder().uri("redis://:" + PASSWORD + "@127.0.0.1:" + port)
+        .prefix("outage-late").commandTimeout(Duration.ofMillis(500)).build();
+    io.ciorelay.delivery.outbox.Outbox outbox = RedisOutbox.factory(store).open(outboxConfig().lanes(4).build());
+    RedisRateLimiter limiter = RedisRateLimiter.create(store, RateLimitConfig.of(100, 0.8));
+    try {
+      java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+      outbox.onAppendCommitted(woken::incrementAndGet);
+      // Disconnected: the reason is reported, appends are refused at once, nothing to deliver.
+      assertTrue(outbox.problem().contains("127.0.0.1:" + port), outbox.problem());
+      assertFalse(outbox.problem().contains(PASSWORD), outbox.problem());
+      AppendResult r = outbox.append(entry("p", "early"));
+      assertEquals(AppendResult.Reason.FAILED, r.reason());
+      assertFalse(r.message().contains(PASSWORD), r.message());
+      assertEquals(4, outbox.lanes());
+      assertEquals(0, outbox.pending(0));
+      assertFalse(outbox.owns(0));
+      assertThrows(OutboxException.class, outbox::deadLetterCount);
+      assertTrue(limiter.tryAcquire() > 0, "no token without Redis");
+
+      server.start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> outbox.problem() == null);
+      assertTrue(woken.get() > 0, "listeners registered before the connection were handed over");
+      long seq = appendCommitted(outbox, entry("p", "late"));
+      assertTrue(outbox.isPending(seq));
+      await().atMost(Duration.ofSeconds(5)).until(() -> outbox.peek(outbox.laneOf("p"), 10, 1_000_000).size() == 1);
+      assertEquals(0, outbox.deadLetterCount());
+      await().atMost(Duration.ofSeconds(15)).until(() -> limiter.tryAcquire() == 0);
+    } finally {
+      outbox.close();
+      limiter.close();
+    }
+  }
+
+  @Test
   void theLimiterWaitsInsteadOfLettingRequestsThroughWhileRedisIsDown() {
     server = RedisTestServer.startPrivate(null);
     RedisStoreConfig store = RedisStoreConfig.builder().uri(server.uri()).prefix("outage-rl").build();

@@ -254,6 +254,26 @@ class FleetIT {
         health.toString());
   }
 
+  @Test
+  void aRelayStartedWhileRedisIsDownStaysUpAndStartsWorkingWhenRedisComes() throws Exception {
+    redis = RedisProcess.notStarted(dir);
+    RelayProcess a = relay("early");
+    String url = a.awaitUrl(Duration.ofSeconds(60));
+    HttpResponse<String> ready = get(url + "/health/ready");
+    assertEquals(503, ready.statusCode(), ready.body());
+    assertTrue(ready.body().contains("127.0.0.1:" + redis.port), "readiness names Redis: " + ready.body());
+    assertEquals(200, get(url + "/health/live").statusCode());
+    HttpResponse<String> refused = post(url, "{\"name\":\"too-early\"}");
+    assertEquals(503, refused.statusCode(), refused.body());
+    assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on 503");
+
+    redis.restart();
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(url + "/health/ready").statusCode() == 200);
+    assertEquals(200, post(url, "{\"name\":\"in-time\",\"id\":\"01JD0000000000000000000001\"}").statusCode());
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().eventIds().contains("01JD0000000000000000000001"));
+    assertEquals(0, sim.records().events("too-early").size(), "the refused event was not stored");
+  }
+
   private HttpResponse<String> post(String url, String body) throws Exception {
     HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/api/v1/customers/outage-probe/events"))
         .timeout(Duration.ofSeconds(10))

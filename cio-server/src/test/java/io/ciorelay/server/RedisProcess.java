@@ -44,13 +44,16 @@ public final class RedisProcess implements AutoCloseable {
    * on each command ({@code appendfsync always}), so a restart loses nothing it acknowledged.
    */
   static RedisProcess startPrivate(Path dir) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    RedisProcess r = new RedisProcess(port, dir, null);
+    RedisProcess r = notStarted(dir);
     r.launch();
     return r;
+  }
+
+  /** A private server with its port chosen but not started yet ({@link #restart()} starts it). */
+  static RedisProcess notStarted(Path dir) throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return new RedisProcess(s.getLocalPort(), dir, null);
+    }
   }
 
   public String uri(int db) {

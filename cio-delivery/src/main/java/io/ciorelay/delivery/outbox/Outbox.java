@@ -93,6 +93,14 @@ public interface Outbox extends AutoCloseable {
   /** Deletes every dead letter. Returns how many were deleted. */
   int purgeAll();
 
+  /**
+   * A standing reason this store cannot work right now (for example: its server is unreachable),
+   * or null. Reported as health DOWN until it clears; cheap (no I/O).
+   */
+  default String problem() {
+    return null;
+  }
+
   /** Registers a callback run on the writer thread after each commit that added entries. Must be quick. */
   void onAppendCommitted(Runnable listener);
 
