@@ -74,17 +74,17 @@ public final class RelayServer implements AutoCloseable {
     if (app != null) {
       throw new IllegalStateException("already started");
     }
-    List<CustomerIoConfig> configs = new ArrayList<>();
-    for (RelayWorkspace ws : config.workspaces()) {
-      CustomerIoConfig.Builder cb = config.toCustomerIoConfig(ws).meterRegistry(registry);
-      if (config.store() != null) {
-        useRedis(cb, ws);
-      }
-      customizer.accept(cb);
-      configs.add(cb.build());
-    }
     boolean byCredentials = config.routing() == null;
     try {
+      List<CustomerIoConfig> configs = new ArrayList<>();
+      for (RelayWorkspace ws : config.workspaces()) {
+        CustomerIoConfig.Builder cb = config.toCustomerIoConfig(ws).meterRegistry(registry);
+        if (config.store() != null) {
+          useRedis(cb, ws);
+        }
+        customizer.accept(cb);
+        configs.add(cb.build());
+      }
       workspaces = Workspaces.create(configs,
           byCredentials ? Routing.fixed(config.workspaces().get(0).name()) : config.routing());
     } catch (RuntimeException e) {
