@@ -99,6 +99,16 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** How many keys contain {@code fragment}. */
+  public long countKeys(String fragment) {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri(0));
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> c = client.connect()) {
+      return c.sync().keys("*" + fragment + "*").size();
+    } finally {
+      client.shutdown();
+    }
+  }
+
   /** Whether a Redis answers PING on this loopback port. */
   static boolean ping(int port) {
     try (Socket s = new Socket()) {

@@ -61,15 +61,24 @@ public final class FleetBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("machine: " + Machine.describe());
-    out.printf(Locale.ROOT, "fleet bench: %d events per run, workspace limit %.0f requests/s (used at 80 %%), up to %d operations "
-        + "per request, Redis %s%n", events, rateLimit, maxBatch, RedisStoreConfig.builder().uri(redis).build().describe());
-    List<Row> rows = new ArrayList<>();
+    String redisShown;
+    try {
+      redisShown = RedisStoreConfig.builder().uri(redis).build().describe();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("cio bench fleet: --redis: " + e.getMessage());
+      return 2;
+    }
     for (int n : relays) {
       if (n < 1 || n > 16) {
         spec.commandLine().getErr().println("cio bench fleet: --relays values must be in 1..16 but one was " + n);
         return 2;
       }
+    }
+    out.println("machine: " + Machine.describe());
+    out.printf(Locale.ROOT, "fleet bench: %d events per run, workspace limit %.0f requests/s (used at 80 %%), up to %d operations "
+        + "per request, Redis %s%n", events, rateLimit, maxBatch, redisShown);
+    List<Row> rows = new ArrayList<>();
+    for (int n : relays) {
       rows.add(run(n, out));
     }
     out.println();

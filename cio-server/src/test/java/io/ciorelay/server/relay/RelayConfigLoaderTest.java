@@ -164,6 +164,31 @@ class RelayConfigLoaderTest {
         Map.of("CIO_WORKSPACE_US_API_KEY", "k"), Map.of())).contains("workspace name must be 1-32 of a-z"));
   }
 
+  @Test
+  void theSharedStoreIsConfiguredAndBadValuesAreNamedWithoutThePassword() throws Exception {
+    RelayConfig c = RelayConfigLoader.load(file("relay.store=redis://:s3cret-pw@10.0.0.5:6380/2\nrelay.store-prefix=fleet-a\n"
+        + "relay.store-shards=32\nrelay.store-lease-ttl=5s\n"), CREDS, Map.of()).builder().build();
+    assertEquals(URI.create("redis://:s3cret-pw@10.0.0.5:6380/2"), c.store());
+    assertEquals("fleet-a", c.storePrefix());
+    assertEquals(32, c.storeShards());
+    assertEquals(Duration.ofSeconds(5), c.storeLeaseTtl());
+    assertFalse(c.toString().contains("s3cret-pw"), c.toString());
+    assertTrue(c.toString().contains("redis://:***@10.0.0.5:6380/2"), c.toString());
+    assertEquals(null, RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "sqlite")).builder().build().store());
+
+    String wrongScheme = message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "http://:pw123@h:1/0")));
+    assertTrue(wrongScheme.contains("relay.store: store must be redis://host:port/db"), wrongScheme);
+    assertFalse(wrongScheme.contains("pw123"), wrongScheme);
+    assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "redis:// bad")))
+        .contains("relay.store must be redis://host:port/db"));
+    assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-shards", "0")))
+        .contains("store shards must be in 1..1024 but was 0"));
+    assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-prefix", "has space")))
+        .contains("store prefix must be 1-64 of"));
+    assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-lease-ttl", "soon")))
+        .contains("relay.store-lease-ttl must be a duration"));
+  }
+
   static String message(Call c) {
     return assertThrows(ConfigException.class, c::run).getMessage();
   }
