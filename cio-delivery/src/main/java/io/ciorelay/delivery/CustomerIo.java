@@ -87,8 +87,6 @@ public final class CustomerIo implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private volatile CompletableFuture<Long> lastAppend = CompletableFuture.completedFuture(0L);
   private volatile boolean closing;
-  // Whether health() reported the store's standing problem (cleared by health() when it is gone).
-  private volatile boolean storeProblemReported;
   private volatile ShutdownReport shutdownReport;
 
   private CustomerIo(CustomerIoConfig config) {
@@ -316,13 +314,14 @@ public final class CustomerIo implements AutoCloseable {
 
   /** The current health of delivery. */
   public Health health() {
-    String problem = outbox.problem();
-    if (problem != null) {
-      healthTracker.storeFailure(problem);
-      storeProblemReported = true;
-    } else if (storeProblemReported) {
-      storeProblemReported = false;
-      healthTracker.storeRecovered();
+    if (outbox.reportsProblems()) {
+      String problem = outbox.problem();
+      if (problem != null) {
+        healthTracker.storeFailure(problem);
+      } else if (healthTracker.storeFailing()) {
+        // The store says it works: a failure reported by a refused append earlier is over.
+        healthTracker.storeRecovered();
+      }
     }
     return healthTracker.snapshot(breaker.getState().name(), outbox.stats(), limiter.pausedUntil());
   }
@@ -419,7 +418,7 @@ public final class CustomerIo implements AutoCloseable {
       }
     }
     int abandoned = dispatcher.stop(deadline);
-    outbox.close();
+    outbox.close(abandoned > 0);
     OutboxStats st = outbox.stats();
     client.close();
     httpExecutor.shutdownNow();

@@ -54,7 +54,11 @@ final class ReconnectingOutbox implements Outbox {
   static Outbox open(RedisStoreConfig store, OutboxConfig config) {
     try {
       return RedisOutbox.open(store, config);
-    } catch (RedisUnreachableException e) {
+    } catch (RedisStoreMismatchException e) {
+      throw e;
+    } catch (OutboxException e) {
+      // Unreachable, or reachable but not answering yet (loading its data after a restart, busy,
+      // timing out): start disconnected and keep trying.
       log.warn("Redis store {} {}: {}; starting disconnected (new work refused, health DOWN) and retrying every second",
           store.describe(), store.keyBase(), e.getMessage());
       ReconnectingOutbox r = new ReconnectingOutbox(store, config, e.getMessage());
@@ -101,6 +105,11 @@ final class ReconnectingOutbox implements Outbox {
 
   private OutboxException unavailable() {
     return new OutboxException("Redis store " + store.keyBase() + " is not connected: " + problem);
+  }
+
+  @Override
+  public boolean reportsProblems() {
+    return true;
   }
 
   @Override
@@ -251,6 +260,11 @@ final class ReconnectingOutbox implements Outbox {
 
   @Override
   public void close() {
+    close(false);
+  }
+
+  @Override
+  public void close(boolean requestsInFlight) {
     RedisOutbox d;
     synchronized (this) {
       closed = true;
@@ -259,7 +273,7 @@ final class ReconnectingOutbox implements Outbox {
     }
     LockSupport.unpark(connector);
     if (d != null) {
-      d.close();
+      d.close(requestsInFlight);
     }
   }
 

@@ -127,6 +127,7 @@ public final class RedisOutbox implements Outbox {
   private volatile boolean closed;
   private volatile boolean pollFailing;
   private volatile String pollError;
+  private final long maxRequestNanos;
   private final Object closeLock = new Object();
 
   private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
@@ -148,6 +149,7 @@ public final class RedisOutbox implements Outbox {
     this.ttlNanos = store.leaseTtl().toNanos();
     this.state = new int[shards];
     this.leaseValidUntil = new AtomicLongArray(shards);
+    this.maxRequestNanos = store.maxRequestTime().toNanos();
     this.lanePending = new AtomicLongArray(shards);
     this.lastPeekNanos = new AtomicLongArray(shards);
     this.unresolved = new ArrayList<>(shards);
@@ -205,12 +207,20 @@ public final class RedisOutbox implements Outbox {
     int shards = store.shards() > 0 ? store.shards() : config.lanes();
     RedisLink link = RedisLink.connect(store, "outbox");
     try {
-      long recorded = l(link.await(link.eval(Script.META, new byte[][] {b(store.keyBase() + ":meta")},
-          b(store.keyBase()), b(shards)), "recording the shard count"));
+      String identity = store.identity() == null ? "" : identityHash(store.identity());
+      List<Object> meta = list(link.await(link.eval(Script.META, new byte[][] {b(store.keyBase() + ":meta")},
+          b(store.keyBase()), b(shards), b(identity)), "recording the shard count"));
+      long recorded = l(meta.get(0));
       if (recorded != shards) {
-        throw new OutboxException("Redis store " + store.describe() + " " + store.keyBase() + " has " + recorded
+        throw new RedisStoreMismatchException("Redis store " + store.describe() + " " + store.keyBase() + " has " + recorded
             + " shards but this relay is configured with shards=" + shards
             + "; every relay of a workspace must use the same count");
+      }
+      String owner = s(meta.get(1));
+      if (!identity.isEmpty() && owner != null && !owner.isEmpty() && !owner.equals(identity)) {
+        throw new RedisStoreMismatchException("Redis store " + store.describe() + " " + store.keyBase()
+            + " belongs to another workspace (other site id or target); give this fleet its own prefix"
+            + " (relay.store-prefix) or workspace name");
       }
       RedisOutbox outbox = new RedisOutbox(store, config, link, shards);
       outbox.pollOnce();
@@ -228,6 +238,26 @@ public final class RedisOutbox implements Outbox {
   @Override
   public String problem() {
     return pollFailing && !closed ? "Redis store " + base + " unreachable: " + pollError : null;
+  }
+
+  /** {@inheritDoc} The poller's reach of Redis is the store's health. */
+  @Override
+  public boolean reportsProblems() {
+    return true;
+  }
+
+  /** A short, non-reversible tag of a workspace identity (site id and target), kept in the store. */
+  static String identityHash(String identity) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 12; i++) {
+        sb.append(String.format("%02x", d[i]));
+      }
+      return sb.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The store configuration (its {@code toString} has no password). */
@@ -363,7 +393,9 @@ public final class RedisOutbox implements Outbox {
   public boolean owns(int lane) {
     checkLane(lane);
     synchronized (state) {
-      return state[lane] == OWNED && System.nanoTime() - leaseValidUntil.get(lane) < 0;
+      // Owned with at least one whole request's time left on the lease: a request started now ends
+      // (answered or timed out) before another relay could take the shard over.
+      return state[lane] == OWNED && leaseValidUntil.get(lane) - System.nanoTime() >= maxRequestNanos;
     }
   }
 
@@ -703,6 +735,16 @@ public final class RedisOutbox implements Outbox {
    */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /**
+   * {@inheritDoc} With requests in flight the leases are not released: they lapse after the TTL,
+   * by which time those requests have ended, so the relay taking the shards over cannot overtake
+   * them.
+   */
+  @Override
+  public void close(boolean requestsInFlight) {
     synchronized (closeLock) {
       if (closed) {
         return;
@@ -717,9 +759,14 @@ public final class RedisOutbox implements Outbox {
       LockSupport.unpark(poller);
       joinUninterruptibly(poller);
       try {
-        long released = l(link.await(link.eval(Script.RELEASE, new byte[][] {relaysKey},
-            b(base), b(store.relayId()), b(shards)), "releasing leases"));
-        log.info("Redis outbox {} closed by relay {}: {} shard lease(s) released", base, store.relayId(), released);
+        if (requestsInFlight) {
+          log.info("Redis outbox {} closed by relay {} with requests still in flight: its leases lapse after {} "
+              + "instead of being released", base, store.relayId(), store.leaseTtl());
+        } else {
+          long released = l(link.await(link.eval(Script.RELEASE, new byte[][] {relaysKey},
+              b(base), b(store.relayId()), b(shards)), "releasing leases"));
+          log.info("Redis outbox {} closed by relay {}: {} shard lease(s) released", base, store.relayId(), released);
+        }
       } catch (RuntimeException e) {
         log.warn("relay {} could not release its leases of {} (they expire after {}): {}", store.relayId(), base,
             store.leaseTtl(), e.getMessage());

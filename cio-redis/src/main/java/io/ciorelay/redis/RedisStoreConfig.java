@@ -28,7 +28,9 @@ public final class RedisStoreConfig {
   public static final String DEFAULT_PREFIX = "cio";
   public static final String DEFAULT_WORKSPACE = "default";
   public static final int MAX_SHARDS = 1024;
-  public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(20);
+  /** The library's default HTTP request timeout. */
+  public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(10);
   public static final Duration MIN_LEASE_TTL = Duration.ofMillis(500);
   public static final Duration MAX_LEASE_TTL = Duration.ofMinutes(10);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
@@ -50,6 +52,8 @@ public final class RedisStoreConfig {
   private final int replicasToWait;
   private final Duration replicaTimeout;
   private final MeterRegistry meterRegistry;
+  private final String identity;
+  private final Duration maxRequestTime;
 
   private RedisStoreConfig(Builder b) {
     this.uri = b.uri;
@@ -63,6 +67,8 @@ public final class RedisStoreConfig {
     this.replicasToWait = b.replicasToWait;
     this.replicaTimeout = b.replicaTimeout;
     this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
+    this.identity = b.identity;
+    this.maxRequestTime = b.maxRequestTime;
   }
 
   public static Builder builder() {
@@ -83,7 +89,27 @@ public final class RedisStoreConfig {
     b.replicasToWait = replicasToWait;
     b.replicaTimeout = replicaTimeout;
     b.meterRegistry = meterRegistry;
+    b.identity = identity;
+    b.maxRequestTime = maxRequestTime;
     return b;
+  }
+
+  /**
+   * What the store's keys belong to (e.g. the site id and target), or null. Recorded (hashed) on
+   * first open; a relay of another workspace configured with the same prefix and workspace name is
+   * refused instead of delivering that workspace's operations with its own credentials.
+   */
+  public String identity() {
+    return identity;
+  }
+
+  /**
+   * The longest a delivery request can take (the HTTP request timeout). A relay starts a request
+   * from a shard only while its lease on that shard has at least this long left, so a request can
+   * never still be in flight when another relay takes the shard over.
+   */
+  public Duration maxRequestTime() {
+    return maxRequestTime;
   }
 
   /** The parsed Redis URI (holds the password: never log it; use {@link #describe()}). */
@@ -198,6 +224,8 @@ public final class RedisStoreConfig {
     private RedisURI uri;
     private String prefix = DEFAULT_PREFIX;
     private String workspace = DEFAULT_WORKSPACE;
+    private String identity;
+    private Duration maxRequestTime = DEFAULT_MAX_REQUEST_TIME;
     private int shards;
     private Duration leaseTtl = DEFAULT_LEASE_TTL;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -250,6 +278,19 @@ public final class RedisStoreConfig {
     }
 
     /** Workspace name, 1..64 of {@code [A-Za-z0-9._:-]}; default {@value RedisStoreConfig#DEFAULT_WORKSPACE}. */
+    /** See {@link RedisStoreConfig#identity()}; null for none. */
+    public Builder identity(String identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    /** See {@link RedisStoreConfig#maxRequestTime()} (default 10 s); the lease TTL must be at least 1.5 times it. */
+    public Builder maxRequestTime(Duration v) {
+      requireArgument(v != null && !v.isNegative() && !v.isZero(), "maxRequestTime must be positive but was %s", v);
+      this.maxRequestTime = v;
+      return this;
+    }
+
     public Builder workspace(String workspace) {
       Objects.requireNonNull(workspace, "workspace must not be null");
       requireArgument(NAME.matcher(workspace).matches(),
@@ -338,6 +379,10 @@ public final class RedisStoreConfig {
       if (pollInterval.multipliedBy(3).compareTo(leaseTtl) >= 0) {
         throw new IllegalStateException("pollInterval=" + pollInterval + " must be below a third of leaseTtl=" + leaseTtl);
       }
+      if (maxRequestTime.multipliedBy(3).compareTo(leaseTtl.multipliedBy(2)) > 0) {
+        throw new IllegalStateException("leaseTtl=" + leaseTtl + " must be at least 1.5 times maxRequestTime="
+            + maxRequestTime + " (the request timeout), so a request started under a lease ends before the lease can lapse");
+      }
       RedisURI copy = RedisURI.builder(uri).withTimeout(commandTimeout).build();
       Builder b = toBuilderWith(copy);
       return new RedisStoreConfig(b);
@@ -348,8 +393,11 @@ public final class RedisStoreConfig {
       return this;
     }
 
-    private static String redactRaw(String uri) {
-      return uri.replaceAll("://([^@/]*)@", "://***@");
+    /** Masks everything between {@code ://} and the last {@code @} (a password may itself hold '@' or '/'). */
+    static String redactRaw(String uri) {
+      int scheme = uri.indexOf("://");
+      int at = uri.lastIndexOf('@');
+      return scheme >= 0 && at > scheme ? uri.substring(0, scheme + 3) + "***" + uri.substring(at) : uri;
     }
 
     private static void requireArgument(boolean ok, String format, Object... args) {

@@ -22,7 +22,7 @@ final class Script {
   static final Script TOTALS = outbox("totals", ScriptOutputType.MULTI);
   static final Script TICK = outbox("tick", ScriptOutputType.MULTI);
   static final Script RELEASE = outbox("release", ScriptOutputType.INTEGER);
-  static final Script META = outbox("meta", ScriptOutputType.INTEGER);
+  static final Script META = outbox("meta", ScriptOutputType.MULTI);
   static final Script RATE_LIMIT = new Script("rate_limit", load("rate_limit"), ScriptOutputType.MULTI);
 
   final String name;

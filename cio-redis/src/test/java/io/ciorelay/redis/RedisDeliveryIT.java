@@ -50,7 +50,7 @@ class RedisDeliveryIT {
 
   RedisStoreConfig store(String relayId, SimpleMeterRegistry registry) {
     return RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws").relayId(relayId)
-        .leaseTtl(Duration.ofSeconds(3)).meterRegistry(registry).build();
+        .leaseTtl(Duration.ofSeconds(3)).maxRequestTime(Duration.ofSeconds(2)).meterRegistry(registry).build();
   }
 
   CustomerIo relay(String relayId, int rps, SimpleMeterRegistry registry) {
@@ -64,7 +64,7 @@ class RedisDeliveryIT {
         .lanes(16)
         .maxBatchOperations(50)
         .linger(Duration.ofMillis(50))
-        .requestTimeout(Duration.ofSeconds(5))
+        .requestTimeout(Duration.ofSeconds(2))
         .retry(RetryConfig.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build())
         .outboxFactory(RedisOutbox.factory(store))
         .rateLimiter(limiter)

@@ -41,7 +41,7 @@ class RedisFleetTest {
 
   RedisOutbox relay(String id, Duration ttl) {
     RedisOutbox o = RedisOutbox.open(RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
-        .relayId(id).leaseTtl(ttl).pollInterval(Duration.ofMillis(20)).build(), outboxConfig().lanes(SHARDS).build());
+        .relayId(id).leaseTtl(ttl).maxRequestTime(ttl.dividedBy(3)).pollInterval(Duration.ofMillis(20)).build(), outboxConfig().lanes(SHARDS).build());
     open.add(o);
     return o;
   }

@@ -33,7 +33,7 @@ class RedisOutageTest {
   void appendsAreRejectedAtOnceWithoutThePasswordAndResumeWhenRedisReturns() throws Exception {
     server = RedisTestServer.startPrivate(PASSWORD);
     RedisStoreConfig store = RedisStoreConfig.builder().uri(server.uri()).prefix("outage").workspace("ws")
-        .pollInterval(Duration.ofMillis(20)).leaseTtl(Duration.ofSeconds(2)).build();
+        .pollInterval(Duration.ofMillis(20)).leaseTtl(Duration.ofSeconds(2)).maxRequestTime(Duration.ofSeconds(1)).build();
     assertFalse(store.toString().contains(PASSWORD), store.toString());
     assertFalse(RedisOutbox.factory(store).describe(outboxConfig().build()).contains(PASSWORD));
     try (RedisOutbox outbox = RedisOutbox.open(store, outboxConfig().lanes(4).build())) {

@@ -406,6 +406,17 @@ class RedisOutboxTest {
   }
 
   @Test
+  void anotherWorkspacesKeysUnderTheSamePrefixAreRefusedEvenThroughTheFactory() {
+    open(store().identity("site-a@https://track.customer.io").build(), outboxConfig().lanes(4).build());
+    OutboxException e = assertThrows(RedisStoreMismatchException.class, () -> RedisOutbox.factory(
+        store().identity("site-b@https://track.customer.io").build()).open(outboxConfig().lanes(4).build()));
+    assertTrue(e.getMessage().contains("belongs to another workspace"), e.getMessage());
+    assertFalse(e.getMessage().contains("site-a") || e.getMessage().contains("site-b"), e.getMessage());
+    // The same identity opens fine.
+    open(store().identity("site-a@https://track.customer.io").build(), outboxConfig().lanes(4).build());
+  }
+
+  @Test
   void roundTripsAreCounted() throws Exception {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     RedisOutbox outbox = open(store().meterRegistry(registry).build(), outboxConfig().lanes(2).build());

@@ -35,6 +35,10 @@ class RedisStoreConfigTest {
     assertRejected(IllegalStateException.class, "pollInterval",
         () -> RedisStoreConfig.builder().uri("redis://localhost").leaseTtl(Duration.ofMillis(600))
             .pollInterval(Duration.ofMillis(300)).build());
+    assertRejected(IllegalStateException.class, "leaseTtl=PT3S must be at least 1.5 times maxRequestTime=PT10S",
+        () -> RedisStoreConfig.builder().uri("redis://localhost").leaseTtl(Duration.ofSeconds(3)).build());
+    assertRejected(IllegalArgumentException.class, "maxRequestTime must be positive",
+        () -> RedisStoreConfig.builder().maxRequestTime(Duration.ZERO));
   }
 
   @Test

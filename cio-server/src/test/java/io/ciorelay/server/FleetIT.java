@@ -70,7 +70,7 @@ class FleetIT {
   RelayProcess relay(String name) throws Exception {
     RelayProcess p = RelayProcess.start(dir, name, Map.of("CIO_SITE_ID", sim.siteId(), "CIO_API_KEY", sim.apiKey()),
         "--host", "127.0.0.1", "--port", "0", "--data", dir.resolve(name).toString(), "--target", sim.baseUrl(),
-        "--store", redis.uri(0), "--set", "relay.store-prefix=" + prefix, "--set", "relay.store-lease-ttl=3s",
+        "--store", redis.uri(0), "--set", "relay.store-prefix=" + prefix, "--set", "relay.store-lease-ttl=3s", "--set", "relay.request-timeout=2s",
         // Headroom 0.6: the fleet aims at 12 requests/s. Measured at the simulator, requests bunch by
         // up to ~3 per second on a loaded 2-core machine (grant-to-arrival jitter), so this keeps
         // every one-second window under 20 with a margin. Three relays each pacing on their own

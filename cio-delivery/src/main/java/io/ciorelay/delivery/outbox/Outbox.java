@@ -101,6 +101,24 @@ public interface Outbox extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Whether {@link #problem()} is this store's whole health signal: when it returns null the
+   * store works, so a failure reported earlier (a refused append) is over. False for stores that
+   * report only through failed operations (the SQLite file).
+   */
+  default boolean reportsProblems() {
+    return false;
+  }
+
+  /**
+   * Closes knowing that requests read from this store may still be in flight (abandoned at the
+   * shutdown deadline): a shared store must then not hand those entries to another process at once.
+   * The default simply closes.
+   */
+  default void close(boolean requestsInFlight) {
+    close();
+  }
+
   /** Registers a callback run on the writer thread after each commit that added entries. Must be quick. */
   void onAppendCommitted(Runnable listener);
 

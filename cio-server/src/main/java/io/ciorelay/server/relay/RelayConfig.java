@@ -111,14 +111,22 @@ public final class RelayConfig {
     return storeLeaseTtl;
   }
 
+  /** The timeout of one request to Customer.io. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
   /** The store URI with any password replaced by {@code ***}. */
   public static String redact(URI uri) {
     if (uri == null) {
       return "sqlite";
     }
-    String info = uri.getRawUserInfo();
-    return info == null ? uri.toString() : uri.toString().replace(info + "@", (info.contains(":")
-        ? info.substring(0, info.indexOf(':')) + ":***" : "***") + "@");
+    // Everything between "://" and the last '@' is masked, whether or not the URI parsed it as user
+    // info (an unencoded '@' in a password leaves getRawUserInfo() null).
+    String text = uri.toString();
+    int scheme = text.indexOf("://");
+    int at = text.lastIndexOf('@');
+    return scheme >= 0 && at > scheme ? text.substring(0, scheme + 3) + "***" + text.substring(at) : text;
   }
 
   public static Builder builder() {
@@ -517,6 +525,14 @@ public final class RelayConfig {
     public RelayConfig build() {
       if (workspaces.isEmpty() && (siteId == null || apiKey == null)) {
         throw new IllegalArgumentException("credentials must be set (CIO_SITE_ID and CIO_API_KEY)");
+      }
+      if (store != null) {
+        Duration lease = storeLeaseTtl != null ? storeLeaseTtl : io.ciorelay.redis.RedisStoreConfig.DEFAULT_LEASE_TTL;
+        if (requestTimeout.multipliedBy(3).compareTo(lease.multipliedBy(2)) > 0) {
+          throw new IllegalArgumentException("relay.store-lease-ttl (" + lease.toMillis() + " ms) must be at least 1.5 times "
+              + "relay.request-timeout (" + requestTimeout.toMillis() + " ms): a relay starts a request only while its lease "
+              + "outlasts it, so no other relay can take the shard over while it is in flight");
+        }
       }
       if (routing != null) {
         java.util.Set<String> names = new java.util.TreeSet<>();

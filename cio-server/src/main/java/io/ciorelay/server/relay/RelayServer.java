@@ -161,6 +161,8 @@ public final class RelayServer implements AutoCloseable {
         .uri(config.store().toString())
         .prefix(config.storePrefix())
         .workspace(ws.name())
+        .identity(ws.siteId() + "@" + ws.baseUrl())
+        .maxRequestTime(config.requestTimeout())
         .meterRegistry(registry);
     if (config.storeShards() != null) {
       rb.shards(config.storeShards());

@@ -167,13 +167,16 @@ class RelayConfigLoaderTest {
   @Test
   void theSharedStoreIsConfiguredAndBadValuesAreNamedWithoutThePassword() throws Exception {
     RelayConfig c = RelayConfigLoader.load(file("relay.store=redis://:s3cret-pw@10.0.0.5:6380/2\nrelay.store-prefix=fleet-a\n"
-        + "relay.store-shards=32\nrelay.store-lease-ttl=5s\n"), CREDS, Map.of()).builder().build();
+        + "relay.store-shards=32\nrelay.store-lease-ttl=15s\n"), CREDS, Map.of()).builder().build();
     assertEquals(URI.create("redis://:s3cret-pw@10.0.0.5:6380/2"), c.store());
     assertEquals("fleet-a", c.storePrefix());
     assertEquals(32, c.storeShards());
-    assertEquals(Duration.ofSeconds(5), c.storeLeaseTtl());
+    assertEquals(Duration.ofSeconds(15), c.storeLeaseTtl());
     assertFalse(c.toString().contains("s3cret-pw"), c.toString());
-    assertTrue(c.toString().contains("redis://:***@10.0.0.5:6380/2"), c.toString());
+    assertTrue(c.toString().contains("redis://***@10.0.0.5:6380/2"), c.toString());
+    // An unencoded '@' in the password: the URI has no host, the error must not show the password.
+    String unencoded = message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "redis://:p@ss@host:6379/0")));
+    assertFalse(unencoded.contains("p@ss") || unencoded.contains(":p@"), unencoded);
     assertEquals(null, RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "sqlite")).builder().build().store());
 
     String wrongScheme = message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "http://:pw123@h:1/0")));
@@ -187,6 +190,11 @@ class RelayConfigLoaderTest {
         .contains("store prefix must be 1-64 of"));
     assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-lease-ttl", "soon")))
         .contains("relay.store-lease-ttl must be a duration"));
+    IllegalArgumentException shortLease = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "redis://127.0.0.1:6379/0",
+            "relay.store-lease-ttl", "5s", "relay.request-timeout", "10s")).builder().build());
+    assertTrue(shortLease.getMessage().contains("relay.store-lease-ttl (5000 ms) must be at least 1.5 times relay.request-timeout"),
+        shortLease.getMessage());
   }
 
   static String message(Call c) {
