@@ -149,7 +149,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   @Override
   public void pauseUntil(long epochMillis) {
     localPause.accumulateAndGet(epochMillis, Math::max);
-    call(false, epochMillis);
+    // Sent as a duration: Redis adds it to its own clock, so relays' clocks need not agree.
+    long forMillis = epochMillis - System.currentTimeMillis();
+    if (forMillis > 0) {
+      call(false, forMillis);
+    }
   }
 
   /** {@inheritDoc} As of the last script call, or this relay's own pause. */
@@ -160,7 +164,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   }
 
   /** Runs the bucket script; null if Redis could not be reached. */
-  private List<Object> call(boolean take, long pauseUntil) {
+  private List<Object> call(boolean take, long pauseForMillis) {
     long sent = System.nanoTime();
     List<Object> r;
     try {
@@ -169,7 +173,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         throw new RedisUnreachableException("not connected to Redis at " + store.hostAndPort());
       }
       r = list(l.await(l.eval(Script.RATE_LIMIT, keys, capacity, microsPerToken, b(take ? "1" : "0"),
-          b(pauseUntil)), "taking a request token"));
+          b(pauseForMillis)), "taking a request token"));
     } catch (RuntimeException e) {
       if (!failing) {
         failing = true;
@@ -185,7 +189,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
     long granted = l(r.get(0));
     long wait = l(r.get(1));
-    long pause = l(r.get(2));
+    long pauseLeft = l(r.get(2));
+    long pause = pauseLeft > 0 ? System.currentTimeMillis() + pauseLeft : 0;
     long millitokens = l(r.get(3));
     long availableAt;
     if (granted == 0 && wait > 0) {

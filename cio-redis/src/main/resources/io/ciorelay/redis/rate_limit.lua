@@ -1,11 +1,14 @@
 -- Token bucket shared by a fleet: KEYS = {bucket hash, paused-until}; ARGV = {capacity,
--- microsPerToken, take (1 = take a token, 0 = only look), pauseUntilMillis (0 = none)}.
--- Time is the Redis server's (TIME), so relays' clocks do not matter. Returns
--- {granted (1/0), nanosToWait, pausedUntilMillis (0 = none), millitokensLeft}.
+-- microsPerToken, take (1 = take a token, 0 = only look), pauseForMillis (0 = none)}.
+-- Time is the Redis server's (TIME), so relays' clocks do not matter: a pause comes in and goes
+-- out as a duration. Returns {granted (1/0), nanosToWait, pauseLeftMillis (0 = none), millitokensLeft}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local nowMs = math.floor(now / 1000)
 local newPause = tonumber(ARGV[4])
+if newPause > 0 then
+  newPause = nowMs + newPause
+end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if newPause > pause then
   pause = newPause
@@ -42,4 +45,8 @@ if ARGV[3] == '1' then
   redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', string.format('%d', ts))
   redis.call('PEXPIRE', KEYS[1], math.ceil(cap * per / 1000) + 60000)
 end
-return {granted, wait, pause, math.floor(tokens * 1000)}
+local pauseLeft = 0
+if pause > 0 then
+  pauseLeft = pause - nowMs
+end
+return {granted, wait, pauseLeft, math.floor(tokens * 1000)}
