@@ -96,6 +96,9 @@ class FleetIT {
     final Set<String> confirmed;
     final AtomicInteger failures = new AtomicInteger();
     final Map<Integer, Integer> nextSeq = new HashMap<>();
+    /** Per person, the seq of the last identify sent (every one is eventually acknowledged). */
+    final Map<String, Integer> lastIdentify = new ConcurrentHashMap<>();
+    final AtomicInteger acknowledgedOps = new AtomicInteger();
     volatile Throwable error;
 
     Sender(int index, int senders, int persons, int total, int perBatch, List<String> urls, Set<String> confirmed) {
@@ -117,17 +120,25 @@ class FleetIT {
         while (sent < total) {
           StringBuilder body = new StringBuilder("{\"batch\":[");
           List<String> ids = new ArrayList<>();
+          Map<String, Integer> identifies = new HashMap<>();
           List<Integer> people = new ArrayList<>();
           for (int k = 0; k < perBatch && sent + k < total; k++) {
             int person = index + senders * (cursor++ % (persons / senders));
             int seq = nextSeq.getOrDefault(person, 0);
-            String id = UlidCreator.getMonotonicUlid().toString();
-            ids.add(id);
             people.add(person);
             nextSeq.put(person, seq + 1);
-            body.append(k == 0 ? "" : ",").append("{\"type\":\"person\",\"identifiers\":{\"id\":\"fleet-").append(person)
-                .append("\"},\"action\":\"event\",\"name\":\"fleet\",\"id\":\"").append(id)
-                .append("\",\"attributes\":{\"seq\":").append(seq).append("}}");
+            body.append(k == 0 ? "" : ",").append("{\"type\":\"person\",\"identifiers\":{\"id\":\"fleet-").append(person);
+            if (seq % 4 == 3) {
+              // An identify (no id: nothing de-duplicates it): a late, stale copy would show as a
+              // person whose last recorded identify is not the newest one sent.
+              body.append("\"},\"action\":\"identify\",\"attributes\":{\"seq\":").append(seq).append("}}");
+              identifies.put("fleet-" + person, seq);
+            } else {
+              String id = UlidCreator.getMonotonicUlid().toString();
+              ids.add(id);
+              body.append("\"},\"action\":\"event\",\"name\":\"fleet\",\"id\":\"").append(id)
+                  .append("\",\"attributes\":{\"seq\":").append(seq).append("}}");
+            }
           }
           body.append("]}");
           // The same batch (same ids, same seqs) is re-sent until a relay acknowledges it.
@@ -146,12 +157,14 @@ class FleetIT {
             }
             if (status == 200) {
               confirmed.addAll(ids);
+              lastIdentify.putAll(identifies);
+              acknowledgedOps.addAndGet(people.size());
               break;
             }
             failures.incrementAndGet();
             Thread.sleep(100);
           }
-          sent += ids.size();
+          sent += people.size();
         }
       } catch (Throwable t) {
         error = t;
@@ -191,10 +204,11 @@ class FleetIT {
     for (Sender w : work) {
       assertEquals(null, w.error, "sender failed");
     }
-    assertEquals(total, confirmed.size(), "every event was acknowledged by some relay");
+    assertEquals(total, work.stream().mapToInt(w -> w.acknowledgedOps.get()).sum(), "every operation was acknowledged");
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
         .until(() -> sim.records().eventIds().containsAll(confirmed));
     assertExactlyOnceInOrder(confirmed);
+    assertNewestIdentifyLandedLast(work);
     assertTrue(sim.stats().peakRequestsPerSecond() <= WORKSPACE_LIMIT,
         "fleet peak requests in one second: " + sim.stats().peakRequestsPerSecond() + " > " + WORKSPACE_LIMIT);
     System.out.println("fleet kill -9 test: confirmed " + confirmed.size() + ", recorded at kill " + recordedAtKill
@@ -244,11 +258,12 @@ class FleetIT {
     for (Sender w : work) {
       assertEquals(null, w.error, "sender failed");
     }
-    assertEquals(8_000, confirmed.size());
+    assertEquals(8_000, work.stream().mapToInt(w -> w.acknowledgedOps.get()).sum());
     assertTrue(work.stream().mapToInt(w -> w.failures.get()).sum() > 0, "some requests were refused during the outage");
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
         .until(() -> sim.records().eventIds().containsAll(confirmed));
     assertExactlyOnceInOrder(confirmed);
+    assertNewestIdentifyLandedLast(work);
     JsonNode health = JSON.readTree(get(urls.get(0) + "/health/customerio").body());
     assertTrue(health.path("status").asText().equals("UP") || health.path("status").asText().equals("DEGRADED"),
         health.toString());
@@ -289,6 +304,34 @@ class FleetIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * For every person, the last identify the simulator recorded is the newest one sent: no stale
+   * copy (a request outliving its relay's lease, a re-send overtaking a later batch) landed late.
+   */
+  private void assertNewestIdentifyLandedLast(List<Sender> work) throws Exception {
+    Map<String, Integer> expected = new HashMap<>();
+    work.forEach(w -> expected.putAll(w.lastIdentify));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      Map<String, Integer> last = lastIdentifies();
+      return last.keySet().containsAll(expected.keySet());
+    });
+    Map<String, Integer> last = lastIdentifies();
+    assertTrue(expected.size() > 50, "identifies were sent: " + expected.size());
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      assertEquals(e.getValue(), last.get(e.getKey()), "last identify recorded for " + e.getKey());
+    }
+  }
+
+  private Map<String, Integer> lastIdentifies() throws Exception {
+    Map<String, Integer> last = new HashMap<>();
+    for (RecordedOperation op : sim.records().all()) {
+      if (op.action() == RecordedOperation.Action.IDENTIFY && op.identifierValue().startsWith("fleet-")) {
+        last.put(op.identifierValue(), JSON.readTree(op.attributesJson()).path("seq").asInt(-1));
+      }
+    }
+    return last;
+  }
+
   /** Each acknowledged id recorded exactly once; each person's seqs first arrived in increasing order. */
   private void assertExactlyOnceInOrder(Set<String> confirmed) throws Exception {
     List<RecordedOperation> events = sim.records().events();
@@ -298,7 +341,8 @@ class FleetIT {
     }
     Map<String, Integer> last = new HashMap<>();
     Map<String, Set<Integer>> seen = new HashMap<>();
-    for (RecordedOperation op : events) {
+    // First arrivals of every person's operations (events and identifies) in the order sent.
+    for (RecordedOperation op : sim.records().all()) {
       if (!op.identifierValue().startsWith("fleet-")) {
         continue;
       }
