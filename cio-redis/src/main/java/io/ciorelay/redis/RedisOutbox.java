@@ -246,6 +246,18 @@ public final class RedisOutbox implements Outbox {
     return true;
   }
 
+  /**
+   * Runs a completion on the callback thread, or here once that thread is gone (after close): an
+   * answer that arrives late still completes its future instead of being dropped with it.
+   */
+  private void runCallback(Runnable r) {
+    try {
+      callbacks.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      r.run();
+    }
+  }
+
   /** A short, non-reversible tag of a workspace identity (site id and target), kept in the store. */
   static String identityHash(String identity) {
     try {
@@ -352,7 +364,7 @@ public final class RedisOutbox implements Outbox {
       lanePending.incrementAndGet(shard);
       committed.complete(seq);
       runListeners();
-    }, callbacks);
+    }, this::runCallback);
     return AppendResult.accepted(committed);
   }
 
@@ -550,7 +562,7 @@ public final class RedisOutbox implements Outbox {
           done.complete(null);
         }
       }
-    }, callbacks);
+    }, this::runCallback);
     return done;
   }
 
@@ -835,7 +847,9 @@ public final class RedisOutbox implements Outbox {
     args[1] = b(store.relayId());
     args[2] = b(store.leaseTtl().toMillis());
     args[3] = b(shards);
-    args[4] = b(Math.floorMod(store.relayId().hashCode(), shards));
+    // A relay that stopped accepting (shutting down) keeps what it holds but takes no new shards,
+    // so a rolling restart does not hand work to the relays that are leaving.
+    args[4] = b(accepting ? Math.floorMod(store.relayId().hashCode(), shards) : -1);
     for (int i = 0; i < releaseNow.size(); i++) {
       args[5 + i] = b(releaseNow.get(i));
     }

@@ -1,5 +1,5 @@
 -- One poll round of a relay: KEYS = {heartbeat set}; ARGV = {base, relayId, ttlMillis, shards,
--- startShard, shard to release...}. Registers the relay, drops relays silent for a TTL, releases
+-- startShard (-1: draining, take nothing new), shard to release...}. Registers the relay, drops relays silent for a TTL, releases
 -- the given shards (if still held), renews the leases it holds (compare-and-pexpire), takes free
 -- shards up to ceil(shards / live relays) starting at startShard, and returns
 -- {live, maxPerRelay, {state, xlen} per shard (state 0 other/free, 1 held, 2 newly taken), totals}.
@@ -32,8 +32,12 @@ for i = 0, shards - 1 do
     state[i] = 0
   end
 end
+local takeUpTo = max
+if start < 0 then
+  takeUpTo = 0
+end
 for j = 0, shards - 1 do
-  if count >= max then break end
+  if count >= takeUpTo then break end
   local i = (start + j) % shards
   if state[i] == 0 and not released[i] and redis.call('SET', base .. ':lease:' .. i, me, 'NX', 'PX', ttl) then
     state[i] = 2

@@ -69,6 +69,20 @@ class RedisFleetTest {
   }
 
   @Test
+  void aRelayThatStoppedAcceptingKeepsItsShardsButTakesNoNewOnes() {
+    RedisOutbox a = relay("relay-a", Duration.ofSeconds(10));
+    RedisOutbox b = relay("relay-b", Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.ownedCount() == SHARDS / 2 && b.ownedCount() == SHARDS / 2);
+    a.stopAccepting();
+    b.close();
+    // b's shards are free now; the draining relay leaves them for others over many poll rounds.
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> a.ownedCount() == SHARDS / 2);
+    RedisOutbox c = relay("relay-c", Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.ownedCount() == SHARDS / 2);
+    assertOneOwnerPerShard(a, c);
+  }
+
+  @Test
   void aCrashedRelaysShardsAreTakenOverAfterTheTtlAndItsReadEntriesComeFirstInOrder() throws Exception {
     Duration ttl = Duration.ofMillis(1500);
     RedisOutbox a = relay("relay-a", ttl);
