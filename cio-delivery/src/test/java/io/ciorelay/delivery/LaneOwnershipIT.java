@@ -51,13 +51,21 @@ class LaneOwnershipIT {
       assertTrue(cio.track("p1", "first", Map.of("seq", 0)).isAccepted());
       await().atMost(Duration.ofSeconds(10)).until(() -> sim.stats().totalRequests() >= 1);
       owned.set(false);
-      // Let a retry that had already started finish.
-      Thread.sleep(500);
+      // Let a retry that had already started finish: the request count settles.
+      long[] seen = {-1};
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        long now = sim.stats().totalRequests();
+        boolean settled = now == seen[0];
+        seen[0] = now;
+        return settled;
+      });
       long before = sim.stats().totalRequests();
       sim.faults().clear();
       assertTrue(cio.track("p1", "second", Map.of("seq", 1)).isAccepted());
       assertTrue(cio.track("p1", "third", Map.of("seq", 2)).isAccepted());
-      Thread.sleep(1_500);
+      // Nothing goes out for as long as the lane is not owned (well past linger and retry delays).
+      await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+          .until(() -> sim.stats().totalRequests() == before);
       assertEquals(before, sim.stats().totalRequests(), "requests sent from a lane the store does not own");
       assertEquals(0, sim.records().count());
 
