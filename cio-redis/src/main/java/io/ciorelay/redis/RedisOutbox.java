@@ -12,6 +12,7 @@ import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.LaneHash;
 import io.ciorelay.delivery.outbox.NewEntry;
 import io.ciorelay.delivery.outbox.Outbox;
+import io.ciorelay.delivery.outbox.OutboxArguments;
 import io.ciorelay.delivery.outbox.OutboxConfig;
 import io.ciorelay.delivery.outbox.OutboxException;
 import io.ciorelay.delivery.outbox.OutboxFactory;
@@ -403,7 +404,7 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public boolean owns(int lane) {
-    checkLane(lane);
+    OutboxArguments.checkLane(lane, shards);
     synchronized (state) {
       // Owned with at least one whole request's time left on the lease: a request started now ends
       // (answered or timed out) before another relay could take the shard over.
@@ -414,13 +415,7 @@ public final class RedisOutbox implements Outbox {
   /** {@inheritDoc} Returns an empty list for a lane this relay does not own. */
   @Override
   public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) {
-    checkLane(lane);
-    if (maxEntries < 0) {
-      throw new IllegalArgumentException("maxEntries must be >= 0 but was " + maxEntries);
-    }
-    if (maxBytes < 0) {
-      throw new IllegalArgumentException("maxBytes must be >= 0 but was " + maxBytes);
-    }
+    OutboxArguments.checkPeek(lane, shards, maxEntries, maxBytes);
     checkOpen();
     if (maxEntries == 0 || !owns(lane)) {
       return List.of();
@@ -466,7 +461,7 @@ public final class RedisOutbox implements Outbox {
    */
   @Override
   public long pending(int lane) {
-    checkLane(lane);
+    OutboxArguments.checkLane(lane, shards);
     return owns(lane) ? Math.max(0, lanePending.get(lane)) : 0;
   }
 
@@ -674,7 +669,7 @@ public final class RedisOutbox implements Outbox {
   /** {@inheritDoc} Unknown ids are ignored. @throws OutboxException if Redis fails or the store is closed */
   @Override
   public int replay(Collection<Long> deadLetterIds) {
-    return batched(sortedIds(deadLetterIds), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
+    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
   }
 
   @Override
@@ -684,7 +679,7 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public int purge(Collection<Long> deadLetterIds) {
-    return batched(sortedIds(deadLetterIds), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
+    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
   }
 
   @Override
@@ -1005,21 +1000,7 @@ public final class RedisOutbox implements Outbox {
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static List<Long> sortedIds(Collection<Long> ids) {
-    Objects.requireNonNull(ids, "deadLetterIds must not be null");
-    List<Long> sorted = new ArrayList<>(ids.size());
-    for (Long id : ids) {
-      sorted.add(Objects.requireNonNull(id, "deadLetterIds must not contain null"));
-    }
-    sorted.sort(null);
-    return sorted;
-  }
 
-  private void checkLane(int lane) {
-    if (lane < 0 || lane >= shards) {
-      throw new IllegalArgumentException("lane must be in 0.." + (shards - 1) + " but was " + lane);
-    }
-  }
 
   private void checkOpen() {
     if (closed) {

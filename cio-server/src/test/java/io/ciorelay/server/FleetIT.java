@@ -162,6 +162,8 @@ class FleetIT {
               break;
             }
             failures.incrementAndGet();
+            // The client's own back-off before re-sending to the next relay (as a real client
+            // would pause), not a wait for a condition.
             Thread.sleep(100);
           }
           sent += people.size();

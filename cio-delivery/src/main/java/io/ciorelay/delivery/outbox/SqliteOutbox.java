@@ -270,13 +270,7 @@ public final class SqliteOutbox implements Outbox {
 
   @Override
   public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) {
-    checkLane(lane);
-    if (maxEntries < 0) {
-      throw new IllegalArgumentException("maxEntries must be >= 0 but was " + maxEntries);
-    }
-    if (maxBytes < 0) {
-      throw new IllegalArgumentException("maxBytes must be >= 0 but was " + maxBytes);
-    }
+    OutboxArguments.checkPeek(lane, lanes, maxEntries, maxBytes);
     if (maxEntries == 0) {
       return List.of();
     }
@@ -308,7 +302,7 @@ public final class SqliteOutbox implements Outbox {
 
   @Override
   public long pending(int lane) {
-    checkLane(lane);
+    OutboxArguments.checkLane(lane, lanes);
     return lanePending.get(lane);
   }
 
@@ -452,7 +446,7 @@ public final class SqliteOutbox implements Outbox {
    */
   @Override
   public int replay(Collection<Long> deadLetterIds) {
-    return await(new WriteOp.Replay(sortedIds(deadLetterIds), new CompletableFuture<>()));
+    return await(new WriteOp.Replay(OutboxArguments.sortedIds(deadLetterIds), new CompletableFuture<>()));
   }
 
   /** {@inheritDoc} @throws OutboxException if the store is closed or the commit failed */
@@ -464,7 +458,7 @@ public final class SqliteOutbox implements Outbox {
   /** {@inheritDoc} Unknown ids are ignored. @throws OutboxException if the store is closed or the commit failed */
   @Override
   public int purge(Collection<Long> deadLetterIds) {
-    return await(new WriteOp.Purge(sortedIds(deadLetterIds), new CompletableFuture<>()));
+    return await(new WriteOp.Purge(OutboxArguments.sortedIds(deadLetterIds), new CompletableFuture<>()));
   }
 
   /** {@inheritDoc} @throws OutboxException if the store is closed or the commit failed */
@@ -633,21 +627,7 @@ public final class SqliteOutbox implements Outbox {
     }
   }
 
-  private static List<Long> sortedIds(Collection<Long> ids) {
-    Objects.requireNonNull(ids, "deadLetterIds must not be null");
-    List<Long> sorted = new ArrayList<>(ids.size());
-    for (Long id : ids) {
-      sorted.add(Objects.requireNonNull(id, "deadLetterIds must not contain null"));
-    }
-    sorted.sort(null);
-    return sorted;
-  }
 
-  private void checkLane(int lane) {
-    if (lane < 0 || lane >= lanes) {
-      throw new IllegalArgumentException("lane must be in 0.." + (lanes - 1) + " but was " + lane);
-    }
-  }
 
   private void checkReaderOpen() {
     if (readerClosed) {

@@ -13,6 +13,30 @@ import org.junit.jupiter.api.Test;
 
 class LocalRateLimiterTest {
 
+  /**
+   * Callers take every token they can, every simulated millisecond, for {@code millis}; returns
+   * {granted, most grants within any one-second sliding window}.
+   */
+  static int[] greedyCallers(RateLimitConfig config, int millis) {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    LocalRateLimiter limiter = new LocalRateLimiter(config, clock);
+    Deque<Long> window = new ArrayDeque<>();
+    int granted = 0;
+    int peak = 0;
+    for (int ms = 0; ms < millis; ms++) {
+      while (limiter.tryAcquire() == 0) {
+        window.addLast(clock.millis());
+        granted++;
+      }
+      while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
+        window.removeFirst();
+      }
+      peak = Math.max(peak, window.size());
+      clock.advance(Duration.ofMillis(1));
+    }
+    return new int[] {granted, peak};
+  }
+
   @Test
   void burstNeverLetsAOneSecondWindowExceedTheLimit() {
     RateLimitConfig c = RateLimitConfig.of(100, 0.8);
@@ -25,23 +49,9 @@ class LocalRateLimiterTest {
 
   @Test
   void slidingOneSecondWindowStaysUnderTheLimitOverTenSecondsOfGreedyCallers() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 0.8), clock);
-    Deque<Long> window = new ArrayDeque<>();
-    int peak = 0;
-    int granted = 0;
-    // Callers ask every millisecond for 10 simulated seconds.
-    for (int ms = 0; ms < 10_000; ms++) {
-      while (limiter.tryAcquire() == 0) {
-        window.addLast(clock.millis());
-        granted++;
-      }
-      while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
-        window.removeFirst();
-      }
-      peak = Math.max(peak, window.size());
-      clock.advance(Duration.ofMillis(1));
-    }
+    int[] r = greedyCallers(RateLimitConfig.of(100, 0.8), 10_000);
+    int granted = r[0];
+    int peak = r[1];
     assertTrue(peak <= 100, "peak in a one-second window was " + peak);
     // 80/s for 10 s plus the initial burst.
     assertTrue(granted >= 790 && granted <= 815, "granted " + granted);
@@ -50,22 +60,9 @@ class LocalRateLimiterTest {
   @Test
   void aLimitOfOneRequestPerSecondOrLessStillGrantsAndNeverTwiceInOneSecond() {
     for (double rps : new double[] {1.0, 0.5}) {
-      MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-      LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(rps, 0.8), clock);
-      Deque<Long> window = new ArrayDeque<>();
-      int granted = 0;
-      int peak = 0;
-      for (int ms = 0; ms < 20_000; ms++) {
-        while (limiter.tryAcquire() == 0) {
-          window.addLast(clock.millis());
-          granted++;
-        }
-        while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
-          window.removeFirst();
-        }
-        peak = Math.max(peak, window.size());
-        clock.advance(Duration.ofMillis(1));
-      }
+      int[] r = greedyCallers(RateLimitConfig.of(rps, 0.8), 20_000);
+      int granted = r[0];
+      int peak = r[1];
       double expected = 1 + 20 * rps * 0.8;
       assertTrue(granted >= expected - 1 && granted <= expected + 1, rps + "/s: granted " + granted + ", expected ~" + expected);
       assertEquals(1, peak, rps + "/s: peak in a one-second window");
@@ -74,20 +71,7 @@ class LocalRateLimiterTest {
 
   @Test
   void fullHeadroomStillKeepsEveryWindowWithinTheLimit() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    LocalRateLimiter limiter = new LocalRateLimiter(RateLimitConfig.of(100, 1.0), clock);
-    Deque<Long> window = new ArrayDeque<>();
-    int peak = 0;
-    for (int ms = 0; ms < 5_000; ms++) {
-      while (limiter.tryAcquire() == 0) {
-        window.addLast(clock.millis());
-      }
-      while (!window.isEmpty() && window.peekFirst() <= clock.millis() - 1000) {
-        window.removeFirst();
-      }
-      peak = Math.max(peak, window.size());
-      clock.advance(Duration.ofMillis(1));
-    }
+    int peak = greedyCallers(RateLimitConfig.of(100, 1.0), 5_000)[1];
     // Near 99/s; the 1 ms steps of this test round each 10.1 ms refill up to 11 ms.
     assertTrue(peak <= 100 && peak >= 85, "peak in a one-second window was " + peak);
   }
