@@ -134,8 +134,31 @@ final class SqliteWriter implements Runnable {
     }
   }
 
-  /** Fills {@code group} with the next operations; returns true when it ends with {@link WriteOp.Stop}. */
+  /**
+   * Fills {@code group} with the next operations; returns true when it ends with {@link WriteOp.Stop}.
+   * The urgent queue is read again after the main queue's last read: an urgent operation is put
+   * in the urgent queue before its {@link WriteOp.Wake} goes in the main queue, so every urgent
+   * operation whose wake this group took is in this group too, and one handed over later has its
+   * wake still queued. (Reading it only first let a wake drained into the group be used up while
+   * its operation waited for some later write.)
+   */
   private boolean collect(List<WriteOp> group) {
+    boolean stop = collectMain(group);
+    List<WriteOp> late = null;
+    WriteOp u;
+    while ((u = urgent.poll()) != null) {
+      if (late == null) {
+        late = new ArrayList<>();
+      }
+      late.add(u);
+    }
+    if (late != null) {
+      group.addAll(0, late);
+    }
+    return stop;
+  }
+
+  private boolean collectMain(List<WriteOp> group) {
     WriteOp first = takeUninterruptibly();
     // Urgent operations first: they only touch committed entries, so their place in the group
     // does not matter, and they must not wait behind the appends queued before them.
