@@ -112,7 +112,7 @@ public final class CustomerIo implements AutoCloseable {
     this.backoff = new Backoff(config.retry(), config.random());
     this.metrics = new DeliveryMetrics(config.meterRegistry(), ws);
     this.healthTracker = new HealthTracker(clock, config.health());
-    this.tracker = new DeliveryTracker(seq -> isPending(seq), seq -> deadLetterOf(seq));
+    this.tracker = new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs);
     this.dispatcher = new Dispatcher(ws, outbox, client, limiter, breaker, backoff, metrics, healthTracker,
         tracker, clock, new Dispatcher.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
             config.linger(), config.retry().authRetryInterval()));
@@ -589,14 +589,6 @@ public final class CustomerIo implements AutoCloseable {
   private Receipt reject(Rejection.Reason reason, String message, List<Violation> violations) {
     metrics.rejected(reason.tag());
     return Receipt.rejected(new Rejection(reason, message, violations));
-  }
-
-  private boolean isPending(long seq) {
-    return outbox.isPending(seq);
-  }
-
-  private java.util.Optional<DeadLetter> deadLetterOf(long seq) {
-    return outbox.deadLetterOf(seq);
   }
 
   private double oldestAgeSeconds() {

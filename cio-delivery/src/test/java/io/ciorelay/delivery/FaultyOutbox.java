@@ -89,6 +89,7 @@ final class FaultyOutbox implements Outbox {
   @Override public int replayAll() { return real.replayAll(); }
   @Override public int purge(Collection<Long> deadLetterIds) { return real.purge(deadLetterIds); }
   @Override public int purgeAll() { return real.purgeAll(); }
+  @Override public java.util.OptionalLong replayedAs(long seq) { return real.replayedAs(seq); }
   @Override public String problem() { return real.problem(); }
   @Override public boolean reportsProblems() { return real.reportsProblems(); }
   @Override public void onAppendCommitted(Runnable listener) { real.onAppendCommitted(listener); }

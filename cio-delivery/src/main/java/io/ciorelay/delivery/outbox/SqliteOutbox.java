@@ -400,6 +400,12 @@ public final class SqliteOutbox implements Outbox {
         + " FROM dead_letters WHERE original_seq = ? ORDER BY id DESC LIMIT 1", seq, SqliteOutbox::deadLetter, null));
   }
 
+  @Override
+  public java.util.OptionalLong replayedAs(long seq) {
+    Long replayed = queryOne("SELECT replayed_seq FROM replays WHERE original_seq = ?", seq, rs -> rs.getLong(1), null);
+    return replayed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(replayed);
+  }
+
   /** A row mapper that may throw. */
   private interface RowReader<T> {
     T read(ResultSet rs) throws SQLException;

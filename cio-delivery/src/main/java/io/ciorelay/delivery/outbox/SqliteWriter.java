@@ -56,6 +56,7 @@ final class SqliteWriter implements Runnable {
   private final PreparedStatement deadLetterPage;
   private final PreparedStatement copyFromDeadLetters;
   private final PreparedStatement deleteDeadLetter;
+  private final PreparedStatement recordReplay;
   private final PreparedStatement putLastSeq;
 
   SqliteWriter(SqliteOutbox outbox, Connection conn, BlockingQueue<WriteOp> queue,
@@ -87,6 +88,8 @@ final class SqliteWriter implements Runnable {
         + "accepted_at, attempts, first_failure_at, last_error) SELECT ?, ?, person_key, event_id, kind, payload, "
         + "accepted_at, 0, 0, NULL FROM dead_letters WHERE id = ?");
     deleteDeadLetter = conn.prepareStatement("DELETE FROM dead_letters WHERE id = ?");
+    recordReplay = conn.prepareStatement("INSERT OR REPLACE INTO replays(original_seq, replayed_seq) "
+        + "SELECT original_seq, ? FROM dead_letters WHERE id = ?");
     putLastSeq = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)");
   }
 
@@ -417,10 +420,14 @@ final class SqliteWriter implements Runnable {
 
   private void replayOne(long id, String personKey, long bytes, Delta delta) throws SQLException {
     int lane = LaneHash.lane(personKey, lanes);
-    copyFromDeadLetters.setLong(1, nextSeq++);
+    long seq = nextSeq++;
+    copyFromDeadLetters.setLong(1, seq);
     copyFromDeadLetters.setInt(2, lane);
     copyFromDeadLetters.setLong(3, id);
     copyFromDeadLetters.executeUpdate();
+    recordReplay.setLong(1, seq);
+    recordReplay.setLong(2, id);
+    recordReplay.executeUpdate();
     deleteDeadLetter.setLong(1, id);
     deleteDeadLetter.executeUpdate();
     delta.lanePending[lane]++;
@@ -482,7 +489,7 @@ final class SqliteWriter implements Runnable {
 
   private void closeQuietly() {
     for (PreparedStatement ps : new PreparedStatement[] {insert, deleteReturning, countMany, deleteMany, copyToDeadLetters, recordFailure,
-        deadLetterInfo, deadLetterPage, copyFromDeadLetters, deleteDeadLetter, putLastSeq}) {
+        deadLetterInfo, deadLetterPage, copyFromDeadLetters, deleteDeadLetter, recordReplay, putLastSeq}) {
       try {
         ps.close();
       } catch (SQLException e) {
