@@ -53,12 +53,19 @@ public final class CioSimulator implements AutoCloseable {
   public static final boolean DEFAULT_RETRY_AFTER = true;
   /** Largest body the HTTP layer reads; anything larger is answered 413 before validation. */
   public static final int MAX_BODY_BYTES = 10_000_000;
+  /**
+   * The record window of a simulator inside a long-lived process (the relay's built-in one,
+   * {@code cio simulator}): the newest 100,000 operations are kept for queries.
+   */
+  public static final int DEFAULT_LONG_RUNNING_MAX_RECORDS = 100_000;
+  /** With a bounded window, at least this many of the newest event ids are remembered for de-duplication. */
+  public static final int DEFAULT_MAX_EVENT_IDS = 1_000_000;
   static final int MAX_THREADS = 400;
   static final int MAX_RATE_LIMIT = 100_000;
 
   private final Builder config;
   private final Faults faults;
-  private final Records records = new Records();
+  private final Records records;
   private final StatsRecorder stats;
   private final ApiPipeline pipeline;
   private final Javalin app;
@@ -66,6 +73,7 @@ public final class CioSimulator implements AutoCloseable {
 
   private CioSimulator(Builder b) {
     this.config = b;
+    this.records = new Records(b.maxRecords, b.maxRecords == 0 ? 0 : Math.max(b.maxRecords, DEFAULT_MAX_EVENT_IDS));
     SlidingWindow limiter = new SlidingWindow();
     this.faults = new Faults(b.ticker, b.rateLimit, b.retryAfter);
     this.stats = new StatsRecorder(limiter);
@@ -229,8 +237,23 @@ public final class CioSimulator implements AutoCloseable {
     private LongSupplier ticker = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
+    private int maxRecords;
 
     private Builder() {}
+
+    /**
+     * Keeps only the newest {@code maxRecords} accepted operations for queries (older ones are
+     * counted and forgotten), and bounds the remembered event ids to the newest
+     * max({@code maxRecords}, {@value #DEFAULT_MAX_EVENT_IDS}); 0 (the default) keeps everything.
+     * Use {@link #DEFAULT_LONG_RUNNING_MAX_RECORDS} for a simulator that runs for days.
+     */
+    public Builder maxRecords(int maxRecords) {
+      if (maxRecords < 0) {
+        throw new IllegalArgumentException("maxRecords must be >= 0 (0 keeps everything) but was " + maxRecords);
+      }
+      this.maxRecords = maxRecords;
+      return this;
+    }
 
     /** The workspace site id accepted in Basic auth. */
     public Builder siteId(String siteId) {
@@ -308,6 +331,7 @@ public final class CioSimulator implements AutoCloseable {
       b.ticker = ticker;
       b.clock = clock;
       b.random = random;
+      b.maxRecords = maxRecords;
       return b;
     }
 
