@@ -115,7 +115,7 @@ public final class CustomerIo implements AutoCloseable {
     this.tracker = new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs);
     this.dispatcher = new Dispatcher(ws, outbox, client, limiter, breaker, backoff, metrics, healthTracker,
         tracker, clock, new Dispatcher.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
-            config.linger(), config.retry().authRetryInterval()));
+            config.linger(), config.retry().authRetryInterval(), config.retry().endpointRetryInterval()));
     this.identifyGuard = config.identifyDedupWindow().isZero() ? null
         : Caffeine.newBuilder().maximumSize(config.identifyDedupSize())
             .expireAfterWrite(config.identifyDedupWindow()).build();

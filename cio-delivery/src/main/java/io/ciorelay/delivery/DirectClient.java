@@ -5,8 +5,9 @@ import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.Violation;
-import io.ciorelay.delivery.internal.ResponseClassifier;
-import io.ciorelay.delivery.internal.Verdict;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,18 +85,20 @@ public final class DirectClient {
       }
       attempts++;
       long start = System.nanoTime();
-      Verdict verdict;
+      Action action;
       Throwable error = null;
+      Request request = Request.single(Request.Kind.V2_ENTITY, "POST",
+          java.net.URI.create(owner.client().config().baseUrl() + "/api/v2/entity"));
       try {
         CompletableFuture<ApiResponse> f = owner.client().sendAsync(new ApiRequest("POST", "/api/v2/entity", body));
         ApiResponse response = f.get(owner.config().client().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        verdict = ResponseClassifier.classify(response, owner.clock());
+        action = OutcomePolicy.decide(request, response, owner.clock().instant());
       } catch (ExecutionException e) {
         error = e.getCause();
-        verdict = ResponseClassifier.classify(error);
+        action = OutcomePolicy.decide(request, error);
       } catch (TimeoutException e) {
         error = e;
-        verdict = ResponseClassifier.classify(e);
+        action = OutcomePolicy.decide(request, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         owner.breaker().releasePermission();
@@ -103,57 +106,56 @@ public final class DirectClient {
       }
       long elapsed = System.nanoTime() - start;
       Duration latency = Duration.ofNanos(elapsed);
-      switch (verdict.kind()) {
-        case DELIVERED, PARTIAL -> {
-          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
-          owner.metrics().request("delivered", latency);
-          if (verdict.kind() == Verdict.Kind.PARTIAL) {
-            owner.healthTracker().success(0);
-            return new Result(Result.Status.REJECTED, op.id(), verdict.errors().toString(), attempts, null);
-          }
-          owner.metrics().delivered(1);
-          owner.healthTracker().success(1);
-          return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
-        }
-        case REJECTED -> {
-          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
-          owner.metrics().request("rejected", latency);
-          return new Result(Result.Status.REJECTED, op.id(), verdict.message(), attempts, null);
-        }
-        case AUTH -> {
-          owner.breaker().releasePermission();
-          owner.metrics().request("auth", latency);
-          owner.healthTracker().authFailure(verdict.message());
-          return queue(op, attempts, verdict.message());
-        }
-        case RATE_LIMITED -> {
-          owner.breaker().releasePermission();
-          owner.metrics().request("rate_limited", latency);
-          owner.metrics().rateLimitPause();
-          long until = owner.clock().millis()
-              + owner.backoff().delay(1, verdict.retryAfter()).toMillis();
-          owner.limiter().pauseUntil(until);
-          return queue(op, attempts, verdict.message());
-        }
-        case RETRY -> {
+      owner.metrics().request(action.tag(), latency);
+      if (action instanceof Action.Acknowledge) {
+        owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        owner.metrics().delivered(1);
+        owner.healthTracker().success(1);
+        return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
+      } else if (action instanceof Action.Partial p) {
+        owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        owner.healthTracker().success(0);
+        String why = p.refused().isEmpty() ? p.reason() : p.refused().get(0).reason();
+        return new Result(Result.Status.REJECTED, op.id(), why, attempts, null);
+      } else if (action instanceof Action.DeadLetter || action instanceof Action.Split) {
+        owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        return new Result(Result.Status.REJECTED, op.id(), action.reason(), attempts, null);
+      } else if (action instanceof Action.PauseCredentials) {
+        owner.breaker().releasePermission();
+        owner.healthTracker().authFailure(action.reason());
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.PauseEndpoint) {
+        owner.breaker().releasePermission();
+        owner.healthTracker().endpointFailure(action.reason());
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.PauseRateLimit rl) {
+        owner.breaker().releasePermission();
+        owner.metrics().rateLimitPause();
+        long until = owner.clock().millis() + owner.backoff().delay(1, rl.retryAfter()).toMillis();
+        owner.limiter().pauseUntil(until);
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.RetryAfter r) {
+        if (r.countsAsBreakerFailure()) {
           owner.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
-              error != null ? error : new RuntimeException("HTTP " + verdict.status()));
-          owner.metrics().request("retry", latency);
-          owner.healthTracker().failure(verdict.message());
-          lastError = verdict.message();
-          long delay = owner.backoff().delay(attempts, verdict.retryAfter()).toMillis();
-          if (attempts >= DEFAULT_MAX_ATTEMPTS || delay > backoffLeft) {
-            return queue(op, attempts, lastError);
-          }
-          backoffLeft -= delay;
-          try {
-            Thread.sleep(delay);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return queue(op, attempts, lastError);
-          }
+              error != null ? error : new RuntimeException("HTTP " + r.status()));
+        } else {
+          owner.breaker().releasePermission();
         }
-        default -> throw new IllegalStateException("unknown verdict " + verdict.kind());
+        owner.healthTracker().failure(r.reason());
+        lastError = r.reason();
+        long delay = owner.backoff().delay(attempts, r.delayHint()).toMillis();
+        if (attempts >= DEFAULT_MAX_ATTEMPTS || delay > backoffLeft) {
+          return queue(op, attempts, lastError);
+        }
+        backoffLeft -= delay;
+        try {
+          Thread.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return queue(op, attempts, lastError);
+        }
+      } else {
+        throw new IllegalStateException("unknown action " + action);
       }
     }
     return queue(op, attempts, lastError);

@@ -2,9 +2,11 @@ package io.ciorelay.delivery.internal;
 
 import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.BatchError;
 import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
 import io.ciorelay.delivery.outbox.DeadLetterRequest;
 import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.Outbox;
@@ -12,14 +14,13 @@ import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,8 @@ public final class Dispatcher {
   private static final int BATCH_ENVELOPE_BYTES = 11;
 
   /** Settings the dispatcher reads; all immutable. */
-  public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval) {}
+  public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval,
+      Duration endpointRetryInterval) {}
 
   private final String workspace;
   private final Outbox outbox;
@@ -78,7 +80,7 @@ public final class Dispatcher {
   private volatile long deadLettered;
   private volatile int inFlight;
   private int finishing;
-  private long authBlockedUntil;
+  private long blockedUntil;
   private int cursor;
 
   public Dispatcher(String workspace, Outbox outbox, TrackClient client, RateLimiter limiter,
@@ -131,7 +133,7 @@ public final class Dispatcher {
   public void resume() {
     paused = false;
     health.paused(false);
-    post(() -> authBlockedUntil = 0);
+    post(() -> blockedUntil = 0);
   }
 
   public boolean isPaused() {
@@ -223,8 +225,13 @@ public final class Dispatcher {
     if (paused) {
       return now + 1000;
     }
-    if (authBlockedUntil > now) {
-      return authBlockedUntil;
+    if (blockedUntil > now) {
+      return blockedUntil;
+    }
+    // While the endpoint or the credentials are refused, one request at a time probes them.
+    boolean probing = health.endpointFailing() || health.authFailing();
+    if (probing && inFlight > 0) {
+      return Long.MAX_VALUE;
     }
     long wakeAt = Long.MAX_VALUE;
     int n = lanes.length;
@@ -235,6 +242,9 @@ public final class Dispatcher {
       long r = tryStart(lane, now);
       if (r == STOP_ALL) {
         return now + BREAKER_POLL_MILLIS;
+      }
+      if (probing && inFlight > 0) {
+        return Long.MAX_VALUE;
       }
       if (r > 0) {
         wakeAt = Math.min(wakeAt, r);
@@ -358,113 +368,97 @@ public final class Dispatcher {
     inFlight--;
     long elapsedNanos = System.nanoTime() - startNanos;
     Duration latency = Duration.ofNanos(elapsedNanos);
-    Verdict v = error != null ? ResponseClassifier.classify(error) : ResponseClassifier.classify(response, clock);
+    Request request = batch.kind() == EntryKind.V2_OPERATION
+        ? Request.batch(url("/api/v2/batch"), batch.entries.size())
+        : Request.single(Request.Kind.V1, "POST", url("/api/v1/events"));
+    Action action = error != null ? OutcomePolicy.decide(request, error)
+        : OutcomePolicy.decide(request, response, clock.instant());
     long now = clock.millis();
-    switch (v.kind()) {
-      case DELIVERED -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("delivered", latency);
-        finish(lane, batch, batch.seqs(), List.of(), v.status(), "delivered");
+    metrics.request(action.tag(), latency);
+    if (action instanceof Action.Acknowledge) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      finish(lane, batch, batch.seqs(), List.of(), action.status(), "delivered");
+    } else if (action instanceof Action.Partial p) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      List<DeadLetterRequest> dls = new ArrayList<>();
+      for (Action.Refusal r : p.refused()) {
+        StoredEntry e = batch.entries.get(r.index());
+        dls.add(new DeadLetterRequest(e.seq(), r.reason(), p.status(), e.attempts() + 1));
       }
-      case PARTIAL -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("partial", latency);
-        Set<Integer> bad = new HashSet<>();
+      long[] good = new long[p.acknowledged().size()];
+      for (int i = 0; i < good.length; i++) {
+        good[i] = batch.entries.get(p.acknowledged().get(i)).seq();
+      }
+      finish(lane, batch, good, dls, p.status(), "partial");
+    } else if (action instanceof Action.Split) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
+      int mid = batch.entries.size() / 2;
+      lane.work.pollFirst();
+      lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
+      lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
+      lane.inFlight = false;
+      health.success(0);
+    } else if (action instanceof Action.DeadLetter d) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      StoredEntry e = batch.entries.get(0);
+      finish(lane, batch, new long[0],
+          List.of(new DeadLetterRequest(e.seq(), d.reason(), d.status(), e.attempts() + 1)), d.status(), "refused");
+    } else if (action instanceof Action.PauseCredentials || action instanceof Action.PauseEndpoint) {
+      // Nothing was refused: the credentials or the endpoint are wrong. Keep every operation and
+      // probe again (one request) after the interval.
+      boolean auth = action instanceof Action.PauseCredentials;
+      Duration interval = auth ? settings.authRetryInterval() : settings.endpointRetryInterval();
+      breaker.releasePermission();
+      if (auth) {
+        health.authFailure(action.reason());
+      } else {
+        health.endpointFailure(action.reason());
+      }
+      blockedUntil = now + interval.toMillis();
+      log.error("workspace {}: {}; delivery paused, a probe every {} s, nothing dropped",
+          workspace, action.reason(), interval.toSeconds());
+      lane.inFlight = false;
+    } else if (action instanceof Action.PauseRateLimit rl) {
+      breaker.releasePermission();
+      metrics.rateLimitPause();
+      metrics.retried(batch.entries.size());
+      batch.rateLimited++;
+      Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), rl.retryAfter());
+      limiter.pauseUntil(now + wait.toMillis());
+      lane.inFlight = false;
+    } else if (action instanceof Action.RetryAfter r) {
+      if (r.countsAsBreakerFailure()) {
+        breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS,
+            error != null ? error : new RuntimeException("HTTP " + r.status()));
+      } else {
+        breaker.releasePermission();
+      }
+      health.failure(r.reason());
+      batch.attempts++;
+      if (batch.firstFailure == 0) {
+        batch.firstFailure = now;
+      }
+      outbox.recordFailure(batch.seqs(), now, r.reason());
+      if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
         List<DeadLetterRequest> dls = new ArrayList<>();
-        for (BatchError be : v.errors()) {
-          int i = be.batchIndex();
-          if (i >= 0 && i < batch.entries.size() && bad.add(i)) {
-            StoredEntry e = batch.entries.get(i);
-            dls.add(new DeadLetterRequest(e.seq(), describe(be), v.status(), e.attempts() + 1));
-          }
+        String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + r.reason();
+        for (StoredEntry e : batch.entries) {
+          dls.add(new DeadLetterRequest(e.seq(), reason, r.status(), batch.attempts));
         }
-        List<Long> good = new ArrayList<>();
-        for (int i = 0; i < batch.entries.size(); i++) {
-          if (!bad.contains(i)) {
-            good.add(batch.entries.get(i).seq());
-          }
-        }
-        finish(lane, batch, good.stream().mapToLong(Long::longValue).toArray(), dls, v.status(), "partial");
-      }
-      case REJECTED -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("rejected", latency);
-        if (batch.entries.size() > 1) {
-          // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
-          int mid = batch.entries.size() / 2;
-          lane.work.pollFirst();
-          lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
-          lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
-          lane.inFlight = false;
-          health.success(0);
-        } else {
-          StoredEntry e = batch.entries.get(0);
-          finish(lane, batch, new long[0],
-              List.of(new DeadLetterRequest(e.seq(), v.message(), v.status(), e.attempts() + 1)),
-              v.status(), "refused");
-        }
-      }
-      case AUTH -> {
-        breaker.releasePermission();
-        metrics.request("auth", latency);
-        health.authFailure(v.message());
-        authBlockedUntil = now + settings.authRetryInterval().toMillis();
-        log.error("Customer.io refused the credentials of workspace {} ({}); delivery paused for {} s, nothing dropped",
-            workspace, v.status(), settings.authRetryInterval().toSeconds());
-        lane.inFlight = false;
-      }
-      case RATE_LIMITED -> {
-        breaker.releasePermission();
-        metrics.request("rate_limited", latency);
-        metrics.rateLimitPause();
+        finish(lane, batch, new long[0], dls, r.status(), "budget");
+      } else {
         metrics.retried(batch.entries.size());
-        batch.rateLimited++;
-        Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), v.retryAfter());
-        limiter.pauseUntil(now + wait.toMillis());
+        lane.notBefore = now + backoff.delay(batch.attempts, r.delayHint()).toMillis();
         lane.inFlight = false;
       }
-      case RETRY -> {
-        if (error != null) {
-          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
-        } else {
-          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new RuntimeException("HTTP " + v.status()));
-        }
-        metrics.request("retry", latency);
-        health.failure(v.message());
-        batch.attempts++;
-        if (batch.firstFailure == 0) {
-          batch.firstFailure = now;
-        }
-        outbox.recordFailure(batch.seqs(), now, v.message());
-        if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
-          List<DeadLetterRequest> dls = new ArrayList<>();
-          String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + v.message();
-          for (StoredEntry e : batch.entries) {
-            dls.add(new DeadLetterRequest(e.seq(), reason, v.status(), batch.attempts));
-          }
-          finish(lane, batch, new long[0], dls, v.status(), "budget");
-        } else {
-          metrics.retried(batch.entries.size());
-          lane.notBefore = now + backoff.delay(batch.attempts, v.retryAfter()).toMillis();
-          lane.inFlight = false;
-        }
-      }
-      default -> throw new IllegalStateException("unknown verdict " + v.kind());
+    } else {
+      throw new IllegalStateException("unknown action " + action);
     }
   }
 
-  private static String describe(BatchError e) {
-    StringBuilder sb = new StringBuilder();
-    if (e.reason() != null) {
-      sb.append(e.reason());
-    }
-    if (e.field() != null) {
-      sb.append(sb.length() > 0 ? " " : "").append("field '").append(e.field()).append('\'');
-    }
-    if (e.message() != null) {
-      sb.append(sb.length() > 0 ? ": " : "").append(e.message());
-    }
-    return sb.length() == 0 ? "refused by Customer.io" : sb.toString();
+  private URI url(String path) {
+    return URI.create(client.config().baseUrl().toString() + path);
   }
 
   /**

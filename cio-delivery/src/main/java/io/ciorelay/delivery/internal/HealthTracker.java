@@ -28,6 +28,7 @@ public final class HealthTracker {
   private volatile long lastFailureMillis;
   private volatile String lastError;
   private volatile String authProblem;
+  private volatile String endpointProblem;
   private volatile String storeProblem;
   private volatile boolean paused;
   // Delivered operations per second, in a ring of 60 one-second slots keyed by epoch second.
@@ -44,6 +45,7 @@ public final class HealthTracker {
     lastSuccessMillis = now;
     consecutiveFailures.set(0);
     authProblem = null;
+    endpointProblem = null;
     if (delivered > 0) {
       long sec = now / 1000;
       int i = (int) (sec % RATE_SECONDS);
@@ -66,6 +68,28 @@ public final class HealthTracker {
     authProblem = message;
     lastFailureMillis = clock.millis();
     lastError = message;
+  }
+
+  /** The endpoint answered as if it were not Customer.io; cleared by the next proper answer or {@link #endpointCleared()}. */
+  public void endpointFailure(String message) {
+    endpointProblem = message;
+    lastFailureMillis = clock.millis();
+    lastError = message;
+  }
+
+  /** An operator resumed delivery: a reported endpoint problem is to be probed again. */
+  public void endpointCleared() {
+    endpointProblem = null;
+  }
+
+  /** Whether a credentials problem is reported and not yet cleared by a proper answer. */
+  public boolean authFailing() {
+    return authProblem != null;
+  }
+
+  /** Whether an endpoint problem is reported and not yet cleared. */
+  public boolean endpointFailing() {
+    return endpointProblem != null;
   }
 
   public void storeFailure(String message) {
@@ -112,6 +136,9 @@ public final class HealthTracker {
     }
     if (authProblem != null) {
       down.add("Customer.io refused the credentials: " + authProblem);
+    }
+    if (endpointProblem != null) {
+      down.add("the Customer.io endpoint answers wrongly, delivery paused (nothing dead-lettered): " + endpointProblem);
     }
     if (paused) {
       down.add("delivery paused by an operator");
