@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,22 +50,37 @@ import org.slf4j.LoggerFactory;
  * {@code :seq} append counter, {@code :s:<shard>} stream, {@code :f:<shard>} failure records,
  * {@code :bytes} pending payload bytes, {@code :lease:<shard>} owner, {@code :relays} heartbeat
  * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :meta}
- * shard count. An entry's stream id is {@code <counter>-<shard>} and its sequence number
+ * shard count, {@code :ap:<token>:<n>} the ids of recent appends (see Durability). An entry's stream id is {@code <counter>-<shard>} and its sequence number
  * {@code counter * 1024 + shard}, so sequence numbers follow append order across the workspace and
  * name their shard.
  *
  * <p><b>Ownership:</b> a background poller ({@code cio-redis-poller-<workspace>}) runs one script
  * per round that renews this relay's leases ({@code PEXPIRE} only if the value is still its id),
  * registers it in the heartbeat set, takes free shards up to {@code ceil(shards / live relays)},
- * and reads pending counts. A shard is {@linkplain #owns owned} until the lease's TTL, counted
- * from when the last successful renewal was sent, runs out. Acknowledged entries are deleted, so a
- * shard's stream is exactly its pending entries; the owner reads it from the start, which returns
- * the previous owner's unacknowledged entries first, in order. Extra shards (a relay joined) are
- * given up once what was read from them is answered, or after one TTL.
+ * and reads pending counts. A shard is {@linkplain #owns owned} while its lease, counted from when
+ * the last successful renewal was sent, has at least {@link RedisStoreConfig#maxRequestTime()}
+ * left on the injected {@linkplain RedisStoreConfig#ticker() ticker}. Acknowledged entries are
+ * deleted, so a shard's stream is exactly its pending entries; the owner reads it from the start,
+ * which returns the previous owner's unacknowledged entries first, in order. Extra shards (a relay
+ * joined) are drained, idle ones first: a draining shard hands out no new entries but stays owned
+ * until every entry read from it is acknowledged or dead-lettered (a recorded failure does not
+ * count: that batch is held for re-send), however long that takes (a long back-off, a credential
+ * pause), and only then is its lease released. So another relay never reads a shard while a
+ * request from it is open or due again. Only at shutdown may a lease lapse with reads open
+ * ({@link #close(boolean)}).
  *
  * <p><b>Durability:</b> an append's future completes when Redis has executed the append script
  * (and, with {@link RedisStoreConfig#replicasToWait()}, when that many replicas confirmed it).
  * Whether it survives a Redis crash is Redis's own persistence (AOF with {@code appendfsync}).
+ * Each append carries an id chosen here ({@code <random token of this store>:<counter>}); the
+ * script remembers it for {@link #appendIdTtlMillis} and, seeing it again, stores nothing and
+ * answers the first run's counter. So an append that Lettuce re-sends after a reconnect (it
+ * re-sends commands written before a disconnect and not yet answered) is stored once.
+ *
+ * <p><b>Eviction:</b> at open the store reads Redis' {@code maxmemory-policy}; anything but
+ * {@code noeviction} lets Redis drop leases, limiter keys and pending entries under memory
+ * pressure, so it is logged as a warning and reported in {@link OutboxStats#warning()} (health
+ * DEGRADED with the reason).
  *
  * <p><b>Failures:</b> while Redis is unreachable, {@code append} is rejected with
  * {@link AppendResult.Reason#FAILED} at once ("Redis at host:port is unreachable: …"), reads throw
@@ -101,8 +117,16 @@ public final class RedisOutbox implements Outbox {
   private final int[] state;
   private final AtomicLongArray leaseValidUntil;
   private final AtomicLongArray lanePending;
-  private final AtomicLongArray lastPeekNanos;
+  // Per shard: the entries last read (peeked) and not yet acknowledged or dead-lettered. A shard
+  // with any is never released. Replaced by each peek (the caller reads a lane again only once it
+  // has nothing read from it in flight or held), emptied by committed acks and dead-letter moves.
+  // Guarded by the state monitor.
   private final List<Set<Long>> unresolved;
+  private final LongSupplier ticker;
+  private final String appendToken = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final AtomicLong appendIds = new AtomicLong();
+  private final long appendIdTtlMillis;
+  private volatile String warning;
   private final Set<Integer> toRelease = ConcurrentHashMap.newKeySet();
 
   // For the caps and stats between polls. An append counts as "handed" from its dispatch until
@@ -152,7 +176,8 @@ public final class RedisOutbox implements Outbox {
     this.leaseValidUntil = new AtomicLongArray(shards);
     this.maxRequestNanos = store.maxRequestTime().toNanos();
     this.lanePending = new AtomicLongArray(shards);
-    this.lastPeekNanos = new AtomicLongArray(shards);
+    this.ticker = store.ticker();
+    this.appendIdTtlMillis = appendIdTtl(store).toMillis();
     this.unresolved = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
       unresolved.add(ConcurrentHashMap.newKeySet());
@@ -224,8 +249,11 @@ public final class RedisOutbox implements Outbox {
             + " (relay.store-prefix) or workspace name");
       }
       RedisOutbox outbox = new RedisOutbox(store, config, link, shards);
+      outbox.checkEvictionPolicy();
       outbox.pollOnce();
-      outbox.poller.start();
+      if (store.backgroundPolling()) {
+        outbox.poller.start();
+      }
       log.info("Redis outbox {} {} opened by relay {}: {} shards, {} owned", store.describe(), store.keyBase(),
           store.relayId(), shards, outbox.ownedCount());
       return outbox;
@@ -233,6 +261,51 @@ public final class RedisOutbox implements Outbox {
       link.close();
       throw e instanceof OutboxException ? e : link.failure("opening the Redis outbox", e);
     }
+  }
+
+  /**
+   * How long an append's id is remembered: 10 times the command timeout, at least 30 s. Lettuce
+   * re-sends a command only while it is unanswered, and every command times out after the command
+   * timeout, so a re-sent append runs well within this of the first run.
+   */
+  static java.time.Duration appendIdTtl(RedisStoreConfig store) {
+    java.time.Duration t = store.commandTimeout().multipliedBy(10);
+    return t.compareTo(java.time.Duration.ofSeconds(30)) < 0 ? java.time.Duration.ofSeconds(30) : t;
+  }
+
+  /**
+   * Reads Redis' {@code maxmemory-policy} ({@code INFO memory}) and, unless it is
+   * {@code noeviction}, logs a warning and keeps it for {@link #stats()}. A Redis that refuses
+   * {@code INFO} is not checked (logged at info).
+   */
+  private void checkEvictionPolicy() {
+    String policy;
+    try {
+      link.count("info");
+      policy = evictionPolicy(link.await(link.async().info("memory").toCompletableFuture(), "reading maxmemory-policy"));
+    } catch (RuntimeException e) {
+      log.info("Redis store {} {}: could not read maxmemory-policy ({}); make sure it is noeviction",
+          store.describe(), base, e.getMessage());
+      return;
+    }
+    if (policy != null && !policy.equals("noeviction")) {
+      warning = "Redis at " + store.hostAndPort() + " has maxmemory-policy " + policy + ": under memory pressure it may"
+          + " evict leases, rate-limiter keys and pending entries; set maxmemory-policy noeviction";
+      log.warn("Redis store {} {}: {}", store.describe(), base, warning);
+    }
+  }
+
+  /** The {@code maxmemory_policy} of an {@code INFO memory} answer, or null if it has none. */
+  static String evictionPolicy(String info) {
+    if (info == null) {
+      return null;
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("maxmemory_policy:")) {
+        return line.substring("maxmemory_policy:".length()).trim();
+      }
+    }
+    return null;
   }
 
   /** While the poller cannot reach Redis: why (host and port, no password); else null. */
@@ -316,11 +389,7 @@ public final class RedisOutbox implements Outbox {
     handedAppends.incrementAndGet();
     handedBytes.addAndGet(size);
     uncommitted.incrementAndGet();
-    CompletableFuture<Object> sent = link.eval(Script.APPEND,
-        new byte[][] {seqKey, streamKeys[shard], bytesKey},
-        b(base), b(shard), b(entry.personKey()),
-        b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
-        b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()));
+    CompletableFuture<Object> sent = appendScript(shard, entry, appendToken + ":" + appendIds.incrementAndGet());
     // Runs on the connection's thread as the answer arrives: own first, then no longer handed, so a
     // reader (handed first, then own) may count it twice for an instant but never misses it.
     sent.whenComplete((v, e) -> {
@@ -369,6 +438,19 @@ public final class RedisOutbox implements Outbox {
     return AppendResult.accepted(committed);
   }
 
+  /**
+   * Runs the append script with this append id: the first run stores the entry and answers its
+   * counter; a run with an id already seen (within {@link #appendIdTtl}) stores nothing and
+   * answers the same counter.
+   */
+  CompletableFuture<Object> appendScript(int shard, NewEntry entry, String appendId) {
+    return link.eval(Script.APPEND,
+        new byte[][] {seqKey, streamKeys[shard], bytesKey, b(base + ":ap:" + appendId)},
+        b(base), b(shard), b(entry.personKey()),
+        b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
+        b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()), b(appendIdTtlMillis));
+  }
+
   private String fullReason(long size) {
     long handed = handedAppends.get();
     long handedSize = handedBytes.get();
@@ -402,26 +484,54 @@ public final class RedisOutbox implements Outbox {
     return shards;
   }
 
+  /**
+   * {@inheritDoc} Answers in memory from the lease's expiry (as of the last renewal this relay
+   * sent) and the injected {@linkplain RedisStoreConfig#ticker() ticker}: true while at least
+   * {@link RedisStoreConfig#maxRequestTime()} of the lease is left, so a request started right
+   * after a true answer ends (answered or timed out) before another relay can take the shard over.
+   * Cheap enough to call right before each send, after everything else that may take time (the
+   * limiter, the read). A shard being given up stays owned until every entry read from it is
+   * acknowledged or dead-lettered, so a batch in flight or held for re-send can finish.
+   */
   @Override
   public boolean owns(int lane) {
     OutboxArguments.checkLane(lane, shards);
     synchronized (state) {
-      // Owned with at least one whole request's time left on the lease: a request started now ends
-      // (answered or timed out) before another relay could take the shard over.
-      return state[lane] == OWNED && leaseValidUntil.get(lane) - System.nanoTime() >= maxRequestNanos;
+      return state[lane] != NOT_OWNED && leaseLeft(lane);
     }
   }
 
-  /** {@inheritDoc} Returns an empty list for a lane this relay does not own. */
+  /** Whether at least one whole request's time is left on the lease. Call with the state monitor held. */
+  private boolean leaseLeft(int lane) {
+    return leaseValidUntil.get(lane) - ticker.getAsLong() >= maxRequestNanos;
+  }
+
+  /**
+   * {@inheritDoc} Returns an empty list for a lane this relay does not own, or no longer owns
+   * with enough lease left once the read returns (a read can take seconds on a slow Redis). A
+   * shard being given up hands out no new entries: only, again, those read before and not yet
+   * acknowledged or dead-lettered (the caller dropped them), so it drains. A peek means the caller
+   * has nothing read from this lane in flight or held: what it read before is forgotten.
+   */
   @Override
   public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) {
     OutboxArguments.checkPeek(lane, shards, maxEntries, maxBytes);
     checkOpen();
-    if (maxEntries == 0 || !owns(lane)) {
+    if (maxEntries == 0) {
+      return List.of();
+    }
+    int limit;
+    synchronized (state) {
+      if (state[lane] == NOT_OWNED || !leaseLeft(lane)) {
+        return List.of();
+      }
+      limit = state[lane] == RELEASING ? Math.min(maxEntries, unresolved.get(lane).size()) : maxEntries;
+    }
+    if (limit == 0) {
       return List.of();
     }
     Object r = link.await(link.eval(Script.PEEK, new byte[][] {streamKeys[lane], failureKeys[lane]},
-        b(base), b(maxEntries), b(maxBytes)), "reading shard " + lane);
+        b(base), b(limit), b(maxBytes)), "reading shard " + lane);
     List<StoredEntry> out = new ArrayList<>();
     Set<Long> read = ConcurrentHashMap.newKeySet();
     for (Object o : list(r)) {
@@ -430,8 +540,15 @@ public final class RedisOutbox implements Outbox {
       out.add(se);
       read.add(se.seq());
     }
-    unresolved.set(lane, read);
-    lastPeekNanos.set(lane, System.nanoTime());
+    synchronized (state) {
+      // Checked again now the read is back. A shard marked for giving up meanwhile with nothing
+      // read open may be in the release the poller is sending: hand nothing out from it.
+      if (state[lane] == NOT_OWNED || !leaseLeft(lane)
+          || (state[lane] == RELEASING && unresolved.get(lane).isEmpty())) {
+        return List.of();
+      }
+      unresolved.set(lane, read);
+    }
     return out;
   }
 
@@ -474,13 +591,16 @@ public final class RedisOutbox implements Outbox {
     if (seqs.length == 0) {
       return CompletableFuture.completedFuture(null);
     }
-    resolve(seqs);
+    long[] copy = seqs.clone();
     byte[][] args = new byte[seqs.length + 1][];
     args[0] = b(base);
     for (int i = 0; i < seqs.length; i++) {
       args[i + 1] = b(streamId(seqs[i]));
     }
-    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> removed(r));
+    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> {
+      resolve(copy);
+      removed(r);
+    });
   }
 
   /**
@@ -505,18 +625,22 @@ public final class RedisOutbox implements Outbox {
       args[4 + 4 * i] = b(r.lastStatus());
       args[5 + 4 * i] = b(r.attempts());
     }
-    resolve(seqs);
-    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering",
-        r -> removed(r));
+    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering", r -> {
+      resolve(seqs);
+      removed(r);
+    });
   }
 
+  /**
+   * {@inheritDoc} The entries stay read and open (the batch is held for re-send): their shard is
+   * not given up until they are acknowledged or dead-lettered.
+   */
   @Override
   public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) {
     Objects.requireNonNull(seqs, "seqs must not be null");
     if (seqs.length == 0) {
       return CompletableFuture.completedFuture(null);
     }
-    resolve(seqs);
     byte[][] args = new byte[seqs.length + 3][];
     args[0] = b(base);
     args[1] = b(atMillis);
@@ -535,11 +659,14 @@ public final class RedisOutbox implements Outbox {
     poll();
   }
 
+  /** Entries acknowledged or dead-lettered (committed): no longer open. */
   private void resolve(long[] seqs) {
-    for (long seq : seqs) {
-      int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
-      if (shard < shards) {
-        unresolved.get(shard).remove(seq);
+    synchronized (state) {
+      for (long seq : seqs) {
+        int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
+        if (shard < shards) {
+          unresolved.get(shard).remove(seq);
+        }
       }
     }
   }
@@ -578,12 +705,13 @@ public final class RedisOutbox implements Outbox {
       for (int i = 0; i < shards; i++) {
         own += pending(i);
       }
-      return new OutboxStats(own + unc, t[1], t[2], t[3], unc);
+      return new OutboxStats(own + unc, t[1], t[2], t[3], unc, warning);
     }
     long handed = handedAppends.get();
     long handedSize = handedBytes.get();
     synchronized (ownLock) {
-      return new OutboxStats(totals[0] + ownAppends + handed, totals[1] + ownBytes + handedSize, t[2], t[3], unc);
+      return new OutboxStats(totals[0] + ownAppends + handed, totals[1] + ownBytes + handedSize, t[2], t[3], unc,
+          warning);
     }
   }
 
@@ -848,7 +976,7 @@ public final class RedisOutbox implements Outbox {
     for (int i = 0; i < releaseNow.size(); i++) {
       args[5 + i] = b(releaseNow.get(i));
     }
-    long sent = System.nanoTime();
+    long sent = ticker.getAsLong();
     List<Object> r = list(link.await(link.eval(Script.TICK, new byte[][] {relaysKey}, args), "polling"));
     if (pollFailing) {
       log.info("relay {} reaches Redis store {} again", store.relayId(), base);
@@ -871,12 +999,14 @@ public final class RedisOutbox implements Outbox {
                 store.relayId(), i, base);
           }
           state[i] = NOT_OWNED;
+          unresolved.get(i).clear();
           toRelease.remove(i);
           continue;
         }
         if (st == 2 || state[i] == NOT_OWNED) {
           log.info("relay {} took shard {} of {} ({} pending)", store.relayId(), i, base, xlen);
           state[i] = OWNED;
+          unresolved.get(i).clear();
         }
         leaseValidUntil.set(i, validUntil);
         held++;
@@ -906,7 +1036,11 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  /** Marks extra shards for release (held > max) or takes marks back (held <= max). Call with the state monitor held. */
+  /**
+   * Marks extra shards for giving up (held > max), idle ones (nothing read open) first, or takes
+   * marks back (held <= max). A marked shard drains: see {@link #peek}. Call with the state
+   * monitor held.
+   */
   private void rebalance(int held, long max) {
     int extra = (int) Math.max(0, held - max);
     int releasing = 0;
@@ -915,12 +1049,14 @@ public final class RedisOutbox implements Outbox {
         releasing++;
       }
     }
-    for (int i = shards - 1; i >= 0 && releasing < extra; i--) {
-      if (state[i] == OWNED) {
-        state[i] = RELEASING;
-        releasing++;
-        log.info("relay {} gives up shard {} of {} ({} relays share {} shards)", store.relayId(), i, base,
-            liveRelays, shards);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = shards - 1; i >= 0 && releasing < extra; i--) {
+        if (state[i] == OWNED && (pass == 1 || unresolved.get(i).isEmpty())) {
+          state[i] = RELEASING;
+          releasing++;
+          log.info("relay {} gives up shard {} of {} ({} relays share {} shards){}", store.relayId(), i, base,
+              liveRelays, shards, unresolved.get(i).isEmpty() ? "" : " once what was read from it is answered");
+        }
       }
     }
     for (int i = 0; i < shards && releasing > extra; i++) {
@@ -931,14 +1067,15 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  /** Shards being given up whose read entries are all answered, or that waited one TTL. */
+  /**
+   * Shards being given up with nothing read open: every entry read from them acknowledged or
+   * dead-lettered. No time limit: a batch held for re-send keeps its shard however long it waits.
+   */
   private List<Integer> releasable() {
     List<Integer> out = new ArrayList<>();
-    long now = System.nanoTime();
     synchronized (state) {
       for (int i = 0; i < shards; i++) {
-        if (state[i] == RELEASING
-            && (unresolved.get(i).isEmpty() || now - lastPeekNanos.get(i) > ttlNanos)) {
+        if (state[i] == RELEASING && unresolved.get(i).isEmpty()) {
           out.add(i);
         }
       }
