@@ -61,6 +61,7 @@ public final class CioSimulator implements AutoCloseable {
   private final Records records = new Records();
   private final StatsRecorder stats;
   private final ApiPipeline pipeline;
+  private final Pipelines pipelines;
   private final Javalin app;
   private volatile boolean started;
 
@@ -71,6 +72,7 @@ public final class CioSimulator implements AutoCloseable {
     this.stats = new StatsRecorder(limiter);
     this.pipeline = new ApiPipeline(faults, records, stats, limiter, b.ticker, b.clock, b.random, b.siteId,
         b.apiKey);
+    this.pipelines = new Pipelines(b.writeKey, b.ticker);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
@@ -111,6 +113,7 @@ public final class CioSimulator implements AutoCloseable {
     app.post("/unsubscribe/{delivery_id}", v1(false, v1::unsubscribe));
     app.post("/api/v2/entity", ctx -> pipeline.handle(ctx, true, true, v2::entity));
     app.post("/api/v2/batch", ctx -> pipeline.handle(ctx, true, true, v2::batch));
+    pipelines.register(app, pipeline);
     new ControlApi(faults, records, this::reset, this::stats).register(app);
   }
 
@@ -183,6 +186,11 @@ public final class CioSimulator implements AutoCloseable {
     return records;
   }
 
+  /** The Data Pipelines API's write key and record of accepted calls. */
+  public Pipelines pipelines() {
+    return pipelines;
+  }
+
   /** A snapshot of the request statistics. */
   public SimulatorStats stats() {
     return stats.snapshot(records.duplicateCount());
@@ -192,6 +200,7 @@ public final class CioSimulator implements AutoCloseable {
   public void reset() {
     faults.clear();
     records.clear();
+    pipelines.clear();
     stats.clear();
   }
 
@@ -229,8 +238,15 @@ public final class CioSimulator implements AutoCloseable {
     private LongSupplier ticker = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
+    private String writeKey = Pipelines.DEFAULT_WRITE_KEY;
 
     private Builder() {}
+
+    /** The Data Pipelines write key accepted (default {@value Pipelines#DEFAULT_WRITE_KEY}). */
+    public Builder pipelinesWriteKey(String writeKey) {
+      this.writeKey = nonBlank("pipelinesWriteKey", writeKey);
+      return this;
+    }
 
     /** The workspace site id accepted in Basic auth. */
     public Builder siteId(String siteId) {
@@ -308,6 +324,7 @@ public final class CioSimulator implements AutoCloseable {
       b.ticker = ticker;
       b.clock = clock;
       b.random = random;
+      b.writeKey = writeKey;
       return b;
     }
 
