@@ -68,6 +68,7 @@ public final class CioSimulator implements AutoCloseable {
   private final Records records;
   private final StatsRecorder stats;
   private final ApiPipeline pipeline;
+  private final Pipelines pipelines;
   private final Javalin app;
   private volatile boolean started;
 
@@ -79,6 +80,7 @@ public final class CioSimulator implements AutoCloseable {
     this.stats = new StatsRecorder(limiter);
     this.pipeline = new ApiPipeline(faults, records, stats, limiter, b.ticker, b.clock, b.random, b.siteId,
         b.apiKey);
+    this.pipelines = new Pipelines(b.writeKey, b.ticker);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
@@ -119,6 +121,7 @@ public final class CioSimulator implements AutoCloseable {
     app.post("/unsubscribe/{delivery_id}", v1(false, v1::unsubscribe));
     app.post("/api/v2/entity", ctx -> pipeline.handle(ctx, true, true, v2::entity));
     app.post("/api/v2/batch", ctx -> pipeline.handle(ctx, true, true, v2::batch));
+    pipelines.register(app, pipeline);
     new ControlApi(faults, records, this::reset, this::stats).register(app);
   }
 
@@ -191,6 +194,11 @@ public final class CioSimulator implements AutoCloseable {
     return records;
   }
 
+  /** The Data Pipelines API's write key and record of accepted calls. */
+  public Pipelines pipelines() {
+    return pipelines;
+  }
+
   /** A snapshot of the request statistics. */
   public SimulatorStats stats() {
     return stats.snapshot(records.duplicateCount());
@@ -200,6 +208,7 @@ public final class CioSimulator implements AutoCloseable {
   public void reset() {
     faults.clear();
     records.clear();
+    pipelines.clear();
     stats.clear();
   }
 
@@ -238,8 +247,15 @@ public final class CioSimulator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
     private int maxRecords;
+    private String writeKey = Pipelines.DEFAULT_WRITE_KEY;
 
     private Builder() {}
+
+    /** The Data Pipelines write key accepted (default {@value Pipelines#DEFAULT_WRITE_KEY}). */
+    public Builder pipelinesWriteKey(String writeKey) {
+      this.writeKey = nonBlank("pipelinesWriteKey", writeKey);
+      return this;
+    }
 
     /**
      * Keeps only the newest {@code maxRecords} accepted operations for queries (older ones are
@@ -332,6 +348,7 @@ public final class CioSimulator implements AutoCloseable {
       b.clock = clock;
       b.random = random;
       b.maxRecords = maxRecords;
+      b.writeKey = writeKey;
       return b;
     }
 

@@ -133,6 +133,8 @@ public final class RelayServer implements AutoCloseable {
       Ingest ingest = new Ingest(workspaces, byCredentials);
       new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
+      new PipelinesRoutes(ingest, bodies, acceptance, config.pipelinesWriteKeys(),
+          io.ciorelay.server.pipelines.MessageIdGuard.defaults()).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
       registrars.forEach(r -> r.accept(app));
