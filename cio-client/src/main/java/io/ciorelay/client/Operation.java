@@ -355,6 +355,7 @@ public final class Operation {
         if (root == null || !root.isObject()) {
             throw invalid("operation", "operation must be a JSON object but was " + kind(root));
         }
+        requireFiniteNumbers(root, "");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!List.of("type", "identifiers", "action", "name", "id", "timestamp", "attributes", "device", "primary",
@@ -455,6 +456,24 @@ public final class Operation {
         Operation op = objectOp(action, object, attributes, rels);
         return new Operation(op.action, null, null, optionalText(root, "id"), optionalLong(root, "timestamp"),
                 op.attributes, null, null, null, op.relationships, object);
+    }
+
+    /** Refuses a number that overflowed to an infinity while parsing (such as {@code 1e999}), naming where. */
+    private static void requireFiniteNumbers(JsonNode n, String path) {
+        if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+            String field = path.isEmpty() ? "operation" : path;
+            throw new ValidationException(new Violation(field, field + ": the number is out of range ("
+                    + "it overflows a double to " + n.doubleValue() + "); JSON numbers must be finite", -1, -1));
+        }
+        if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                requireFiniteNumbers(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                requireFiniteNumbers(n.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     private static Identifiers identifiers(JsonNode root, String field) {

@@ -60,6 +60,31 @@ class OperationTest {
                 Operation.objectDelete(ObjectIdentifiers.of("1", "acme")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999", "-1e999", "1.5e400"})
+    void fromJsonRefusesANumberThatOverflowsToInfinityInsteadOfSendingTheStringInfinity(String number) {
+        byte[] json = ("{\"type\":\"person\",\"identifiers\":{\"id\":\"42\"},\"action\":\"identify\","
+                + "\"attributes\":{\"score\":[1," + number + "]}}").getBytes(StandardCharsets.UTF_8);
+        ValidationException e = assertThrows(ValidationException.class, () -> Operation.fromJson(json));
+        assertEquals("attributes.score[1]", e.violations().get(0).field());
+        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void anInfiniteOrNaNAttributeCannotBeEncodedAndIsRefusedNamingTheField() {
+        for (Object bad : List.of(Double.POSITIVE_INFINITY, Double.NaN, Float.NEGATIVE_INFINITY)) {
+            List<Violation> vs = Limits.check(Operation.identify(P, Map.of("score", bad)));
+            assertEquals(1, vs.size(), vs.toString());
+            assertEquals("attributes.score", vs.get(0).field(), vs.toString());
+            assertTrue(vs.get(0).message().contains("finite"), vs.toString());
+            List<Violation> event = Limits.check(Operation.event(P, "e", Map.of("nested", Map.of("x", bad))));
+            assertEquals("attributes", event.get(0).field(), event.toString());
+        }
+        assertEquals("{\"type\":\"person\",\"identifiers\":{\"id\":\"42\"},\"action\":\"identify\","
+                + "\"attributes\":{\"f\":1.5}}",
+                new String(Operation.identify(P, Map.of("f", 1.5f)).toJson(), StandardCharsets.UTF_8), "finite floats still work");
+    }
+
     @Test
     void everyActionHasItsWireForm() {
         List<Operation> ops = oneOfEachAction();

@@ -120,10 +120,12 @@ public final class RelayServer implements AutoCloseable {
           }
         }
         ctx.attribute(Ingest.AUTHENTICATED_WORKSPACE, matched);
+        ApiError.Shape shape = ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1;
         if (matched == null) {
-          throw ApiError.of(401, ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1,
+          throw ApiError.of(401, shape,
               "unauthorized", "Authorization", "Unauthorized request: the site id and API key do not match this relay's workspace");
         }
+        RawPaths.requireValid(ctx.req().getRequestURI(), shape);
       });
       app.exception(ApiError.class, (e, ctx) -> e.render(ctx));
       app.exception(Exception.class, (e, ctx) -> {
