@@ -27,6 +27,7 @@ public final class Records {
   private HashSet<String> seenEventIds = new HashSet<>();
   private HashMap<String, Integer> duplicates = new HashMap<>();
   private long duplicateCount;
+  private ArrayList<RecordedOperation> refused = new ArrayList<>();
 
   Records() {}
 
@@ -51,8 +52,27 @@ public final class Records {
     return recorded;
   }
 
+  /** Records an operation refused by itself (a poisoned operation answered in a 207 or a 400). */
+  void refuse(RecordedOperation.Builder b, long arrivalEpochMillis) {
+    synchronized (lock) {
+      refused.add(new RecordedOperation(b, refused.size(), arrivalEpochMillis, 0));
+    }
+  }
+
+  /**
+   * The operations the simulator refused one by one because they carried the poison attribute
+   * ({@link Faults#poison}), in refusal order (a copy; a repeat refused again appears again). The
+   * fault-schedule test checks every dead letter against this list.
+   */
+  public List<RecordedOperation> refused() {
+    synchronized (lock) {
+      return List.copyOf(refused);
+    }
+  }
+
   void clear() {
     synchronized (lock) {
+      refused = new ArrayList<>();
       operations = new ArrayList<>();
       seenEventIds = new HashSet<>();
       duplicates = new HashMap<>();
