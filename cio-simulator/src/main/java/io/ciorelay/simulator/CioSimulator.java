@@ -100,7 +100,7 @@ public final class CioSimulator implements AutoCloseable {
 
   private void registerRoutes() {
     TrackV1 v1 = new TrackV1(this::baseUrl, config.siteId);
-    TrackV2 v2 = new TrackV2(faults);
+    TrackV2 v2 = new TrackV2(faults, records, config.clock);
     app.get("/api/v1/accounts/region", v1(true, v1::region));
     app.put("/api/v1/customers/{id}", v1(true, v1::identify));
     app.delete("/api/v1/customers/{id}", v1(true, (ctx, body) -> v1.noBody(Action.DELETE, ctx)));

@@ -39,6 +39,7 @@ public final class Records {
   private HashMap<String, Integer> duplicates = new HashMap<>();
   private long duplicateCount;
   private long total;
+  private ArrayList<RecordedOperation> refused = new ArrayList<>();
 
   Records() {
     this(0, 0);
@@ -94,8 +95,30 @@ public final class Records {
     return recorded;
   }
 
+  /** Records an operation refused by itself (a poisoned operation answered in a 207 or a 400). */
+  void refuse(RecordedOperation.Builder b, long arrivalEpochMillis) {
+    synchronized (lock) {
+      refused.add(new RecordedOperation(b, refused.size(), arrivalEpochMillis, 0));
+      if (maxRecords > 0 && refused.size() > maxRecords) {
+        refused.subList(0, refused.size() - maxRecords).clear();
+      }
+    }
+  }
+
+  /**
+   * The operations the simulator refused one by one because they carried the poison attribute
+   * ({@link Faults#poison}), in refusal order (a copy; a repeat refused again appears again). The
+   * fault-schedule test checks every dead letter against this list.
+   */
+  public List<RecordedOperation> refused() {
+    synchronized (lock) {
+      return List.copyOf(refused);
+    }
+  }
+
   void clear() {
     synchronized (lock) {
+      refused = new ArrayList<>();
       operations = new ArrayDeque<>();
       seenEventIds = newIdSet();
       duplicates = new HashMap<>();
