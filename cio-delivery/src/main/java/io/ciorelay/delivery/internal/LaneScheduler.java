@@ -2,6 +2,7 @@ package io.ciorelay.delivery.internal;
 
 import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
+import io.ciorelay.client.Operation;
 import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
@@ -13,6 +14,7 @@ import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
+import io.ciorelay.delivery.send.Sender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery: everything sent is still in the outbox until acknowledged; after a crash it is
  * read again and re-sent with the same payload (events keep their ULID {@code id}).
  */
-public final class Dispatcher {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+public final class LaneScheduler {
+  private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long BREAKER_POLL_MILLIS = 100;
-  /** Bytes of {@code {"batch":[} and {@code ]}}. */
-  private static final int BATCH_ENVELOPE_BYTES = 11;
+  private static final long MERGE_POLL_MILLIS = 50;
 
   /** Settings the dispatcher reads; all immutable. */
   public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval,
@@ -59,7 +61,8 @@ public final class Dispatcher {
 
   private final String workspace;
   private final Outbox outbox;
-  private final TrackClient client;
+  private final Sender sender;
+  private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
   private final Backoff backoff;
@@ -69,6 +72,8 @@ public final class Dispatcher {
   private final Clock clock;
   private final Settings settings;
   private final Lane[] lanes;
+  /** Per lane: when its request in flight started (epoch ms), or 0; read by health from any thread. */
+  private final AtomicLongArray inFlightSince;
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final Thread thread;
 
@@ -83,12 +88,12 @@ public final class Dispatcher {
   private long blockedUntil;
   private int cursor;
 
-  public Dispatcher(String workspace, Outbox outbox, TrackClient client, RateLimiter limiter,
+  public LaneScheduler(String workspace, Outbox outbox, Sender sender, RateLimiter limiter,
       CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
       DeliveryTracker tracker, Clock clock, Settings settings) {
     this.workspace = workspace;
     this.outbox = outbox;
-    this.client = client;
+    this.sender = sender;
     this.limiter = limiter;
     this.breaker = breaker;
     this.backoff = backoff;
@@ -97,7 +102,9 @@ public final class Dispatcher {
     this.tracker = tracker;
     this.clock = clock;
     this.settings = settings;
+    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis());
     this.lanes = new Lane[outbox.lanes()];
+    this.inFlightSince = new AtomicLongArray(lanes.length);
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane(i);
     }
@@ -140,12 +147,37 @@ public final class Dispatcher {
     return paused;
   }
 
+  /**
+   * Whether nothing will be delivered until something outside changes: paused by an operator, or
+   * the credentials or the endpoint refused (probing). Any thread.
+   */
+  public boolean isBlocked() {
+    return paused || health.endpointFailing() || health.authFailing();
+  }
+
   public long delivered() {
     return delivered;
   }
 
   public long deadLettered() {
     return deadLettered;
+  }
+
+  /**
+   * Lanes whose request has waited for an answer longer than the sender's deadline (it should
+   * have been cancelled by then), described for health; empty when none. Any thread.
+   */
+  public List<String> stalledLanes(long nowMillis) {
+    long deadline = sender.deadline().toMillis();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < inFlightSince.length(); i++) {
+      long since = inFlightSince.get(i);
+      if (since > 0 && nowMillis - since > deadline) {
+        out.add("lane " + i + ": a request has waited " + (nowMillis - since) / 1000 + " s for an answer, past its "
+            + sender.deadline().toSeconds() + " s deadline");
+      }
+    }
+    return out;
   }
 
   /** Requests currently unanswered. */
@@ -290,27 +322,24 @@ public final class Dispatcher {
         metrics.rateLimitWait();
         return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(slotNanos));
       }
-      // The request body is {"batch":[op,op,...]}: the envelope plus one comma per operation
-      // must fit too, and Customer.io wants it strictly under the limit.
-      long payloadBudget = settings.maxBatchBytes() - 1L - BATCH_ENVELOPE_BYTES - settings.maxBatchOperations();
-      List<StoredEntry> entries = outbox.peek(lane.index, settings.maxBatchOperations(), payloadBudget);
+      List<StoredEntry> entries = outbox.peek(lane.index, batcher.maxOperations(), batcher.payloadBudget());
       if (entries.isEmpty()) {
         return 0;
       }
-      entries = sameKindPrefix(entries);
-      if (!flushing && entries.size() < settings.maxBatchOperations()) {
-        long bytes = 0;
-        for (StoredEntry e : entries) {
-          bytes += e.payload().length + 1;
-        }
-        long due = entries.get(0).acceptedAtMillis() + settings.linger().toMillis();
-        if (bytes < payloadBudget / 2 && due > now && entries.get(0).kind() == EntryKind.V2_OPERATION) {
-          lane.lingerUntil = due;
-          return due;
-        }
+      Batcher.Decision d = batcher.next(entries, now, flushing);
+      if (d instanceof Batcher.Linger l) {
+        lane.lingerUntil = l.untilMillis();
+        return l.untilMillis();
       }
-      batch = new Batch(entries);
+      batch = new Batch(((Batcher.Send) d).entries());
       fresh = true;
+    }
+    long mergeWait = holdMerge(lane, batch, now);
+    if (mergeWait > 0) {
+      if (fresh) {
+        lane.work.addLast(batch);
+      }
+      return mergeWait;
     }
     if (!breaker.tryAcquirePermission()) {
       // Open (or half-open with its probes out): no lane may send now.
@@ -335,37 +364,66 @@ public final class Dispatcher {
     return 0;
   }
 
-  /** v2 operations travel together; a v1 anonymous event travels alone. */
-  private static List<StoredEntry> sameKindPrefix(List<StoredEntry> entries) {
-    if (entries.get(0).kind() != EntryKind.V2_OPERATION) {
-      return List.of(entries.get(0));
+  /**
+   * A merge waits until every operation of the secondary person accepted before it is delivered or
+   * dead-lettered: those sit in the secondary's lane and, sent after the merge, would recreate the
+   * merged-away profile. Returns 0 if the batch may go, else when to look again. The wait ends
+   * only by lower sequence numbers being resolved, so two merges cannot wait on each other.
+   */
+  private long holdMerge(Lane lane, Batch batch, long now) {
+    StoredEntry head = batch.entries.get(0);
+    if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
+      return 0;
     }
-    int i = 0;
-    while (i < entries.size() && entries.get(i).kind() == EntryKind.V2_OPERATION) {
-      i++;
+    if (batch.mergeSecondaryLane == Batch.UNKNOWN) {
+      batch.mergeSecondaryLane = Batch.NOT_A_MERGE;
+      if (Batcher.isMerge(head)) {
+        try {
+          Operation op = Operation.fromJson(head.payload());
+          if (op.action() == io.ciorelay.client.Action.MERGE && op.secondary() != null) {
+            batch.mergeSecondaryLane = outbox.laneOf(op.secondary().key());
+          }
+        } catch (RuntimeException e) {
+          // Not a readable merge: nothing to wait for; Customer.io will judge it.
+        }
+      }
+      if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
+        return 0;
+      }
     }
-    return i == entries.size() ? entries : entries.subList(0, i);
+    int other = batch.mergeSecondaryLane;
+    if (other == lane.index) {
+      return 0; // the same lane: lane order already holds
+    }
+    long oldest = outbox.oldestPendingSeq(other);
+    if (oldest == Outbox.UNKNOWN_SEQ || oldest < 0 || oldest > head.seq()) {
+      return 0;
+    }
+    return now + MERGE_POLL_MILLIS;
   }
 
   private void send(Lane lane, Batch batch) {
     long startNanos = System.nanoTime();
-    CompletableFuture<ApiResponse> f;
+    ApiRequest request;
     if (batch.kind() == EntryKind.V2_OPERATION) {
       List<byte[]> payloads = new ArrayList<>(batch.entries.size());
       for (StoredEntry e : batch.entries) {
         payloads.add(e.payload());
       }
-      f = client.batchAsync(payloads);
+      request = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(payloads));
     } else {
-      f = client.sendAsync(new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload()));
+      request = new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload());
     }
+    CompletableFuture<ApiResponse> f = sender.send(request);
     lane.inFlight = true;
+    inFlightSince.set(lane.index, clock.millis());
     inFlight++;
     f.whenComplete((response, error) -> post(() -> onResult(lane, batch, response, error, startNanos)));
   }
 
   private void onResult(Lane lane, Batch batch, ApiResponse response, Throwable error, long startNanos) {
     inFlight--;
+    inFlightSince.set(lane.index, 0);
     long elapsedNanos = System.nanoTime() - startNanos;
     Duration latency = Duration.ofNanos(elapsedNanos);
     Request request = batch.kind() == EntryKind.V2_OPERATION
@@ -434,7 +492,11 @@ public final class Dispatcher {
       } else {
         breaker.releasePermission();
       }
-      health.failure(r.reason());
+      if (r.timeout()) {
+        health.timeout(r.reason());
+      } else {
+        health.failure(r.reason());
+      }
       batch.attempts++;
       if (batch.firstFailure == 0) {
         batch.firstFailure = now;
@@ -458,7 +520,7 @@ public final class Dispatcher {
   }
 
   private URI url(String path) {
-    return URI.create(client.config().baseUrl().toString() + path);
+    return sender.url(path);
   }
 
   /**
@@ -543,6 +605,11 @@ public final class Dispatcher {
     long firstFailure;
     int rateLimited;
     int storeFailures;
+
+    static final int UNKNOWN = -2;
+    static final int NOT_A_MERGE = -1;
+    /** For a batch headed by a merge: the secondary person's lane; UNKNOWN until looked at. */
+    int mergeSecondaryLane = UNKNOWN;
 
     Batch(List<StoredEntry> entries) {
       this.entries = List.copyOf(entries);
