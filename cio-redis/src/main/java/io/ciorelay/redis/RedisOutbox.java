@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Keys</b> (base {@code {<prefix>:<workspace>}}, one Cluster hash slot per workspace):
  * {@code :seq} append counter, {@code :s:<shard>} stream, {@code :f:<shard>} failure records,
  * {@code :bytes} pending payload bytes, {@code :lease:<shard>} owner, {@code :relays} heartbeat
- * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :meta}
+ * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :rp} where
+ * each replayed dead letter went (original entry id to replayed entry id), {@code :meta}
  * shard count, {@code :ap:<token>:<n>} the ids of recent appends (see Durability). An entry's stream id is {@code <counter>-<shard>} and its sequence number
  * {@code counter * 1024 + shard}, so sequence numbers follow append order across the workspace and
  * name their shard.
@@ -734,6 +735,15 @@ public final class RedisOutbox implements Outbox {
     List<DeadLetter> l = deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
         b(base), b(streamId(seq)), b(1), b("1")), "reading a dead letter"));
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** {@inheritDoc} Read from the {@code :rp} hash the replay script keeps (one field per replay). */
+  @Override
+  public java.util.OptionalLong replayedAs(long seq) {
+    checkOpen();
+    List<Object> r = list(link.await(link.eval(Script.REPLAYED_AS, new byte[0][], b(base), b(streamId(seq))),
+        "reading where a dead letter was replayed"));
+    return r.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seqOf(s(r.get(0))));
   }
 
   private static List<DeadLetter> deadLetterList(Object r) {

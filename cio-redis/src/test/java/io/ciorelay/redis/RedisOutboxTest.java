@@ -285,6 +285,8 @@ class RedisOutboxTest {
     assertEquals(0, replayed.firstFailureAtMillis());
     assertEquals("ev-a", replayed.eventId(), "the event keeps its id");
     assertTrue(outbox.deadLetterOf(a).isEmpty(), "a replayed dead letter is gone");
+    assertEquals(java.util.OptionalLong.of(replayed.seq()), outbox.replayedAs(a), "the store says where it went");
+    assertTrue(outbox.replayedAs(c).isEmpty(), "an entry never replayed");
     assertEquals(1, outbox.deadLetterCount());
 
     assertEquals(1, outbox.purge(List.of(dls.get(1).id())));
