@@ -154,6 +154,7 @@ public final class RedisOutbox implements Outbox {
   private volatile String pollError;
   private final long maxRequestNanos;
   private final Object closeLock = new Object();
+  private final Object changed = new Object();
 
   private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
     this.store = store;
@@ -371,8 +372,11 @@ public final class RedisOutbox implements Outbox {
     String full = fullReason(size);
     if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != poller) {
       long deadline = System.nanoTime() + config.blockTimeout().toNanos();
-      while (full != null && System.nanoTime() < deadline && accepting) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      while (full != null && accepting) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)))) {
+          break;
+        }
         full = fullReason(size);
       }
       if (full != null) {
@@ -408,7 +412,7 @@ public final class RedisOutbox implements Outbox {
     });
     if (sent.isCompletedExceptionally()) {
       // Rejected before it left (disconnected): nothing was written.
-      uncommitted.decrementAndGet();
+      committedOne();
       return AppendResult.rejected(AppendResult.Reason.FAILED, link.describe(sent.handle((v, e) -> e).join()));
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
@@ -425,7 +429,7 @@ public final class RedisOutbox implements Outbox {
     });
     CompletableFuture<Long> committed = new CompletableFuture<>();
     durable.whenCompleteAsync((counter, error) -> {
-      uncommitted.decrementAndGet();
+      committedOne();
       if (error != null) {
         committed.completeExceptionally(link.failure("append to " + base, error));
         return;
@@ -449,6 +453,36 @@ public final class RedisOutbox implements Outbox {
         b(base), b(shard), b(entry.personKey()),
         b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
         b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()), b(appendIdTtlMillis));
+  }
+
+  /** One append is no longer uncommitted: wakes a close waiting for the last one. */
+  private void committedOne() {
+    if (uncommitted.decrementAndGet() == 0) {
+      signalChange();
+    }
+  }
+
+  /**
+   * Waits (real time) until counts change (a poll round, a commit, an acknowledgement) or the
+   * time is up; false if interrupted. Blocked appends and {@code close} wait here instead of
+   * polling.
+   */
+  private boolean awaitChange(long nanos) {
+    synchronized (changed) {
+      try {
+        TimeUnit.NANOSECONDS.timedWait(changed, nanos);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  private void signalChange() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
   }
 
   private String fullReason(long size) {
@@ -657,6 +691,7 @@ public final class RedisOutbox implements Outbox {
       lanePending.decrementAndGet(shardOf(s(o)));
     }
     poll();
+    signalChange();
   }
 
   /** Entries acknowledged or dead-lettered (committed): no longer open. */
@@ -886,8 +921,11 @@ public final class RedisOutbox implements Outbox {
       }
       accepting = false;
       long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2;
-      while (uncommitted.get() > 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      while (uncommitted.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
+          break;
+        }
       }
       closed = true;
       poller.interrupt();
@@ -1031,6 +1069,7 @@ public final class RedisOutbox implements Outbox {
         }
       }
     }
+    signalChange();
     if (work) {
       runListeners();
     }
