@@ -36,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@code counter * 1024 + shard}, so sequence numbers follow append order across the workspace and
  * name their shard.
  *
- * <p><b>Ownership:</b> a background poller ({@code cio-redis-poller-<workspace>}) runs one script
+ * <p><b>Ownership:</b> a background poller (on {@link RedisStoreConfig#scheduler()}, by default its
+ * own thread {@code cio-redis-poller-<workspace>}) runs one script
  * per round that renews this relay's leases ({@code PEXPIRE} only if the value is still its id),
  * registers it in the heartbeat set, takes free shards up to {@code ceil(shards / live relays)},
  * and reads pending counts. A shard is {@linkplain #owns owned} while its lease, counted from when
@@ -148,13 +148,21 @@ public final class RedisOutbox implements Outbox {
 
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService callbacks;
-  private final Thread poller;
+  // Poll rounds: scheduled every pollInterval, plus early rounds after acks and dead-letter moves.
+  // At most one runs at a time (inRound); roundThread is the thread running one, if any.
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private volatile java.util.concurrent.ScheduledFuture<?> rounds;
+  private final java.util.concurrent.atomic.AtomicBoolean inRound = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean earlyRoundQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Thread roundThread;
   private volatile boolean accepting = true;
   private volatile boolean closed;
   private volatile boolean pollFailing;
   private volatile String pollError;
   private final long maxRequestNanos;
   private final Object closeLock = new Object();
+  private final Object changed = new Object();
 
   private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
     this.store = store;
@@ -189,8 +197,12 @@ public final class RedisOutbox implements Outbox {
       t.setDaemon(true);
       return t;
     });
-    this.poller = new Thread(this::pollLoop, "cio-redis-poller-" + ws);
-    poller.setDaemon(true);
+    this.ownScheduler = store.scheduler() == null;
+    this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cio-redis-poller-" + ws);
+      t.setDaemon(true);
+      return t;
+    }) : store.scheduler();
   }
 
   /**
@@ -253,7 +265,7 @@ public final class RedisOutbox implements Outbox {
       outbox.checkEvictionPolicy();
       outbox.pollOnce();
       if (store.backgroundPolling()) {
-        outbox.poller.start();
+        outbox.startRounds();
       }
       log.info("Redis outbox {} {} opened by relay {}: {} shards, {} owned", store.describe(), store.keyBase(),
           store.relayId(), shards, outbox.ownedCount());
@@ -370,10 +382,13 @@ public final class RedisOutbox implements Outbox {
     }
     long size = entry.payload().length;
     String full = fullReason(size);
-    if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != poller) {
+    if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != roundThread) {
       long deadline = System.nanoTime() + config.blockTimeout().toNanos();
-      while (full != null && System.nanoTime() < deadline && accepting) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      while (full != null && accepting) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)))) {
+          break;
+        }
         full = fullReason(size);
       }
       if (full != null) {
@@ -409,7 +424,7 @@ public final class RedisOutbox implements Outbox {
     });
     if (sent.isCompletedExceptionally()) {
       // Rejected before it left (disconnected): nothing was written.
-      uncommitted.decrementAndGet();
+      committedOne();
       return AppendResult.rejected(AppendResult.Reason.FAILED, link.describe(sent.handle((v, e) -> e).join()));
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
@@ -426,7 +441,7 @@ public final class RedisOutbox implements Outbox {
     });
     CompletableFuture<Long> committed = new CompletableFuture<>();
     durable.whenCompleteAsync((counter, error) -> {
-      uncommitted.decrementAndGet();
+      committedOne();
       if (error != null) {
         committed.completeExceptionally(link.failure("append to " + base, error));
         return;
@@ -450,6 +465,36 @@ public final class RedisOutbox implements Outbox {
         b(base), b(shard), b(entry.personKey()),
         b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
         b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()), b(appendIdTtlMillis));
+  }
+
+  /** One append is no longer uncommitted: wakes a close waiting for the last one. */
+  private void committedOne() {
+    if (uncommitted.decrementAndGet() == 0) {
+      signalChange();
+    }
+  }
+
+  /**
+   * Waits (real time) until counts change (a poll round, a commit, an acknowledgement) or the
+   * time is up; false if interrupted. Blocked appends and {@code close} wait here instead of
+   * polling.
+   */
+  private boolean awaitChange(long nanos) {
+    synchronized (changed) {
+      try {
+        TimeUnit.NANOSECONDS.timedWait(changed, nanos);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  private void signalChange() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
   }
 
   private String fullReason(long size) {
@@ -658,6 +703,7 @@ public final class RedisOutbox implements Outbox {
       lanePending.decrementAndGet(shardOf(s(o)));
     }
     poll();
+    signalChange();
   }
 
   /** Entries acknowledged or dead-lettered (committed): no longer open. */
@@ -896,13 +942,14 @@ public final class RedisOutbox implements Outbox {
       }
       accepting = false;
       long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2;
-      while (uncommitted.get() > 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      while (uncommitted.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
+          break;
+        }
       }
       closed = true;
-      poller.interrupt();
-      LockSupport.unpark(poller);
-      joinUninterruptibly(poller);
+      stopRounds();
       try {
         if (requestsInFlight) {
           log.info("Redis outbox {} closed by relay {} with requests still in flight: its leases lapse after {} "
@@ -937,8 +984,7 @@ public final class RedisOutbox implements Outbox {
     synchronized (closeLock) {
       accepting = false;
       closed = true;
-      poller.interrupt();
-      joinUninterruptibly(poller);
+      stopRounds();
       callbacks.shutdownNow();
       link.abandon();
     }
@@ -946,29 +992,71 @@ public final class RedisOutbox implements Outbox {
 
   // ------------------------------------------------------------------ poller
 
-  /** Wakes the poller for an early round (counts changed). */
-  private void poll() {
-    LockSupport.unpark(poller);
+  private void startRounds() {
+    long interval = store.pollInterval().toNanos();
+    rounds = scheduler.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.NANOSECONDS);
   }
 
-  private void pollLoop() {
-    long intervalNanos = store.pollInterval().toNanos();
-    while (!closed) {
-      try {
-        pollOnce();
-      } catch (RuntimeException e) {
-        if (!closed && !pollFailing) {
-          log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
-              store.relayId(), base, e.getMessage(), store.leaseTtl());
-        }
-        pollError = e.getMessage();
-        pollFailing = true;
+  /** Asks for an early round (counts changed); one queued at a time. */
+  private void poll() {
+    if (rounds == null || closed || !earlyRoundQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.execute(() -> {
+        earlyRoundQueued.set(false);
+        round();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      earlyRoundQueued.set(false);
+    }
+  }
+
+  /** One scheduled or early round; skipped if one is running already (it covers this one). */
+  private void round() {
+    if (closed || !inRound.compareAndSet(false, true)) {
+      return;
+    }
+    roundThread = Thread.currentThread();
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      if (!closed && !pollFailing) {
+        log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
+            store.relayId(), base, e.getMessage(), store.leaseTtl());
       }
-      if (closed) {
+      pollError = e.getMessage();
+      pollFailing = true;
+    } finally {
+      roundThread = null;
+      inRound.set(false);
+      signalChange();
+    }
+  }
+
+  /** Stops the rounds (closed is already set) and waits for a running one to end. */
+  private void stopRounds() {
+    java.util.concurrent.ScheduledFuture<?> r = rounds;
+    if (r != null) {
+      r.cancel(false);
+    }
+    long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+      if (Thread.currentThread() != roundThread) {
+        try {
+          scheduler.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return;
+    }
+    while (inRound.get() && Thread.currentThread() != roundThread) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
         return;
       }
-      LockSupport.parkNanos(intervalNanos);
-      Thread.interrupted();
     }
   }
 
@@ -1041,6 +1129,7 @@ public final class RedisOutbox implements Outbox {
         }
       }
     }
+    signalChange();
     if (work) {
       runListeners();
     }
@@ -1155,20 +1244,4 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  private static void joinUninterruptibly(Thread thread) {
-    if (thread == Thread.currentThread() || !thread.isAlive()) {
-      return;
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

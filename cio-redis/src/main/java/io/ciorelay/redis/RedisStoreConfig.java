@@ -59,6 +59,7 @@ public final class RedisStoreConfig {
   private final LongSupplier ticker;
   private final Clock clock;
   private final boolean backgroundPolling;
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
 
   private RedisStoreConfig(Builder b) {
     this.uri = b.uri;
@@ -77,6 +78,7 @@ public final class RedisStoreConfig {
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.backgroundPolling = b.backgroundPolling;
+    this.scheduler = b.scheduler;
   }
 
   public static Builder builder() {
@@ -102,6 +104,7 @@ public final class RedisStoreConfig {
     b.ticker = ticker;
     b.clock = clock;
     b.backgroundPolling = backgroundPolling;
+    b.scheduler = scheduler;
     return b;
   }
 
@@ -116,6 +119,15 @@ public final class RedisStoreConfig {
   /** The wall clock of the rate limiter's pauses (epoch milliseconds); default {@link Clock#systemUTC()}. */
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * What runs the store's poll rounds, or null (the default) for a private single daemon thread
+   * {@code cio-redis-poller-<workspace>} that the store shuts down when it closes. A given scheduler
+   * is not shut down by the store.
+   */
+  public java.util.concurrent.ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   /** Whether the store polls on its own thread (always, except in tests that run the rounds by hand). */
@@ -266,8 +278,15 @@ public final class RedisStoreConfig {
     private LongSupplier ticker = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private boolean backgroundPolling = true;
+    private java.util.concurrent.ScheduledExecutorService scheduler;
 
     private Builder() {}
+
+    /** See {@link RedisStoreConfig#scheduler()}. */
+    public Builder scheduler(java.util.concurrent.ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+      return this;
+    }
 
     /** See {@link RedisStoreConfig#ticker()}; tests pass a fake one they move by hand. */
     public Builder ticker(LongSupplier ticker) {

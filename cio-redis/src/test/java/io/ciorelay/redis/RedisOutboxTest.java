@@ -358,6 +358,24 @@ class RedisOutboxTest {
   }
 
   @Test
+  void underTheBlockPolicyAFullAppendWaitsForRoomAndGoesIn() throws Exception {
+    RedisOutbox outbox = open(store().build(), outboxConfig().lanes(2).maxPendingOperations(2)
+        .overflowPolicy(io.ciorelay.delivery.outbox.OverflowPolicy.BLOCK).blockTimeout(Duration.ofSeconds(20)).build());
+    long first = appendCommitted(outbox, entry("p", "x0"));
+    appendCommitted(outbox, entry("p", "x1"));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<AppendResult> blocked = pool.submit(() -> outbox.append(entry("p", "x2")));
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !blocked.isDone());
+      outbox.ack(new long[] {first}).get(5, TimeUnit.SECONDS);
+      AppendResult r = blocked.get(10, TimeUnit.SECONDS);
+      assertTrue(r.isAccepted(), () -> r.reason() + " " + r.message());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void afterStopAcceptingAndCloseAppendsAreRejectedClosed() throws Exception {
     RedisOutbox outbox = open(2);
     appendCommitted(outbox, entry("p", "a"));
