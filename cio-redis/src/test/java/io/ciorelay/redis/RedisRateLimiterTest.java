@@ -106,7 +106,9 @@ class RedisRateLimiterTest {
     assertTrue(waitB > TimeUnit.MILLISECONDS.toNanos(1_000), "b waits " + waitB);
     assertTrue(c.nanosUntilAvailable() > 0 || c.tryAcquire() > 0);
     assertTrue(c.tryAcquire() > TimeUnit.MILLISECONDS.toNanos(1_000));
-    assertTrue(Math.abs(b.pausedUntil() - until) < 50, "b sees the pause until " + b.pausedUntil());
+    // Within half a second: the later, shorter pause (1 s less) must not have replaced it; a busy
+    // machine may take tens of milliseconds between these calls.
+    assertTrue(Math.abs(b.pausedUntil() - until) < 500, "b sees the pause until " + b.pausedUntil());
     await().atMost(Duration.ofSeconds(5)).until(() -> b.tryAcquire() == 0);
     assertEquals(0, b.pausedUntil());
   }
