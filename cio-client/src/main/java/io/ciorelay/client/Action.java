@@ -2,7 +2,11 @@ package io.ciorelay.client;
 
 import java.util.Locale;
 
-/** A Track API v2 person action; the wire value is the lower snake case name. Thread-safe (an enum). */
+/**
+ * A Track API v2 action; the wire value is the lower snake case name. Person operations use all but
+ * {@link #IDENTIFY_ANONYMOUS}; object operations use {@link #IDENTIFY}, {@link #IDENTIFY_ANONYMOUS} and
+ * {@link #DELETE}. Thread-safe (an enum).
+ */
 public enum Action {
     /** Create or update a person's attributes; wire {@code identify}. */
     IDENTIFY,
@@ -27,7 +31,9 @@ public enum Action {
     /** Delete a person and block their identifiers; wire {@code suppress}. */
     SUPPRESS,
     /** Lift a suppression; wire {@code unsuppress}. */
-    UNSUPPRESS;
+    UNSUPPRESS,
+    /** Create or update an object related to an anonymous person (object operations only); wire {@code identify_anonymous}. */
+    IDENTIFY_ANONYMOUS;
 
     /** Returns the wire value, e.g. {@code add_device}. */
     public String wireName() {

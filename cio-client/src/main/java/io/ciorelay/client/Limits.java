@@ -127,7 +127,14 @@ public final class Limits {
             out.add(new Violation("operation", "operation must not be null", -1, -1));
             return out;
         }
-        if (op.action() == Action.MERGE) {
+        if (op.isObject()) {
+            maxBytes(out, "identifiers.object_id", "object_id", op.object().id(), MAX_ID_BYTES);
+            attributes(out, "attributes", op.attributes());
+            if (op.action() == Action.IDENTIFY_ANONYMOUS && op.relationships().isEmpty()) {
+                out.add(new Violation("cio_relationships",
+                        "cio_relationships must contain at least 1 relationship but had 0", 1, 0));
+            }
+        } else if (op.action() == Action.MERGE) {
             identifier(out, "primary." + op.primary().type().wireKey(), op.primary().value());
             identifier(out, "secondary." + op.secondary().type().wireKey(), op.secondary().value());
         } else {
@@ -140,7 +147,7 @@ public final class Limits {
             out.add(new Violation("timestamp", "timestamp must be at least 0 but was " + op.timestamp(), 0,
                     op.timestamp()));
         }
-        switch (op.action()) {
+        switch (op.isObject() ? Action.DELETE : op.action()) { // object checks are done above
             case IDENTIFY:
                 attributes(out, "attributes", op.attributes());
                 break;

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One Track API v2 person operation ({@code "type":"person"}), as sent to {@code /api/v2/entity}
- * or inside a {@code /api/v2/batch}.
+ * One Track API v2 operation, as sent to {@code /api/v2/entity} or inside a {@code /api/v2/batch}:
+ * a person operation ({@code "type":"person"}), or an object operation ({@code "type":"object"}:
+ * {@link #objectIdentify}, {@link #objectIdentifyAnonymous}, {@link #objectDelete}).
  *
  * <p>Made with the static factories; limits are not checked here but by {@link Limits#check(Operation)}
  * (which the {@link TrackClient} calls before sending). Event data goes in {@code attributes}; a
@@ -31,10 +32,18 @@ public final class Operation {
     private final Identifiers primary;
     private final Identifiers secondary;
     private final List<Map<String, Object>> relationships;
+    private final ObjectIdentifiers object;
 
     private Operation(Action action, Identifiers identifiers, String name, String id, Long timestamp,
             Map<String, ?> attributes, Device device, Identifiers primary, Identifiers secondary,
             List<? extends Map<String, ?>> relationships) {
+        this(action, identifiers, name, id, timestamp, attributes, device, primary, secondary, relationships, null);
+    }
+
+    private Operation(Action action, Identifiers identifiers, String name, String id, Long timestamp,
+            Map<String, ?> attributes, Device device, Identifiers primary, Identifiers secondary,
+            List<? extends Map<String, ?>> relationships, ObjectIdentifiers object) {
+        this.object = object;
         this.action = action;
         this.identifiers = identifiers;
         this.name = name;
@@ -144,16 +153,62 @@ public final class Operation {
                 null, null, null, null, relationships);
     }
 
+    /**
+     * Creates or updates an object with attributes, and relates it to the people in
+     * {@code relationships} (each like {@code {"identifiers":{"id":"42"},"relationship_attributes":{..}}};
+     * null or empty means none).
+     *
+     * @throws ValidationException if object is null
+     */
+    public static Operation objectIdentify(ObjectIdentifiers object, Map<String, ?> attributes,
+            List<? extends Map<String, ?>> relationships) {
+        return objectOp(Action.IDENTIFY, object, attributes, relationships);
+    }
+
+    /**
+     * Creates or updates an object related to anonymous people ({@code relationships} entries like
+     * {@code {"identifiers":{"anonymous_id":"a1"}}}, at least one).
+     *
+     * @throws ValidationException if object is null
+     */
+    public static Operation objectIdentifyAnonymous(ObjectIdentifiers object, Map<String, ?> attributes,
+            List<? extends Map<String, ?>> relationships) {
+        return objectOp(Action.IDENTIFY_ANONYMOUS, object, attributes, relationships);
+    }
+
+    /** Deletes an object. @throws ValidationException if object is null */
+    public static Operation objectDelete(ObjectIdentifiers object) {
+        return objectOp(Action.DELETE, object, null, null);
+    }
+
+    private static Operation objectOp(Action action, ObjectIdentifiers object, Map<String, ?> attributes,
+            List<? extends Map<String, ?>> relationships) {
+        if (object == null) {
+            throw new ValidationException(new Violation("identifiers", "identifiers must not be null", -1, -1));
+        }
+        return new Operation(action, null, null, null, null, attributes, null, null, null, relationships, object);
+    }
+
     /** Returns a copy with this de-duplication id (a ULID); null removes it. */
     public Operation withId(String ulid) {
         return new Operation(action, identifiers, name, ulid, timestamp, attributes, device, primary, secondary,
-                relationships);
+                relationships, object);
     }
 
     /** Returns a copy with this timestamp in unix seconds. */
     public Operation withTimestamp(long epochSeconds) {
         return new Operation(action, identifiers, name, id, epochSeconds, attributes, device, primary, secondary,
-                relationships);
+                relationships, object);
+    }
+
+    /** Returns whether this is an object operation ({@code "type":"object"}). */
+    public boolean isObject() {
+        return object != null;
+    }
+
+    /** Returns the object of an object operation, or null for a person operation. */
+    public ObjectIdentifiers object() {
+        return object;
     }
 
     /** Returns the action. */
@@ -161,7 +216,7 @@ public final class Operation {
         return action;
     }
 
-    /** Returns the person's identifier, or null for a merge. */
+    /** Returns the person's identifier, or null for a merge or an object operation. */
     public Identifiers identifiers() {
         return identifiers;
     }
@@ -206,9 +261,31 @@ public final class Operation {
         return relationships;
     }
 
-    /** Returns a stable key of the person this operation is about, e.g. {@code id:42}; for a merge, the primary's. */
+    /**
+     * Returns a stable key of the person this operation is about, e.g. {@code id:42}; for a merge, the
+     * primary's. For an object operation it is the key of the first related person ({@code id:42},
+     * {@code email:…}, {@code cio_id:…}, or {@code anon:<anonymous_id>}, the key anonymous events use),
+     * so a group call is kept in order with that person's other operations; without one, the object's
+     * key {@code object:<type>/<id>}.
+     */
     public String personKey() {
-        return (identifiers != null ? identifiers : primary).key();
+        if (object == null) {
+            return (identifiers != null ? identifiers : primary).key();
+        }
+        if (!relationships.isEmpty() && relationships.get(0) != null
+                && relationships.get(0).get("identifiers") instanceof Map<?, ?> ids && ids.size() == 1) {
+            Map.Entry<?, ?> e = ids.entrySet().iterator().next();
+            if (e.getValue() instanceof String v && !v.isBlank()) {
+                String k = String.valueOf(e.getKey());
+                if (k.equals("anonymous_id")) {
+                    return "anon:" + v;
+                }
+                if (IdentifierType.fromWireKey(k) != null) {
+                    return k + ":" + v;
+                }
+            }
+        }
+        return object.key();
     }
 
     /**
@@ -223,9 +300,11 @@ public final class Operation {
 
     Map<String, Object> toWire() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "person");
+        m.put("type", object != null ? "object" : "person");
         if (identifiers != null) {
             m.put("identifiers", identifiers.toMap());
+        } else if (object != null) {
+            m.put("identifiers", object.toMap());
         }
         m.put("action", action.wireName());
         if (name != null) {
@@ -247,7 +326,8 @@ public final class Operation {
             m.put("primary", primary.toMap());
             m.put("secondary", secondary.toMap());
         }
-        if (action == Action.ADD_RELATIONSHIPS || action == Action.DELETE_RELATIONSHIPS) {
+        if (action == Action.ADD_RELATIONSHIPS || action == Action.DELETE_RELATIONSHIPS
+                || (object != null && !relationships.isEmpty())) {
             m.put("cio_relationships", relationships);
         }
         return m;
@@ -275,6 +355,7 @@ public final class Operation {
         if (root == null || !root.isObject()) {
             throw invalid("operation", "operation must be a JSON object but was " + kind(root));
         }
+        requireFiniteNumbers(root, "");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!List.of("type", "identifiers", "action", "name", "id", "timestamp", "attributes", "device", "primary",
@@ -283,13 +364,19 @@ public final class Operation {
             }
         }
         String type = requiredText(root, "type");
-        if (!type.equals("person")) {
-            throw invalid("type", "type must be 'person' but was '" + type + "'");
+        if (!type.equals("person") && !type.equals("object")) {
+            throw invalid("type", "type must be 'person' or 'object' but was '" + type + "'");
         }
         String actionText = requiredText(root, "action");
         Action action = Action.fromWireName(actionText);
         if (action == null) {
             throw invalid("action", "unknown action '" + actionText + "'");
+        }
+        if (type.equals("object")) {
+            return objectFromJson(root, action, actionText);
+        }
+        if (action == Action.IDENTIFY_ANONYMOUS) {
+            throw invalid("action", "action 'identify_anonymous' is only valid for type 'object'");
         }
         String name = optionalText(root, "name");
         String id = optionalText(root, "id");
@@ -340,6 +427,53 @@ public final class Operation {
         }
         return new Operation(op.action, op.identifiers, op.name, id, timestamp, op.attributes, op.device, op.primary,
                 op.secondary, op.relationships);
+    }
+
+    private static Operation objectFromJson(JsonNode root, Action action, String actionText) {
+        if (action != Action.IDENTIFY && action != Action.IDENTIFY_ANONYMOUS && action != Action.DELETE) {
+            throw invalid("action", "action '" + actionText + "' is not supported for type 'object'"
+                    + " (identify, identify_anonymous, delete)");
+        }
+        for (String f : List.of("name", "device", "primary", "secondary")) {
+            if (root.has(f)) {
+                throw invalid(f, f + " is not allowed for an object operation");
+            }
+        }
+        JsonNode n = root.get("identifiers");
+        if (n == null || !n.isObject()) {
+            throw invalid("identifiers", "identifiers must be an object with object_type_id and object_id");
+        }
+        if (n.size() != 2 || !n.has("object_type_id") || !n.has("object_id")) {
+            throw invalid("identifiers", "identifiers must contain exactly object_type_id and object_id");
+        }
+        ObjectIdentifiers object = ObjectIdentifiers.of(requiredText(n, "object_type_id", "identifiers.object_type_id"),
+                requiredText(n, "object_id", "identifiers.object_id"));
+        Map<String, Object> attributes = optionalObject(root, "attributes");
+        List<Map<String, Object>> rels = root.has("cio_relationships") ? relationships(root) : null;
+        if (action == Action.DELETE && ((attributes != null && !attributes.isEmpty()) || rels != null)) {
+            throw invalid("attributes", "attributes and cio_relationships are not allowed for an object delete");
+        }
+        Operation op = objectOp(action, object, attributes, rels);
+        return new Operation(op.action, null, null, optionalText(root, "id"), optionalLong(root, "timestamp"),
+                op.attributes, null, null, null, op.relationships, object);
+    }
+
+    /** Refuses a number that overflowed to an infinity while parsing (such as {@code 1e999}), naming where. */
+    private static void requireFiniteNumbers(JsonNode n, String path) {
+        if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+            String field = path.isEmpty() ? "operation" : path;
+            throw new ValidationException(new Violation(field, field + ": the number is out of range ("
+                    + "it overflows a double to " + n.doubleValue() + "); JSON numbers must be finite", -1, -1));
+        }
+        if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                requireFiniteNumbers(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                requireFiniteNumbers(n.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     private static Identifiers identifiers(JsonNode root, String field) {
@@ -484,18 +618,18 @@ public final class Operation {
                 && Objects.equals(name, p.name) && Objects.equals(id, p.id) && Objects.equals(timestamp, p.timestamp)
                 && attributes.equals(p.attributes) && Objects.equals(device, p.device)
                 && Objects.equals(primary, p.primary) && Objects.equals(secondary, p.secondary)
-                && relationships.equals(p.relationships);
+                && relationships.equals(p.relationships) && Objects.equals(object, p.object);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(action, identifiers, name, id, timestamp, attributes, device, primary, secondary,
-                relationships);
+                relationships, object);
     }
 
     @Override
     public String toString() {
-        return "Operation{" + action.wireName() + " " + personKey() + (name == null ? "" : " name=" + name)
+        return "Operation{" + (object != null ? "object " + object.key() + " " : "") + action.wireName() + " " + personKey() + (name == null ? "" : " name=" + name)
                 + (id == null ? "" : " id=" + id) + "}";
     }
 }

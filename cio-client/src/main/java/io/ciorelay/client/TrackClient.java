@@ -32,7 +32,7 @@ import java.util.concurrent.ExecutionException;
  *       and exceptionally only with {@link CioTransportException}.</li>
  * </ul>
  * Person ids and device ids are URL-encoded as path segments (a space becomes {@code %20}, a
- * slash {@code %2F}). Every request carries Basic auth, {@code Content-Type} and {@code Accept}
+ * slash {@code %2F}, an id {@code ..} becomes {@code %2E%2E}). Every request carries Basic auth, {@code Content-Type} and {@code Accept}
  * {@code application/json}, and the configured {@code User-Agent}.
  *
  * <p>Transport: one {@link HttpClient} per instance (HTTP/1.1, pooled keep-alive connections),
@@ -359,8 +359,15 @@ public final class TrackClient implements AutoCloseable {
         return "/api/v1/customers/" + encode(personId);
     }
 
-    /** Encodes a path segment like JavaScript's encodeURIComponent (space as %20, slash as %2F). */
+    /**
+     * Encodes a path segment like JavaScript's encodeURIComponent (space as %20, slash as %2F), and
+     * the dot segments {@code .} and {@code ..} as {@code %2E} and {@code %2E%2E}: sent bare, a
+     * server or proxy would resolve them against the path ({@code devices/..} is the customer).
+     */
     static String encode(String segment) {
+        if (segment.equals(".") || segment.equals("..")) {
+            return segment.replace(".", "%2E");
+        }
         return URLEncoder.encode(segment, StandardCharsets.UTF_8)
                 .replace("+", "%20")
                 .replace("*", "%2A");

@@ -29,7 +29,10 @@ class OperationTest {
             "{\"type\":\"person\",\"identifiers\":{\"id\":\"42\"},\"action\":\"delete_device\",\"device\":{\"token\":\"tok\"}}",
             "{\"type\":\"person\",\"action\":\"merge\",\"primary\":{\"email\":\"a@example.com\"},\"secondary\":{\"cio_id\":\"c1\"}}",
             "{\"type\":\"person\",\"identifiers\":{\"phone\":\"+15551234567\"},\"action\":\"suppress\"}",
-            "{\"type\":\"person\",\"identifiers\":{\"cio_id\":\"c1\"},\"action\":\"unsuppress\"}");
+            "{\"type\":\"person\",\"identifiers\":{\"cio_id\":\"c1\"},\"action\":\"unsuppress\"}",
+            "{\"type\":\"object\",\"identifiers\":{\"object_type_id\":\"1\",\"object_id\":\"acme\"},\"action\":\"identify\",\"attributes\":{\"name\":\"Acme\"},\"cio_relationships\":[{\"identifiers\":{\"id\":\"42\"}}]}",
+            "{\"type\":\"object\",\"identifiers\":{\"object_type_id\":\"2\",\"object_id\":\"team\"},\"action\":\"identify_anonymous\",\"cio_relationships\":[{\"identifiers\":{\"anonymous_id\":\"a1\"}}]}",
+            "{\"type\":\"object\",\"identifiers\":{\"object_type_id\":\"1\",\"object_id\":\"acme\"},\"action\":\"delete\"}");
 
     static List<Operation> oneOfEachAction() {
         Map<String, Object> objectIds = new java.util.LinkedHashMap<>(); // ordered, so the expected bytes are stable
@@ -49,7 +52,37 @@ class OperationTest {
                 Operation.deleteDevice(P, "tok"),
                 Operation.merge(Identifiers.email("a@example.com"), Identifiers.cioId("c1")),
                 Operation.suppress(Identifiers.phone("+15551234567")),
-                Operation.unsuppress(Identifiers.cioId("c1")));
+                Operation.unsuppress(Identifiers.cioId("c1")),
+                Operation.objectIdentify(ObjectIdentifiers.of("1", "acme"), Map.of("name", "Acme"),
+                        List.of(Map.of("identifiers", Map.of("id", "42")))),
+                Operation.objectIdentifyAnonymous(ObjectIdentifiers.of("2", "team"), null,
+                        List.of(Map.of("identifiers", Map.of("anonymous_id", "a1")))),
+                Operation.objectDelete(ObjectIdentifiers.of("1", "acme")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999", "-1e999", "1.5e400"})
+    void fromJsonRefusesANumberThatOverflowsToInfinityInsteadOfSendingTheStringInfinity(String number) {
+        byte[] json = ("{\"type\":\"person\",\"identifiers\":{\"id\":\"42\"},\"action\":\"identify\","
+                + "\"attributes\":{\"score\":[1," + number + "]}}").getBytes(StandardCharsets.UTF_8);
+        ValidationException e = assertThrows(ValidationException.class, () -> Operation.fromJson(json));
+        assertEquals("attributes.score[1]", e.violations().get(0).field());
+        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    }
+
+    @Test
+    void anInfiniteOrNaNAttributeCannotBeEncodedAndIsRefusedNamingTheField() {
+        for (Object bad : List.of(Double.POSITIVE_INFINITY, Double.NaN, Float.NEGATIVE_INFINITY)) {
+            List<Violation> vs = Limits.check(Operation.identify(P, Map.of("score", bad)));
+            assertEquals(1, vs.size(), vs.toString());
+            assertEquals("attributes.score", vs.get(0).field(), vs.toString());
+            assertTrue(vs.get(0).message().contains("finite"), vs.toString());
+            List<Violation> event = Limits.check(Operation.event(P, "e", Map.of("nested", Map.of("x", bad))));
+            assertEquals("attributes", event.get(0).field(), event.toString());
+        }
+        assertEquals("{\"type\":\"person\",\"identifiers\":{\"id\":\"42\"},\"action\":\"identify\","
+                + "\"attributes\":{\"f\":1.5}}",
+                new String(Operation.identify(P, Map.of("f", 1.5f)).toJson(), StandardCharsets.UTF_8), "finite floats still work");
     }
 
     @Test
@@ -61,6 +94,31 @@ class OperationTest {
             seen.add(ops.get(i).action());
         }
         assertTrue(seen.containsAll(List.of(Action.values())), "covers every action: " + seen);
+    }
+
+    @Test
+    void objectOperationsOrderWithTheirRelatedPerson() {
+        List<Operation> ops = oneOfEachAction();
+        assertEquals("id:42", ops.get(ops.size() - 3).personKey());
+        assertEquals("anon:a1", ops.get(ops.size() - 2).personKey());
+        assertEquals("object:1/acme", ops.get(ops.size() - 1).personKey());
+        assertTrue(ops.get(ops.size() - 1).isObject());
+    }
+
+    @Test
+    void objectOperationsRefuseWhatAnObjectCannotHave() {
+        ValidationException e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class, () -> Operation.fromJson(
+                "{\"type\":\"object\",\"identifiers\":{\"object_type_id\":\"1\",\"object_id\":\"a\"},\"action\":\"event\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertEquals("action", e.violations().get(0).field());
+        e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class, () -> Operation.fromJson(
+                "{\"type\":\"object\",\"identifiers\":{\"id\":\"1\"},\"action\":\"identify\"}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("identifiers", e.violations().get(0).field());
+        e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class, () -> Operation.fromJson(
+                "{\"type\":\"person\",\"identifiers\":{\"id\":\"1\"},\"action\":\"identify_anonymous\"}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("action", e.violations().get(0).field());
+        assertEquals("cio_relationships", Limits.check(Operation.objectIdentifyAnonymous(ObjectIdentifiers.of("1", "a"), null, null))
+                .get(0).field());
     }
 
     @Test
@@ -140,7 +198,8 @@ class OperationTest {
         "array|`[1,2]`|operation",
         "string|`\"person\"`|operation",
         "missing type|`{\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}`|type",
-        "object type|`{\"type\":\"object\",\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}`|type",
+        "object identifiers|`{\"type\":\"object\",\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}`|identifiers",
+        "unknown type|`{\"type\":\"delivery\",\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}`|type",
         "type number|`{\"type\":1,\"identifiers\":{\"id\":\"1\"},\"action\":\"delete\"}`|type",
         "missing action|`{\"type\":\"person\",\"identifiers\":{\"id\":\"1\"}}`|action",
         "unknown action|`{\"type\":\"person\",\"identifiers\":{\"id\":\"1\"},\"action\":\"explode\"}`|action",

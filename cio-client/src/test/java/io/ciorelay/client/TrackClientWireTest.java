@@ -142,6 +142,21 @@ class TrackClientWireTest {
         assertEquals("DELETE", rs.get(1).method());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        ".|%2E",
+        "..|%2E%2E",
+        "...|...",
+        "a..b|a..b",
+    })
+    void dotSegmentIdsAreEncodedSoTheyCannotClimbThePath(String id, String encoded) {
+        client.deleteDevice("p1", id);
+        client.delete(id);
+        List<FakeCio.Recorded> rs = fake.requests();
+        assertEquals("/api/v1/customers/p1/devices/" + encoded, rs.get(0).rawPath());
+        assertEquals("/api/v1/customers/" + encoded, rs.get(1).rawPath());
+    }
+
     @Test
     void deleteSendsNoBody() {
         client.delete("42");

@@ -113,7 +113,7 @@ public final class CustomerIo implements AutoCloseable {
     this.backoff = new Backoff(config.retry(), config.random());
     this.metrics = new DeliveryMetrics(config.meterRegistry(), ws);
     this.healthTracker = new HealthTracker(clock, config.health());
-    this.tracker = new DeliveryTracker(seq -> isPending(seq), seq -> deadLetterOf(seq));
+    this.tracker = new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs);
     this.sender = Sender.create(http, Scheduler.of(maintenance));
     this.dispatcher = new LaneScheduler(ws, outbox, sender, limiter, breaker, backoff, metrics, healthTracker,
         tracker, clock, new LaneScheduler.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
@@ -270,7 +270,7 @@ public final class CustomerIo implements AutoCloseable {
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
       return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
     }
-    return append(new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis()), id);
+    return append(new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis()), id, null);
   }
 
   // ---------------------------------------------------------------- lifecycle and views
@@ -506,12 +506,8 @@ public final class CustomerIo implements AutoCloseable {
           }
         }
       }
-      Receipt receipt = append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
-          clock.millis()), stamped.id());
-      if (digest != null && receipt.isAccepted()) {
-        identifyGuard.put(stamped.personKey(), digest);
-      }
-      return receipt;
+      return append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
+          clock.millis()), stamped.id(), digest == null ? null : new GuardEntry(stamped.personKey(), digest));
     } catch (ValidationException e) {
       return invalid(e.violations());
     } catch (RuntimeException e) {
@@ -547,8 +543,23 @@ public final class CustomerIo implements AutoCloseable {
     return out;
   }
 
-  private Receipt append(NewEntry entry, String eventId) {
+  /** An identify's digest, remembered by the dedup guard while its commit is not known to have failed. */
+  private record GuardEntry(String personKey, String digest) {}
+
+  /**
+   * Appends {@code entry}. An identify's digest ({@code guard}) is remembered from acceptance, so an
+   * identical identify right behind it is skipped, and forgotten again if the commit fails, before
+   * the receipt reports the failure: a caller retrying after {@code durable()} said false gets the
+   * identify stored, not skipped.
+   */
+  private Receipt append(NewEntry entry, String eventId, GuardEntry guard) {
+    if (guard != null) {
+      identifyGuard.put(guard.personKey(), guard.digest());
+    }
     AppendResult r = outbox.append(entry);
+    if (guard != null && !r.isAccepted()) {
+      identifyGuard.asMap().remove(guard.personKey(), guard.digest());
+    }
     if (!r.isAccepted()) {
       Rejection.Reason reason = switch (r.reason()) {
         case FULL -> Rejection.Reason.FULL;
@@ -562,17 +573,34 @@ public final class CustomerIo implements AutoCloseable {
     }
     accepted.incrementAndGet();
     metrics.accepted();
-    CompletableFuture<Long> committed = r.committed();
+    CompletableFuture<Long> committed = guard == null ? r.committed()
+        : r.committed().whenComplete((seq, err) -> {
+          if (err != null) {
+            identifyGuard.asMap().remove(guard.personKey(), guard.digest());
+          }
+        });
     lastAppend = committed;
     if (healthTracker.storeFailing()) {
       committed.thenRun(healthTracker::storeRecovered);
     }
+    // The watch reads the store (is the entry still pending? was it dead-lettered?): it runs on the
+    // maintenance thread, never on the store thread that completed the commit (the SQLite writer or
+    // the Redis event loop, which must not block on their own store).
     return Receipt.accepted(eventId, committed, () -> committed
-        .thenCompose(seq -> tracker.watch(seq))
+        .thenComposeAsync(seq -> tracker.watch(seq), this::readStore)
         .handle((o, err) -> err != null
             ? new DeliveryOutcome(DeliveryOutcome.Status.NOT_STORED, "commit failed: " + err.getMessage())
             : o.delivered() ? DeliveryOutcome.DELIVERED
                 : new DeliveryOutcome(DeliveryOutcome.Status.DEAD_LETTERED, o.reason())));
+  }
+
+  /** Runs a store read for a receipt on the maintenance thread (the common pool once closed). */
+  private void readStore(Runnable task) {
+    try {
+      maintenance.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+    }
   }
 
   private Receipt invalid(List<Violation> violations) {
@@ -586,14 +614,6 @@ public final class CustomerIo implements AutoCloseable {
   private Receipt reject(Rejection.Reason reason, String message, List<Violation> violations) {
     metrics.rejected(reason.tag());
     return Receipt.rejected(new Rejection(reason, message, violations));
-  }
-
-  private boolean isPending(long seq) {
-    return outbox.isPending(seq);
-  }
-
-  private java.util.Optional<DeadLetter> deadLetterOf(long seq) {
-    return outbox.deadLetterOf(seq);
   }
 
   private double oldestAgeSeconds() {

@@ -114,8 +114,10 @@ public final class Receipt {
   /**
    * Completes when the operation is delivered or dead-lettered (in this process's lifetime).
    * Call it only when you need it: watching costs a little memory per operation until it finishes.
-   * Continuations run on the common fork-join pool. Limit: an operation that was dead-lettered and
-   * then purged or replayed before this is called reports DELIVERED (the outbox keeps no tombstone).
+   * Continuations run on the common fork-join pool. A dead letter replayed later is followed: the
+   * receipt completes when the replayed operation is delivered or dead-lettered again. Limit: an
+   * operation that was dead-lettered and then purged before this is called reports DELIVERED (the
+   * outbox keeps no record of purged dead letters).
    */
   public CompletableFuture<DeliveryOutcome> delivered() {
     if (status == Status.SKIPPED) {

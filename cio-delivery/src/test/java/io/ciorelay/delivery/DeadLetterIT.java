@@ -85,6 +85,29 @@ class DeadLetterIT {
   }
 
   @Test
+  void replayedDeadLetterIsNotReportedDeliveredBeforeItIsDelivered() throws Exception {
+    sim.faults().poison("poison", Faults.PoisonMode.OPERATION);
+    try (CustomerIo cio = CustomerIo.create(DeliveryTestSupport.config(sim, dir).build())) {
+      Receipt r = cio.track("p1", "order", Map.of("poison", true));
+      assertEquals(DeliveryOutcome.Status.DEAD_LETTERED, r.delivered().get(30, TimeUnit.SECONDS).status());
+
+      // Replayed while Customer.io still refuses it: asked after the replay, the receipt follows the
+      // replayed operation (dead-lettered again), instead of reporting the original entry's absence
+      // as delivered.
+      assertEquals(1, cio.deadLetters().replayAll());
+      DeliveryOutcome again = r.delivered().get(30, TimeUnit.SECONDS);
+      assertEquals(DeliveryOutcome.Status.DEAD_LETTERED, again.status(), again.toString());
+      assertEquals(0, sim.records().count());
+
+      // Replayed once more after the fix upstream: now it is delivered, and the receipt says so.
+      sim.faults().poison(null, Faults.PoisonMode.OPERATION);
+      assertEquals(1, cio.deadLetters().replayAll());
+      assertEquals(DeliveryOutcome.Status.DELIVERED, r.delivered().get(30, TimeUnit.SECONDS).status());
+      assertTrue(sim.records().containsEventId(r.eventId()));
+    }
+  }
+
+  @Test
   void aWholeBatch400IsBisectedToIsolateTheBadOperation() throws Exception {
     sim.faults().poison("poison", Faults.PoisonMode.REQUEST);
     List<String> good = new ArrayList<>();

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ final class ReconnectingOutbox implements Outbox {
   private final OutboxConfig config;
   private final int shards;
   private final List<Runnable> listeners = new ArrayList<>();
-  private final Thread connector;
+  private final java.util.concurrent.ScheduledExecutorService connector;
   private volatile RedisOutbox delegate;
   private volatile String problem;
   private volatile boolean accepting = true;
@@ -46,8 +45,11 @@ final class ReconnectingOutbox implements Outbox {
     this.config = config;
     this.shards = store.shards() > 0 ? store.shards() : config.lanes();
     this.problem = problem;
-    this.connector = new Thread(this::connectLoop, "cio-redis-connect-" + store.workspace());
-    connector.setDaemon(true);
+    this.connector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cio-redis-connect-" + store.workspace());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** The real outbox if Redis answers now, else one that connects by itself later. */
@@ -62,44 +64,44 @@ final class ReconnectingOutbox implements Outbox {
       log.warn("Redis store {} {}: {}; starting disconnected (new work refused, health DOWN) and retrying every second",
           store.describe(), store.keyBase(), e.getMessage());
       ReconnectingOutbox r = new ReconnectingOutbox(store, config, e.getMessage());
-      r.connector.start();
+      r.connector.scheduleWithFixedDelay(r::tryConnect, RETRY_NANOS, RETRY_NANOS, TimeUnit.NANOSECONDS);
       return r;
     }
   }
 
-  private void connectLoop() {
-    while (!closed && delegate == null) {
-      LockSupport.parkNanos(RETRY_NANOS);
-      if (closed) {
-        return;
-      }
-      try {
-        RedisOutbox d = RedisOutbox.open(store, config);
-        List<Runnable> toRun;
-        synchronized (this) {
-          if (closed) {
-            d.close();
-            return;
-          }
-          listeners.forEach(d::onAppendCommitted);
-          if (!accepting) {
-            d.stopAccepting();
-          }
-          delegate = d;
-          problem = null;
-          toRun = List.copyOf(listeners);
+  /** One attempt (every second on the connector thread); the connector stops once one succeeds. */
+  private void tryConnect() {
+    if (closed || delegate != null) {
+      connector.shutdown();
+      return;
+    }
+    try {
+      RedisOutbox d = RedisOutbox.open(store, config);
+      List<Runnable> toRun;
+      synchronized (this) {
+        if (closed) {
+          d.close();
+          return;
         }
-        log.info("Redis store {} {} reached: delivering and accepting", store.describe(), store.keyBase());
-        toRun.forEach(Runnable::run);
-      } catch (RedisUnreachableException e) {
-        problem = e.getMessage();
-      } catch (RuntimeException e) {
-        // Redis answers but refuses this relay (e.g. another shard count): say so, keep trying.
-        if (!String.valueOf(e.getMessage()).equals(problem)) {
-          log.error("Redis store {} {} cannot be opened: {}", store.describe(), store.keyBase(), e.getMessage());
+        listeners.forEach(d::onAppendCommitted);
+        if (!accepting) {
+          d.stopAccepting();
         }
-        problem = e.getMessage();
+        delegate = d;
+        problem = null;
+        toRun = List.copyOf(listeners);
       }
+      log.info("Redis store {} {} reached: delivering and accepting", store.describe(), store.keyBase());
+      connector.shutdown();
+      toRun.forEach(Runnable::run);
+    } catch (RedisUnreachableException e) {
+      problem = e.getMessage();
+    } catch (RuntimeException e) {
+      // Redis answers but refuses this relay (e.g. another shard count): say so, keep trying.
+      if (!String.valueOf(e.getMessage()).equals(problem)) {
+        log.error("Redis store {} {} cannot be opened: {}", store.describe(), store.keyBase(), e.getMessage());
+      }
+      problem = e.getMessage();
     }
   }
 
@@ -271,7 +273,7 @@ final class ReconnectingOutbox implements Outbox {
       accepting = false;
       d = delegate;
     }
-    LockSupport.unpark(connector);
+    connector.shutdownNow();
     if (d != null) {
       d.close(requestsInFlight);
     }

@@ -36,7 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,23 +48,40 @@ import org.slf4j.LoggerFactory;
  * <p><b>Keys</b> (base {@code {<prefix>:<workspace>}}, one Cluster hash slot per workspace):
  * {@code :seq} append counter, {@code :s:<shard>} stream, {@code :f:<shard>} failure records,
  * {@code :bytes} pending payload bytes, {@code :lease:<shard>} owner, {@code :relays} heartbeat
- * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :meta}
- * shard count. An entry's stream id is {@code <counter>-<shard>} and its sequence number
+ * set, {@code :dl} / {@code :dl:<n>} / {@code :dlseq} / {@code :dlid} dead letters, {@code :rp} where
+ * each replayed dead letter went (original entry id to replayed entry id), {@code :meta}
+ * shard count, {@code :ap:<token>:<n>} the ids of recent appends (see Durability). An entry's stream id is {@code <counter>-<shard>} and its sequence number
  * {@code counter * 1024 + shard}, so sequence numbers follow append order across the workspace and
  * name their shard.
  *
- * <p><b>Ownership:</b> a background poller ({@code cio-redis-poller-<workspace>}) runs one script
+ * <p><b>Ownership:</b> a background poller (on {@link RedisStoreConfig#scheduler()}, by default its
+ * own thread {@code cio-redis-poller-<workspace>}) runs one script
  * per round that renews this relay's leases ({@code PEXPIRE} only if the value is still its id),
  * registers it in the heartbeat set, takes free shards up to {@code ceil(shards / live relays)},
- * and reads pending counts. A shard is {@linkplain #owns owned} until the lease's TTL, counted
- * from when the last successful renewal was sent, runs out. Acknowledged entries are deleted, so a
- * shard's stream is exactly its pending entries; the owner reads it from the start, which returns
- * the previous owner's unacknowledged entries first, in order. Extra shards (a relay joined) are
- * given up once what was read from them is answered, or after one TTL.
+ * and reads pending counts. A shard is {@linkplain #owns owned} while its lease, counted from when
+ * the last successful renewal was sent, has at least {@link RedisStoreConfig#maxRequestTime()}
+ * left on the injected {@linkplain RedisStoreConfig#ticker() ticker}. Acknowledged entries are
+ * deleted, so a shard's stream is exactly its pending entries; the owner reads it from the start,
+ * which returns the previous owner's unacknowledged entries first, in order. Extra shards (a relay
+ * joined) are drained, idle ones first: a draining shard hands out no new entries but stays owned
+ * until every entry read from it is acknowledged or dead-lettered (a recorded failure does not
+ * count: that batch is held for re-send), however long that takes (a long back-off, a credential
+ * pause), and only then is its lease released. So another relay never reads a shard while a
+ * request from it is open or due again. Only at shutdown may a lease lapse with reads open
+ * ({@link #close(boolean)}).
  *
  * <p><b>Durability:</b> an append's future completes when Redis has executed the append script
  * (and, with {@link RedisStoreConfig#replicasToWait()}, when that many replicas confirmed it).
  * Whether it survives a Redis crash is Redis's own persistence (AOF with {@code appendfsync}).
+ * Each append carries an id chosen here ({@code <random token of this store>:<counter>}); the
+ * script remembers it for {@link #appendIdTtlMillis} and, seeing it again, stores nothing and
+ * answers the first run's counter. So an append that Lettuce re-sends after a reconnect (it
+ * re-sends commands written before a disconnect and not yet answered) is stored once.
+ *
+ * <p><b>Eviction:</b> at open the store reads Redis' {@code maxmemory-policy}; anything but
+ * {@code noeviction} lets Redis drop leases, limiter keys and pending entries under memory
+ * pressure, so it is logged as a warning and reported in {@link OutboxStats#warning()} (health
+ * DEGRADED with the reason).
  *
  * <p><b>Failures:</b> while Redis is unreachable, {@code append} is rejected with
  * {@link AppendResult.Reason#FAILED} at once ("Redis at host:port is unreachable: …"), reads throw
@@ -101,8 +118,16 @@ public final class RedisOutbox implements Outbox {
   private final int[] state;
   private final AtomicLongArray leaseValidUntil;
   private final AtomicLongArray lanePending;
-  private final AtomicLongArray lastPeekNanos;
+  // Per shard: the entries last read (peeked) and not yet acknowledged or dead-lettered. A shard
+  // with any is never released. Replaced by each peek (the caller reads a lane again only once it
+  // has nothing read from it in flight or held), emptied by committed acks and dead-letter moves.
+  // Guarded by the state monitor.
   private final List<Set<Long>> unresolved;
+  private final LongSupplier ticker;
+  private final String appendToken = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final AtomicLong appendIds = new AtomicLong();
+  private final long appendIdTtlMillis;
+  private volatile String warning;
   private final Set<Integer> toRelease = ConcurrentHashMap.newKeySet();
 
   // For the caps and stats between polls. An append counts as "handed" from its dispatch until
@@ -123,13 +148,21 @@ public final class RedisOutbox implements Outbox {
 
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService callbacks;
-  private final Thread poller;
+  // Poll rounds: scheduled every pollInterval, plus early rounds after acks and dead-letter moves.
+  // At most one runs at a time (inRound); roundThread is the thread running one, if any.
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private volatile java.util.concurrent.ScheduledFuture<?> rounds;
+  private final java.util.concurrent.atomic.AtomicBoolean inRound = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean earlyRoundQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Thread roundThread;
   private volatile boolean accepting = true;
   private volatile boolean closed;
   private volatile boolean pollFailing;
   private volatile String pollError;
   private final long maxRequestNanos;
   private final Object closeLock = new Object();
+  private final Object changed = new Object();
 
   private RedisOutbox(RedisStoreConfig store, OutboxConfig config, RedisLink link, int shards) {
     this.store = store;
@@ -152,7 +185,8 @@ public final class RedisOutbox implements Outbox {
     this.leaseValidUntil = new AtomicLongArray(shards);
     this.maxRequestNanos = store.maxRequestTime().toNanos();
     this.lanePending = new AtomicLongArray(shards);
-    this.lastPeekNanos = new AtomicLongArray(shards);
+    this.ticker = store.ticker();
+    this.appendIdTtlMillis = appendIdTtl(store).toMillis();
     this.unresolved = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
       unresolved.add(ConcurrentHashMap.newKeySet());
@@ -163,8 +197,12 @@ public final class RedisOutbox implements Outbox {
       t.setDaemon(true);
       return t;
     });
-    this.poller = new Thread(this::pollLoop, "cio-redis-poller-" + ws);
-    poller.setDaemon(true);
+    this.ownScheduler = store.scheduler() == null;
+    this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cio-redis-poller-" + ws);
+      t.setDaemon(true);
+      return t;
+    }) : store.scheduler();
   }
 
   /**
@@ -224,8 +262,11 @@ public final class RedisOutbox implements Outbox {
             + " (relay.store-prefix) or workspace name");
       }
       RedisOutbox outbox = new RedisOutbox(store, config, link, shards);
+      outbox.checkEvictionPolicy();
       outbox.pollOnce();
-      outbox.poller.start();
+      if (store.backgroundPolling()) {
+        outbox.startRounds();
+      }
       log.info("Redis outbox {} {} opened by relay {}: {} shards, {} owned", store.describe(), store.keyBase(),
           store.relayId(), shards, outbox.ownedCount());
       return outbox;
@@ -233,6 +274,51 @@ public final class RedisOutbox implements Outbox {
       link.close();
       throw e instanceof OutboxException ? e : link.failure("opening the Redis outbox", e);
     }
+  }
+
+  /**
+   * How long an append's id is remembered: 10 times the command timeout, at least 30 s. Lettuce
+   * re-sends a command only while it is unanswered, and every command times out after the command
+   * timeout, so a re-sent append runs well within this of the first run.
+   */
+  static java.time.Duration appendIdTtl(RedisStoreConfig store) {
+    java.time.Duration t = store.commandTimeout().multipliedBy(10);
+    return t.compareTo(java.time.Duration.ofSeconds(30)) < 0 ? java.time.Duration.ofSeconds(30) : t;
+  }
+
+  /**
+   * Reads Redis' {@code maxmemory-policy} ({@code INFO memory}) and, unless it is
+   * {@code noeviction}, logs a warning and keeps it for {@link #stats()}. A Redis that refuses
+   * {@code INFO} is not checked (logged at info).
+   */
+  private void checkEvictionPolicy() {
+    String policy;
+    try {
+      link.count("info");
+      policy = evictionPolicy(link.await(link.async().info("memory").toCompletableFuture(), "reading maxmemory-policy"));
+    } catch (RuntimeException e) {
+      log.info("Redis store {} {}: could not read maxmemory-policy ({}); make sure it is noeviction",
+          store.describe(), base, e.getMessage());
+      return;
+    }
+    if (policy != null && !policy.equals("noeviction")) {
+      warning = "Redis at " + store.hostAndPort() + " has maxmemory-policy " + policy + ": under memory pressure it may"
+          + " evict leases, rate-limiter keys and pending entries; set maxmemory-policy noeviction";
+      log.warn("Redis store {} {}: {}", store.describe(), base, warning);
+    }
+  }
+
+  /** The {@code maxmemory_policy} of an {@code INFO memory} answer, or null if it has none. */
+  static String evictionPolicy(String info) {
+    if (info == null) {
+      return null;
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("maxmemory_policy:")) {
+        return line.substring("maxmemory_policy:".length()).trim();
+      }
+    }
+    return null;
   }
 
   /** While the poller cannot reach Redis: why (host and port, no password); else null. */
@@ -296,10 +382,13 @@ public final class RedisOutbox implements Outbox {
     }
     long size = entry.payload().length;
     String full = fullReason(size);
-    if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != poller) {
+    if (full != null && config.overflowPolicy() == OverflowPolicy.BLOCK && Thread.currentThread() != roundThread) {
       long deadline = System.nanoTime() + config.blockTimeout().toNanos();
-      while (full != null && System.nanoTime() < deadline && accepting) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      while (full != null && accepting) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)))) {
+          break;
+        }
         full = fullReason(size);
       }
       if (full != null) {
@@ -316,11 +405,7 @@ public final class RedisOutbox implements Outbox {
     handedAppends.incrementAndGet();
     handedBytes.addAndGet(size);
     uncommitted.incrementAndGet();
-    CompletableFuture<Object> sent = link.eval(Script.APPEND,
-        new byte[][] {seqKey, streamKeys[shard], bytesKey},
-        b(base), b(shard), b(entry.personKey()),
-        b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
-        b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()));
+    CompletableFuture<Object> sent = appendScript(shard, entry, appendToken + ":" + appendIds.incrementAndGet());
     // Runs on the connection's thread as the answer arrives: own first, then no longer handed, so a
     // reader (handed first, then own) may count it twice for an instant but never misses it.
     sent.whenComplete((v, e) -> {
@@ -339,7 +424,7 @@ public final class RedisOutbox implements Outbox {
     });
     if (sent.isCompletedExceptionally()) {
       // Rejected before it left (disconnected): nothing was written.
-      uncommitted.decrementAndGet();
+      committedOne();
       return AppendResult.rejected(AppendResult.Reason.FAILED, link.describe(sent.handle((v, e) -> e).join()));
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
@@ -356,7 +441,7 @@ public final class RedisOutbox implements Outbox {
     });
     CompletableFuture<Long> committed = new CompletableFuture<>();
     durable.whenCompleteAsync((counter, error) -> {
-      uncommitted.decrementAndGet();
+      committedOne();
       if (error != null) {
         committed.completeExceptionally(link.failure("append to " + base, error));
         return;
@@ -367,6 +452,49 @@ public final class RedisOutbox implements Outbox {
       runListeners();
     }, this::runCallback);
     return AppendResult.accepted(committed);
+  }
+
+  /**
+   * Runs the append script with this append id: the first run stores the entry and answers its
+   * counter; a run with an id already seen (within {@link #appendIdTtl}) stores nothing and
+   * answers the same counter.
+   */
+  CompletableFuture<Object> appendScript(int shard, NewEntry entry, String appendId) {
+    return link.eval(Script.APPEND,
+        new byte[][] {seqKey, streamKeys[shard], bytesKey, b(base + ":ap:" + appendId)},
+        b(base), b(shard), b(entry.personKey()),
+        b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
+        b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()), b(appendIdTtlMillis));
+  }
+
+  /** One append is no longer uncommitted: wakes a close waiting for the last one. */
+  private void committedOne() {
+    if (uncommitted.decrementAndGet() == 0) {
+      signalChange();
+    }
+  }
+
+  /**
+   * Waits (real time) until counts change (a poll round, a commit, an acknowledgement) or the
+   * time is up; false if interrupted. Blocked appends and {@code close} wait here instead of
+   * polling.
+   */
+  private boolean awaitChange(long nanos) {
+    synchronized (changed) {
+      try {
+        TimeUnit.NANOSECONDS.timedWait(changed, nanos);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  private void signalChange() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
   }
 
   private String fullReason(long size) {
@@ -402,26 +530,54 @@ public final class RedisOutbox implements Outbox {
     return shards;
   }
 
+  /**
+   * {@inheritDoc} Answers in memory from the lease's expiry (as of the last renewal this relay
+   * sent) and the injected {@linkplain RedisStoreConfig#ticker() ticker}: true while at least
+   * {@link RedisStoreConfig#maxRequestTime()} of the lease is left, so a request started right
+   * after a true answer ends (answered or timed out) before another relay can take the shard over.
+   * Cheap enough to call right before each send, after everything else that may take time (the
+   * limiter, the read). A shard being given up stays owned until every entry read from it is
+   * acknowledged or dead-lettered, so a batch in flight or held for re-send can finish.
+   */
   @Override
   public boolean owns(int lane) {
     OutboxArguments.checkLane(lane, shards);
     synchronized (state) {
-      // Owned with at least one whole request's time left on the lease: a request started now ends
-      // (answered or timed out) before another relay could take the shard over.
-      return state[lane] == OWNED && leaseValidUntil.get(lane) - System.nanoTime() >= maxRequestNanos;
+      return state[lane] != NOT_OWNED && leaseLeft(lane);
     }
   }
 
-  /** {@inheritDoc} Returns an empty list for a lane this relay does not own. */
+  /** Whether at least one whole request's time is left on the lease. Call with the state monitor held. */
+  private boolean leaseLeft(int lane) {
+    return leaseValidUntil.get(lane) - ticker.getAsLong() >= maxRequestNanos;
+  }
+
+  /**
+   * {@inheritDoc} Returns an empty list for a lane this relay does not own, or no longer owns
+   * with enough lease left once the read returns (a read can take seconds on a slow Redis). A
+   * shard being given up hands out no new entries: only, again, those read before and not yet
+   * acknowledged or dead-lettered (the caller dropped them), so it drains. A peek means the caller
+   * has nothing read from this lane in flight or held: what it read before is forgotten.
+   */
   @Override
   public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) {
     OutboxArguments.checkPeek(lane, shards, maxEntries, maxBytes);
     checkOpen();
-    if (maxEntries == 0 || !owns(lane)) {
+    if (maxEntries == 0) {
+      return List.of();
+    }
+    int limit;
+    synchronized (state) {
+      if (state[lane] == NOT_OWNED || !leaseLeft(lane)) {
+        return List.of();
+      }
+      limit = state[lane] == RELEASING ? Math.min(maxEntries, unresolved.get(lane).size()) : maxEntries;
+    }
+    if (limit == 0) {
       return List.of();
     }
     Object r = link.await(link.eval(Script.PEEK, new byte[][] {streamKeys[lane], failureKeys[lane]},
-        b(base), b(maxEntries), b(maxBytes)), "reading shard " + lane);
+        b(base), b(limit), b(maxBytes)), "reading shard " + lane);
     List<StoredEntry> out = new ArrayList<>();
     Set<Long> read = ConcurrentHashMap.newKeySet();
     for (Object o : list(r)) {
@@ -430,8 +586,15 @@ public final class RedisOutbox implements Outbox {
       out.add(se);
       read.add(se.seq());
     }
-    unresolved.set(lane, read);
-    lastPeekNanos.set(lane, System.nanoTime());
+    synchronized (state) {
+      // Checked again now the read is back. A shard marked for giving up meanwhile with nothing
+      // read open may be in the release the poller is sending: hand nothing out from it.
+      if (state[lane] == NOT_OWNED || !leaseLeft(lane)
+          || (state[lane] == RELEASING && unresolved.get(lane).isEmpty())) {
+        return List.of();
+      }
+      unresolved.set(lane, read);
+    }
     return out;
   }
 
@@ -474,13 +637,16 @@ public final class RedisOutbox implements Outbox {
     if (seqs.length == 0) {
       return CompletableFuture.completedFuture(null);
     }
-    resolve(seqs);
+    long[] copy = seqs.clone();
     byte[][] args = new byte[seqs.length + 1][];
     args[0] = b(base);
     for (int i = 0; i < seqs.length; i++) {
       args[i + 1] = b(streamId(seqs[i]));
     }
-    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> removed(r));
+    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> {
+      resolve(copy);
+      removed(r);
+    });
   }
 
   /**
@@ -505,18 +671,22 @@ public final class RedisOutbox implements Outbox {
       args[4 + 4 * i] = b(r.lastStatus());
       args[5 + 4 * i] = b(r.attempts());
     }
-    resolve(seqs);
-    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering",
-        r -> removed(r));
+    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering", r -> {
+      resolve(seqs);
+      removed(r);
+    });
   }
 
+  /**
+   * {@inheritDoc} The entries stay read and open (the batch is held for re-send): their shard is
+   * not given up until they are acknowledged or dead-lettered.
+   */
   @Override
   public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) {
     Objects.requireNonNull(seqs, "seqs must not be null");
     if (seqs.length == 0) {
       return CompletableFuture.completedFuture(null);
     }
-    resolve(seqs);
     byte[][] args = new byte[seqs.length + 3][];
     args[0] = b(base);
     args[1] = b(atMillis);
@@ -533,13 +703,17 @@ public final class RedisOutbox implements Outbox {
       lanePending.decrementAndGet(shardOf(s(o)));
     }
     poll();
+    signalChange();
   }
 
+  /** Entries acknowledged or dead-lettered (committed): no longer open. */
   private void resolve(long[] seqs) {
-    for (long seq : seqs) {
-      int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
-      if (shard < shards) {
-        unresolved.get(shard).remove(seq);
+    synchronized (state) {
+      for (long seq : seqs) {
+        int shard = (int) (seq & ((1 << SHARD_BITS) - 1));
+        if (shard < shards) {
+          unresolved.get(shard).remove(seq);
+        }
       }
     }
   }
@@ -578,12 +752,13 @@ public final class RedisOutbox implements Outbox {
       for (int i = 0; i < shards; i++) {
         own += pending(i);
       }
-      return new OutboxStats(own + unc, t[1], t[2], t[3], unc);
+      return new OutboxStats(own + unc, t[1], t[2], t[3], unc, warning);
     }
     long handed = handedAppends.get();
     long handedSize = handedBytes.get();
     synchronized (ownLock) {
-      return new OutboxStats(totals[0] + ownAppends + handed, totals[1] + ownBytes + handedSize, t[2], t[3], unc);
+      return new OutboxStats(totals[0] + ownAppends + handed, totals[1] + ownBytes + handedSize, t[2], t[3], unc,
+          warning);
     }
   }
 
@@ -606,6 +781,15 @@ public final class RedisOutbox implements Outbox {
     List<DeadLetter> l = deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
         b(base), b(streamId(seq)), b(1), b("1")), "reading a dead letter"));
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** {@inheritDoc} Read from the {@code :rp} hash the replay script keeps (one field per replay). */
+  @Override
+  public java.util.OptionalLong replayedAs(long seq) {
+    checkOpen();
+    List<Object> r = list(link.await(link.eval(Script.REPLAYED_AS, new byte[0][], b(base), b(streamId(seq))),
+        "reading where a dead letter was replayed"));
+    return r.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seqOf(s(r.get(0))));
   }
 
   private static List<DeadLetter> deadLetterList(Object r) {
@@ -758,13 +942,14 @@ public final class RedisOutbox implements Outbox {
       }
       accepting = false;
       long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2;
-      while (uncommitted.get() > 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      while (uncommitted.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
+          break;
+        }
       }
       closed = true;
-      poller.interrupt();
-      LockSupport.unpark(poller);
-      joinUninterruptibly(poller);
+      stopRounds();
       try {
         if (requestsInFlight) {
           log.info("Redis outbox {} closed by relay {} with requests still in flight: its leases lapse after {} "
@@ -799,8 +984,7 @@ public final class RedisOutbox implements Outbox {
     synchronized (closeLock) {
       accepting = false;
       closed = true;
-      poller.interrupt();
-      joinUninterruptibly(poller);
+      stopRounds();
       callbacks.shutdownNow();
       link.abandon();
     }
@@ -808,29 +992,71 @@ public final class RedisOutbox implements Outbox {
 
   // ------------------------------------------------------------------ poller
 
-  /** Wakes the poller for an early round (counts changed). */
-  private void poll() {
-    LockSupport.unpark(poller);
+  private void startRounds() {
+    long interval = store.pollInterval().toNanos();
+    rounds = scheduler.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.NANOSECONDS);
   }
 
-  private void pollLoop() {
-    long intervalNanos = store.pollInterval().toNanos();
-    while (!closed) {
-      try {
-        pollOnce();
-      } catch (RuntimeException e) {
-        if (!closed && !pollFailing) {
-          log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
-              store.relayId(), base, e.getMessage(), store.leaseTtl());
-        }
-        pollError = e.getMessage();
-        pollFailing = true;
+  /** Asks for an early round (counts changed); one queued at a time. */
+  private void poll() {
+    if (rounds == null || closed || !earlyRoundQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.execute(() -> {
+        earlyRoundQueued.set(false);
+        round();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      earlyRoundQueued.set(false);
+    }
+  }
+
+  /** One scheduled or early round; skipped if one is running already (it covers this one). */
+  private void round() {
+    if (closed || !inRound.compareAndSet(false, true)) {
+      return;
+    }
+    roundThread = Thread.currentThread();
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      if (!closed && !pollFailing) {
+        log.warn("relay {} cannot poll Redis store {}: {} (its leases lapse after {} without renewal)",
+            store.relayId(), base, e.getMessage(), store.leaseTtl());
       }
-      if (closed) {
+      pollError = e.getMessage();
+      pollFailing = true;
+    } finally {
+      roundThread = null;
+      inRound.set(false);
+      signalChange();
+    }
+  }
+
+  /** Stops the rounds (closed is already set) and waits for a running one to end. */
+  private void stopRounds() {
+    java.util.concurrent.ScheduledFuture<?> r = rounds;
+    if (r != null) {
+      r.cancel(false);
+    }
+    long deadline = System.nanoTime() + store.commandTimeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+      if (Thread.currentThread() != roundThread) {
+        try {
+          scheduler.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return;
+    }
+    while (inRound.get() && Thread.currentThread() != roundThread) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !awaitChange(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
         return;
       }
-      LockSupport.parkNanos(intervalNanos);
-      Thread.interrupted();
     }
   }
 
@@ -848,7 +1074,7 @@ public final class RedisOutbox implements Outbox {
     for (int i = 0; i < releaseNow.size(); i++) {
       args[5 + i] = b(releaseNow.get(i));
     }
-    long sent = System.nanoTime();
+    long sent = ticker.getAsLong();
     List<Object> r = list(link.await(link.eval(Script.TICK, new byte[][] {relaysKey}, args), "polling"));
     if (pollFailing) {
       log.info("relay {} reaches Redis store {} again", store.relayId(), base);
@@ -871,12 +1097,14 @@ public final class RedisOutbox implements Outbox {
                 store.relayId(), i, base);
           }
           state[i] = NOT_OWNED;
+          unresolved.get(i).clear();
           toRelease.remove(i);
           continue;
         }
         if (st == 2 || state[i] == NOT_OWNED) {
           log.info("relay {} took shard {} of {} ({} pending)", store.relayId(), i, base, xlen);
           state[i] = OWNED;
+          unresolved.get(i).clear();
         }
         leaseValidUntil.set(i, validUntil);
         held++;
@@ -901,12 +1129,17 @@ public final class RedisOutbox implements Outbox {
         }
       }
     }
+    signalChange();
     if (work) {
       runListeners();
     }
   }
 
-  /** Marks extra shards for release (held > max) or takes marks back (held <= max). Call with the state monitor held. */
+  /**
+   * Marks extra shards for giving up (held > max), idle ones (nothing read open) first, or takes
+   * marks back (held <= max). A marked shard drains: see {@link #peek}. Call with the state
+   * monitor held.
+   */
   private void rebalance(int held, long max) {
     int extra = (int) Math.max(0, held - max);
     int releasing = 0;
@@ -915,12 +1148,14 @@ public final class RedisOutbox implements Outbox {
         releasing++;
       }
     }
-    for (int i = shards - 1; i >= 0 && releasing < extra; i--) {
-      if (state[i] == OWNED) {
-        state[i] = RELEASING;
-        releasing++;
-        log.info("relay {} gives up shard {} of {} ({} relays share {} shards)", store.relayId(), i, base,
-            liveRelays, shards);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = shards - 1; i >= 0 && releasing < extra; i--) {
+        if (state[i] == OWNED && (pass == 1 || unresolved.get(i).isEmpty())) {
+          state[i] = RELEASING;
+          releasing++;
+          log.info("relay {} gives up shard {} of {} ({} relays share {} shards){}", store.relayId(), i, base,
+              liveRelays, shards, unresolved.get(i).isEmpty() ? "" : " once what was read from it is answered");
+        }
       }
     }
     for (int i = 0; i < shards && releasing > extra; i++) {
@@ -931,14 +1166,15 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  /** Shards being given up whose read entries are all answered, or that waited one TTL. */
+  /**
+   * Shards being given up with nothing read open: every entry read from them acknowledged or
+   * dead-lettered. No time limit: a batch held for re-send keeps its shard however long it waits.
+   */
   private List<Integer> releasable() {
     List<Integer> out = new ArrayList<>();
-    long now = System.nanoTime();
     synchronized (state) {
       for (int i = 0; i < shards; i++) {
-        if (state[i] == RELEASING
-            && (unresolved.get(i).isEmpty() || now - lastPeekNanos.get(i) > ttlNanos)) {
+        if (state[i] == RELEASING && unresolved.get(i).isEmpty()) {
           out.add(i);
         }
       }
@@ -1008,20 +1244,4 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  private static void joinUninterruptibly(Thread thread) {
-    if (thread == Thread.currentThread() || !thread.isAlive()) {
-      return;
-    }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * asks Redis again only when that is older than 250 ms. While Redis is unreachable every call
  * answers "wait one second" (never an unpaced go-ahead) and a warning is logged once.
  *
+ * <p>Time: pauses are epoch milliseconds of {@link RedisStoreConfig#clock()}, the cached state's
+ * age and the reconnect pace are measured on {@link RedisStoreConfig#ticker()}; both are injected.
+ *
  * <p>Thread-safe. Create with {@link #create}; {@link #close()} closes its connection.
  */
 public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
@@ -36,6 +39,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final RedisStoreConfig store;
+  private final java.util.function.LongSupplier ticker;
+  private final java.time.Clock clock;
   private volatile RedisLink link;
   private long nextConnectNanos;
   private final byte[][] keys;
@@ -43,7 +48,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   private final byte[] microsPerToken;
   private final double microsPerTokenValue;
   private final AtomicLong localPause = new AtomicLong();
-  private volatile State last = new State(System.nanoTime() - REFRESH_NANOS * 2, 0, 0);
+  private volatile State last;
   private volatile boolean failing;
   private boolean closed;
 
@@ -52,6 +57,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   private RedisRateLimiter(RedisStoreConfig store, RateLimitConfig config, RedisLink link) {
     this.store = store;
+    this.ticker = store.ticker();
+    this.clock = store.clock();
+    this.last = new State(ticker.getAsLong() - REFRESH_NANOS * 2, 0, 0);
     this.link = link;
     String base = store.keyBase();
     this.keys = new byte[][] {b(base + ":rl"), b(base + ":paused-until")};
@@ -85,7 +93,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
     RedisRateLimiter limiter = new RedisRateLimiter(store, config, link);
     limiter.failing = link == null;
-    limiter.nextConnectNanos = System.nanoTime() + UNREACHABLE_WAIT_NANOS;
+    limiter.nextConnectNanos = limiter.ticker.getAsLong() + UNREACHABLE_WAIT_NANOS;
     return limiter;
   }
 
@@ -96,10 +104,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
       return l;
     }
     synchronized (this) {
-      if (link != null || System.nanoTime() < nextConnectNanos || closed) {
+      if (link != null || ticker.getAsLong() < nextConnectNanos || closed) {
         return link;
       }
-      nextConnectNanos = System.nanoTime() + UNREACHABLE_WAIT_NANOS;
+      nextConnectNanos = ticker.getAsLong() + UNREACHABLE_WAIT_NANOS;
       try {
         link = RedisLink.connect(store, "ratelimit");
       } catch (RedisUnreachableException e) {
@@ -111,7 +119,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   @Override
   public long tryAcquire() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     long pause = Math.max(localPause.get(), last.pausedUntilMillis);
     if (pause > now) {
       return TimeUnit.MILLISECONDS.toNanos(pause - now);
@@ -125,22 +133,22 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   @Override
   public long nanosUntilAvailable() {
-    long nowMillis = System.currentTimeMillis();
+    long nowMillis = clock.millis();
     long pause = Math.max(localPause.get(), last.pausedUntilMillis);
     if (pause > nowMillis) {
       return TimeUnit.MILLISECONDS.toNanos(pause - nowMillis);
     }
     State s = last;
-    long now = System.nanoTime();
+    long now = ticker.getAsLong();
     if (now - s.atNanos > REFRESH_NANOS) {
       if (call(false, 0) == null) {
         return UNREACHABLE_WAIT_NANOS;
       }
       s = last;
-      now = System.nanoTime();
+      now = ticker.getAsLong();
     }
-    if (s.pausedUntilMillis > System.currentTimeMillis()) {
-      return TimeUnit.MILLISECONDS.toNanos(s.pausedUntilMillis - System.currentTimeMillis());
+    if (s.pausedUntilMillis > clock.millis()) {
+      return TimeUnit.MILLISECONDS.toNanos(s.pausedUntilMillis - clock.millis());
     }
     return Math.max(0, s.availableAtNanos - now);
   }
@@ -150,7 +158,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   public void pauseUntil(long epochMillis) {
     localPause.accumulateAndGet(epochMillis, Math::max);
     // Sent as a duration: Redis adds it to its own clock, so relays' clocks need not agree.
-    long forMillis = epochMillis - System.currentTimeMillis();
+    long forMillis = epochMillis - clock.millis();
     if (forMillis > 0) {
       call(false, forMillis);
     }
@@ -160,12 +168,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   @Override
   public long pausedUntil() {
     long p = Math.max(localPause.get(), last.pausedUntilMillis);
-    return p > System.currentTimeMillis() ? p : 0;
+    return p > clock.millis() ? p : 0;
   }
 
   /** Runs the bucket script; null if Redis could not be reached. */
   private List<Object> call(boolean take, long pauseForMillis) {
-    long sent = System.nanoTime();
+    long sent = ticker.getAsLong();
     List<Object> r;
     try {
       RedisLink l = link();
@@ -190,7 +198,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     long granted = l(r.get(0));
     long wait = l(r.get(1));
     long pauseLeft = l(r.get(2));
-    long pause = pauseLeft > 0 ? System.currentTimeMillis() + pauseLeft : 0;
+    long pause = pauseLeft > 0 ? clock.millis() + pauseLeft : 0;
     long millitokens = l(r.get(3));
     long availableAt;
     if (granted == 0 && wait > 0) {

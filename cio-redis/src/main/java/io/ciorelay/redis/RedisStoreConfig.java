@@ -4,8 +4,10 @@ import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -54,6 +56,10 @@ public final class RedisStoreConfig {
   private final MeterRegistry meterRegistry;
   private final String identity;
   private final Duration maxRequestTime;
+  private final LongSupplier ticker;
+  private final Clock clock;
+  private final boolean backgroundPolling;
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
 
   private RedisStoreConfig(Builder b) {
     this.uri = b.uri;
@@ -69,6 +75,10 @@ public final class RedisStoreConfig {
     this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
     this.identity = b.identity;
     this.maxRequestTime = b.maxRequestTime;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.backgroundPolling = b.backgroundPolling;
+    this.scheduler = b.scheduler;
   }
 
   public static Builder builder() {
@@ -91,7 +101,38 @@ public final class RedisStoreConfig {
     b.meterRegistry = meterRegistry;
     b.identity = identity;
     b.maxRequestTime = maxRequestTime;
+    b.ticker = ticker;
+    b.clock = clock;
+    b.backgroundPolling = backgroundPolling;
+    b.scheduler = scheduler;
     return b;
+  }
+
+  /**
+   * The monotonic time source, in nanoseconds, of leases (how long a lease is still good for,
+   * {@link RedisOutbox#owns}) and of the rate limiter's cached state; default {@code System::nanoTime}.
+   */
+  public LongSupplier ticker() {
+    return ticker;
+  }
+
+  /** The wall clock of the rate limiter's pauses (epoch milliseconds); default {@link Clock#systemUTC()}. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * What runs the store's poll rounds, or null (the default) for a private single daemon thread
+   * {@code cio-redis-poller-<workspace>} that the store shuts down when it closes. A given scheduler
+   * is not shut down by the store.
+   */
+  public java.util.concurrent.ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Whether the store polls on its own thread (always, except in tests that run the rounds by hand). */
+  boolean backgroundPolling() {
+    return backgroundPolling;
   }
 
   /**
@@ -234,8 +275,36 @@ public final class RedisStoreConfig {
     private int replicasToWait = DEFAULT_REPLICAS_TO_WAIT;
     private Duration replicaTimeout = DEFAULT_REPLICA_TIMEOUT;
     private MeterRegistry meterRegistry;
+    private LongSupplier ticker = System::nanoTime;
+    private Clock clock = Clock.systemUTC();
+    private boolean backgroundPolling = true;
+    private java.util.concurrent.ScheduledExecutorService scheduler;
 
     private Builder() {}
+
+    /** See {@link RedisStoreConfig#scheduler()}. */
+    public Builder scheduler(java.util.concurrent.ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+      return this;
+    }
+
+    /** See {@link RedisStoreConfig#ticker()}; tests pass a fake one they move by hand. */
+    public Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+      return this;
+    }
+
+    /** See {@link RedisStoreConfig#clock()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** Tests only: no poller thread; the test runs each poll round itself. */
+    Builder backgroundPolling(boolean on) {
+      this.backgroundPolling = on;
+      return this;
+    }
 
     /**
      * The Redis server: {@code redis://[[user]:password@]host[:port][/database]} or

@@ -1,4 +1,5 @@
--- Moves dead letters back to the end of their shard streams with attempts reset:
+-- Moves dead letters back to the end of their shard streams with attempts reset, and records in
+-- base:rp which entry id each original entry id was replayed as (so a receipt can follow it):
 -- KEYS = {seq counter, bytes counter}; ARGV = {base, deadLetterId...}. Returns how many moved.
 local n = 0
 for i = 2, #ARGV do
@@ -7,8 +8,10 @@ for i = 2, #ARGV do
   if v[1] then
     local shard = shard_of(v[1])
     local c = redis.call('INCR', KEYS[1])
-    redis.call('XADD', stream(shard), string.format('%d', c) .. '-' .. shard,
+    local replayed = string.format('%d', c) .. '-' .. shard
+    redis.call('XADD', stream(shard), replayed,
       'p', v[2], 'e', v[3], 'k', v[4], 'd', v[5], 'a', v[6])
+    redis.call('HSET', base .. ':rp', v[1], replayed)
     redis.call('INCRBY', KEYS[2], #v[5])
     redis.call('DEL', h)
     redis.call('ZREM', base .. ':dl', ARGV[i])

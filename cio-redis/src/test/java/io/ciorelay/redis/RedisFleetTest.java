@@ -40,10 +40,34 @@ class RedisFleetTest {
   }
 
   RedisOutbox relay(String id, Duration ttl) {
-    RedisOutbox o = RedisOutbox.open(RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
-        .relayId(id).leaseTtl(ttl).maxRequestTime(ttl.dividedBy(3)).pollInterval(Duration.ofMillis(20)).build(), outboxConfig().lanes(SHARDS).build());
+    return relay(storeConfig(id, ttl).build());
+  }
+
+  RedisStoreConfig.Builder storeConfig(String id, Duration ttl) {
+    return RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
+        .relayId(id).leaseTtl(ttl).maxRequestTime(ttl.dividedBy(3)).pollInterval(Duration.ofMillis(20));
+  }
+
+  RedisOutbox relay(RedisStoreConfig store) {
+    RedisOutbox o = RedisOutbox.open(store, outboxConfig().lanes(SHARDS).build());
     open.add(o);
     return o;
+  }
+
+  @Test
+  void aGivenSchedulerRunsThePollRoundsAndIsLeftRunningAtClose() {
+    java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      RedisOutbox a = relay(storeConfig("relay-a", Duration.ofSeconds(10)).scheduler(scheduler).build());
+      RedisOutbox b = relay("relay-b", Duration.ofSeconds(10));
+      // a gives up half its shards only in its own poll rounds, which run on the given scheduler.
+      await().atMost(Duration.ofSeconds(5)).until(() -> a.ownedCount() == SHARDS / 2 && b.ownedCount() == SHARDS / 2);
+      a.close();
+      assertFalse(scheduler.isShutdown(), "a scheduler the store was given is the caller's to shut down");
+      await().atMost(Duration.ofSeconds(3)).until(() -> b.ownedCount() == SHARDS);
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   static void assertOneOwnerPerShard(RedisOutbox a, RedisOutbox b) {

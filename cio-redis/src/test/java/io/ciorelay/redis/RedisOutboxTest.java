@@ -285,6 +285,8 @@ class RedisOutboxTest {
     assertEquals(0, replayed.firstFailureAtMillis());
     assertEquals("ev-a", replayed.eventId(), "the event keeps its id");
     assertTrue(outbox.deadLetterOf(a).isEmpty(), "a replayed dead letter is gone");
+    assertEquals(java.util.OptionalLong.of(replayed.seq()), outbox.replayedAs(a), "the store says where it went");
+    assertTrue(outbox.replayedAs(c).isEmpty(), "an entry never replayed");
     assertEquals(1, outbox.deadLetterCount());
 
     assertEquals(1, outbox.purge(List.of(dls.get(1).id())));
@@ -353,6 +355,24 @@ class RedisOutboxTest {
     AppendResult rb = bytes.append(entry("p", "123"));
     assertEquals(AppendResult.Reason.FULL, rb.reason());
     assertTrue(rb.message().contains("maxPendingBytes=10"), rb.message());
+  }
+
+  @Test
+  void underTheBlockPolicyAFullAppendWaitsForRoomAndGoesIn() throws Exception {
+    RedisOutbox outbox = open(store().build(), outboxConfig().lanes(2).maxPendingOperations(2)
+        .overflowPolicy(io.ciorelay.delivery.outbox.OverflowPolicy.BLOCK).blockTimeout(Duration.ofSeconds(20)).build());
+    long first = appendCommitted(outbox, entry("p", "x0"));
+    appendCommitted(outbox, entry("p", "x1"));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<AppendResult> blocked = pool.submit(() -> outbox.append(entry("p", "x2")));
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !blocked.isDone());
+      outbox.ack(new long[] {first}).get(5, TimeUnit.SECONDS);
+      AppendResult r = blocked.get(10, TimeUnit.SECONDS);
+      assertTrue(r.isAccepted(), () -> r.reason() + " " + r.message());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -41,6 +41,20 @@ class RedisRateLimiterTest {
   }
 
   @Test
+  void aPauseIsKeptAndEndsOnTheInjectedClock() {
+    FakeTicker time = new FakeTicker();
+    RedisRateLimiter l = RedisRateLimiter.create(RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
+        .ticker(time).clock(time.clock()).build(), RateLimitConfig.of(10, 0.8));
+    open.add(l);
+    long until = time.clock().millis() + 5_000;
+    l.pauseUntil(until);
+    assertTrue(Math.abs(l.pausedUntil() - until) <= 1_000, "paused until about " + until + " but was " + l.pausedUntil());
+    assertTrue(l.tryAcquire() > TimeUnit.SECONDS.toNanos(3), "no token while paused");
+    time.advance(Duration.ofSeconds(6));
+    assertEquals(0, l.pausedUntil(), "the pause is over on the injected clock");
+  }
+
+  @Test
   void threeRelaysTogetherStayWithinTheLimitInEveryOneSecondWindow() throws Exception {
     int limit = 50;
     RateLimitConfig config = RateLimitConfig.of(limit, 0.8);

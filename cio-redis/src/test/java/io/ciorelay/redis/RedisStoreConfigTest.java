@@ -39,6 +39,20 @@ class RedisStoreConfigTest {
         () -> RedisStoreConfig.builder().uri("redis://localhost").leaseTtl(Duration.ofSeconds(3)).build());
     assertRejected(IllegalArgumentException.class, "maxRequestTime must be positive",
         () -> RedisStoreConfig.builder().maxRequestTime(Duration.ZERO));
+    assertRejected(NullPointerException.class, "ticker must not be null", () -> b.ticker(null));
+    assertRejected(NullPointerException.class, "clock must not be null", () -> b.clock(null));
+  }
+
+  @Test
+  void timeIsInjectedAndKeptByToBuilder() {
+    FakeTicker ticker = new FakeTicker();
+    java.time.Clock clock = ticker.clock();
+    RedisStoreConfig c = RedisStoreConfig.builder().uri("redis://localhost").ticker(ticker).clock(clock).build();
+    assertTrue(c.ticker() == ticker && c.clock() == clock);
+    RedisStoreConfig copy = c.toBuilder().workspace("other").build();
+    assertTrue(copy.ticker() == ticker && copy.clock() == clock);
+    RedisStoreConfig defaults = RedisStoreConfig.builder().uri("redis://localhost").build();
+    assertEquals(java.time.Clock.systemUTC(), defaults.clock());
   }
 
   @Test

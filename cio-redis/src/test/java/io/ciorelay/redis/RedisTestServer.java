@@ -31,11 +31,13 @@ final class RedisTestServer {
   private final int port;
   private final String password;
   private final Path dir;
+  private final List<String> extraArgs;
   private Process process;
 
-  private RedisTestServer(int port, String password) {
+  private RedisTestServer(int port, String password, List<String> extraArgs) {
     this.port = port;
     this.password = password;
+    this.extraArgs = extraArgs;
     try {
       this.dir = Files.createTempDirectory("cio-redis-test");
     } catch (IOException e) {
@@ -63,9 +65,9 @@ final class RedisTestServer {
     return "cio-test-" + UUID.randomUUID().toString().substring(0, 12);
   }
 
-  /** Starts a private {@code redis-server} on a free port, optionally with a password. */
-  static RedisTestServer startPrivate(String password) {
-    RedisTestServer s = new RedisTestServer(freePort(), password);
+  /** Starts a private {@code redis-server} on a free port, optionally with a password and more arguments. */
+  static RedisTestServer startPrivate(String password, String... extraArgs) {
+    RedisTestServer s = new RedisTestServer(freePort(), password, List.of(extraArgs));
     s.start();
     return s;
   }
@@ -90,6 +92,7 @@ final class RedisTestServer {
       cmd.add("--requirepass");
       cmd.add(password);
     }
+    cmd.addAll(extraArgs);
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(dir.resolve("redis.log").toFile()).start();

@@ -100,7 +100,9 @@ public final class RelayCommand implements Callable<Integer> {
               + " and " + RelayConfigLoader.ENV_API_KEY);
           return 2;
         }
-        simulator = CioSimulator.builder().port(0).rateLimit(0).build().start();
+        // Runs as long as the relay: a bounded window of records keeps its memory flat.
+        simulator = CioSimulator.builder().port(0).rateLimit(0)
+            .maxRecords(CioSimulator.DEFAULT_LONG_RUNNING_MAX_RECORDS).build().start();
         b.credentials(simulator.siteId(), simulator.apiKey()).target(URI.create(simulator.baseUrl()));
       }
       config = b.build();

@@ -43,6 +43,11 @@ public final class SimulatorCommand implements Callable<Integer> {
       description = "Send Retry-After on 429 responses. Default: ${DEFAULT-VALUE}.")
   boolean retryAfter;
 
+  @Option(names = "--max-records", defaultValue = "" + CioSimulator.DEFAULT_LONG_RUNNING_MAX_RECORDS,
+      description = "Accepted operations kept for the control API's queries; older ones are counted and "
+          + "forgotten, so memory stays flat (0 = keep everything). Default: ${DEFAULT-VALUE}.")
+  int maxRecords;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +72,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     CioSimulator.Builder builder;
     try {
       builder = CioSimulator.builder().host(host).port(port).rateLimit(rateLimit).retryAfter(retryAfter)
+          .maxRecords(maxRecords)
           .siteId(site == null ? CioSimulator.DEFAULT_SITE_ID : site)
           .apiKey(key == null ? CioSimulator.DEFAULT_API_KEY : key);
     } catch (IllegalArgumentException e) {

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What every API request goes through, in order: statistics, scripted responses, outage, random
- * 5xx, stall, latency, authentication, rate limit, then the endpoint's validation and the record.
+ * 5xx, stall, latency, authentication, rate limit, then the endpoint's validation and the record
+ * (and, in a lost-acknowledgement window, a dropped connection instead of the answer).
  *
  * <p>Concurrency: called on many Jetty threads at once. It holds no lock itself; faults are an
  * atomically swapped snapshot, the rate limiter and record each guard their own state, and
@@ -50,6 +51,7 @@ final class ApiPipeline {
 
   void release() {
     closing.countDown();
+    faults.signalChange();
   }
 
   void handle(Context ctx, boolean v2, boolean authenticated, Endpoint endpoint) {
@@ -66,13 +68,36 @@ final class ApiPipeline {
       return;
     }
     Faults.State f = faults.state();
+    boolean loseAcknowledgement = false;
     if (f.outageActive(now)) {
-      if (f.outageMode() == OutageMode.CONNECTION_RESET) {
-        drop(ctx);
-      } else {
-        send(ctx, 503, Responses.error(v2, "unavailable", "service unavailable"));
+      OutageMode mode = f.outageMode();
+      switch (mode) {
+        case SERVICE_UNAVAILABLE -> send(ctx, 503, Responses.error(v2, "unavailable", "service unavailable"));
+        case CONNECTION_RESET -> drop(ctx);
+        case HANG_BEFORE_HEADERS -> {
+          holdWhile(mode);
+          drop(ctx);
+        }
+        case STALL_AFTER_HEADERS -> stallBody(ctx, mode);
+        case NOT_FOUND -> sendHtml(ctx, 404, NOT_FOUND_PAGE);
+        case REDIRECT -> {
+          ctx.header("Location", ctx.scheme() + "://" + ctx.host() + "/moved" + ctx.path());
+          sendHtml(ctx, 302, MOVED_PAGE);
+        }
+        case UNAUTHORIZED -> send(ctx, 401, Responses.error(v2, "unauthorized", "unauthorized: credentials refused"));
+        case RATE_LIMITED, RATE_LIMITED_NO_RETRY_AFTER -> {
+          if (mode == OutageMode.RATE_LIMITED) {
+            long left = faults.outageRemainingNanos();
+            ctx.header("Retry-After", Long.toString(Math.max(1, (left + 999_999_999L) / 1_000_000_000L)));
+          }
+          send(ctx, 429, Responses.error(v2, "rate_limited", "rate limit exceeded"));
+        }
+        case LOST_ACKNOWLEDGEMENT -> loseAcknowledgement = true;
+        default -> throw new IllegalStateException("unhandled outage mode " + mode);
       }
-      return;
+      if (!loseAcknowledgement) {
+        return;
+      }
     }
     if (f.errorRate() > 0 && random.nextDouble() < f.errorRate()) {
       int status = f.errorStatus() != 0 ? f.errorStatus()
@@ -111,11 +136,68 @@ final class ApiPipeline {
         stats.accepted(records.append(result.operations(), arrivalMillis, retryCount));
       }
       stats.rejected(result.rejected());
+      if (loseAcknowledgement) {
+        drop(ctx);
+        return;
+      }
       send(ctx, result.status(), result.body());
     } catch (Rejection r) {
       stats.rejected(r.rejectedOperations);
+      if (loseAcknowledgement) {
+        drop(ctx);
+        return;
+      }
       send(ctx, r.status, r.body);
     }
+  }
+
+  private static final byte[] NOT_FOUND_PAGE = ("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+      + "<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n")
+      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MOVED_PAGE = ("<!DOCTYPE html>\n<html><head><title>302 Found</title></head>"
+      + "<body><h1>Found</h1><p>The document has moved.</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+  /** What a stalled body announces and what it sends before stalling. */
+  static final int STALLED_CONTENT_LENGTH = 100;
+  private static final byte[] STALLED_PREFIX = "{\"".getBytes(StandardCharsets.UTF_8);
+
+  /** Holds the calling request while an outage in this mode is open (or until close). */
+  private void holdWhile(OutageMode mode) {
+    try {
+      while (closing.getCount() > 0) {
+        Faults.State s = faults.state();
+        if (!s.outageActive(ticker.getAsLong()) || s.outageMode() != mode) {
+          return;
+        }
+        faults.awaitChange(faults.outageRemainingNanos());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** 200 headers with a Content-Length, two bytes of body, nothing until the window ends, then a drop. */
+  private void stallBody(Context ctx, OutageMode mode) {
+    stats.status(200);
+    try {
+      jakarta.servlet.http.HttpServletResponse res = ctx.res();
+      res.setStatus(200);
+      res.setContentType("application/json");
+      res.setContentLength(STALLED_CONTENT_LENGTH);
+      jakarta.servlet.ServletOutputStream out = res.getOutputStream();
+      out.write(STALLED_PREFIX);
+      out.flush();
+    } catch (IOException e) {
+      // The client went away; the drop below ends the exchange either way.
+    }
+    holdWhile(mode);
+    drop(ctx);
+  }
+
+  private void sendHtml(Context ctx, int status, byte[] page) {
+    ctx.status(status);
+    ctx.contentType("text/html; charset=utf-8");
+    ctx.result(page);
+    stats.status(status);
   }
 
   boolean authorized(String header) {

@@ -53,24 +53,34 @@ public final class CioSimulator implements AutoCloseable {
   public static final boolean DEFAULT_RETRY_AFTER = true;
   /** Largest body the HTTP layer reads; anything larger is answered 413 before validation. */
   public static final int MAX_BODY_BYTES = 10_000_000;
+  /**
+   * The record window of a simulator inside a long-lived process (the relay's built-in one,
+   * {@code cio simulator}): the newest 100,000 operations are kept for queries.
+   */
+  public static final int DEFAULT_LONG_RUNNING_MAX_RECORDS = 100_000;
+  /** With a bounded window, at least this many of the newest event ids are remembered for de-duplication. */
+  public static final int DEFAULT_MAX_EVENT_IDS = 1_000_000;
   static final int MAX_THREADS = 400;
   static final int MAX_RATE_LIMIT = 100_000;
 
   private final Builder config;
   private final Faults faults;
-  private final Records records = new Records();
+  private final Records records;
   private final StatsRecorder stats;
   private final ApiPipeline pipeline;
+  private final Pipelines pipelines;
   private final Javalin app;
   private volatile boolean started;
 
   private CioSimulator(Builder b) {
     this.config = b;
+    this.records = new Records(b.maxRecords, b.maxRecords == 0 ? 0 : Math.max(b.maxRecords, DEFAULT_MAX_EVENT_IDS));
     SlidingWindow limiter = new SlidingWindow();
     this.faults = new Faults(b.ticker, b.rateLimit, b.retryAfter);
     this.stats = new StatsRecorder(limiter);
     this.pipeline = new ApiPipeline(faults, records, stats, limiter, b.ticker, b.clock, b.random, b.siteId,
         b.apiKey);
+    this.pipelines = new Pipelines(b.writeKey, b.ticker);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
@@ -90,7 +100,7 @@ public final class CioSimulator implements AutoCloseable {
 
   private void registerRoutes() {
     TrackV1 v1 = new TrackV1(this::baseUrl, config.siteId);
-    TrackV2 v2 = new TrackV2(faults);
+    TrackV2 v2 = new TrackV2(faults, records, config.clock);
     app.get("/api/v1/accounts/region", v1(true, v1::region));
     app.put("/api/v1/customers/{id}", v1(true, v1::identify));
     app.delete("/api/v1/customers/{id}", v1(true, (ctx, body) -> v1.noBody(Action.DELETE, ctx)));
@@ -111,6 +121,7 @@ public final class CioSimulator implements AutoCloseable {
     app.post("/unsubscribe/{delivery_id}", v1(false, v1::unsubscribe));
     app.post("/api/v2/entity", ctx -> pipeline.handle(ctx, true, true, v2::entity));
     app.post("/api/v2/batch", ctx -> pipeline.handle(ctx, true, true, v2::batch));
+    pipelines.register(app, pipeline);
     new ControlApi(faults, records, this::reset, this::stats).register(app);
   }
 
@@ -183,6 +194,11 @@ public final class CioSimulator implements AutoCloseable {
     return records;
   }
 
+  /** The Data Pipelines API's write key and record of accepted calls. */
+  public Pipelines pipelines() {
+    return pipelines;
+  }
+
   /** A snapshot of the request statistics. */
   public SimulatorStats stats() {
     return stats.snapshot(records.duplicateCount());
@@ -192,6 +208,7 @@ public final class CioSimulator implements AutoCloseable {
   public void reset() {
     faults.clear();
     records.clear();
+    pipelines.clear();
     stats.clear();
   }
 
@@ -229,8 +246,30 @@ public final class CioSimulator implements AutoCloseable {
     private LongSupplier ticker = System::nanoTime;
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
+    private int maxRecords;
+    private String writeKey = Pipelines.DEFAULT_WRITE_KEY;
 
     private Builder() {}
+
+    /** The Data Pipelines write key accepted (default {@value Pipelines#DEFAULT_WRITE_KEY}). */
+    public Builder pipelinesWriteKey(String writeKey) {
+      this.writeKey = nonBlank("pipelinesWriteKey", writeKey);
+      return this;
+    }
+
+    /**
+     * Keeps only the newest {@code maxRecords} accepted operations for queries (older ones are
+     * counted and forgotten), and bounds the remembered event ids to the newest
+     * max({@code maxRecords}, {@value #DEFAULT_MAX_EVENT_IDS}); 0 (the default) keeps everything.
+     * Use {@link #DEFAULT_LONG_RUNNING_MAX_RECORDS} for a simulator that runs for days.
+     */
+    public Builder maxRecords(int maxRecords) {
+      if (maxRecords < 0) {
+        throw new IllegalArgumentException("maxRecords must be >= 0 (0 keeps everything) but was " + maxRecords);
+      }
+      this.maxRecords = maxRecords;
+      return this;
+    }
 
     /** The workspace site id accepted in Basic auth. */
     public Builder siteId(String siteId) {
@@ -308,6 +347,8 @@ public final class CioSimulator implements AutoCloseable {
       b.ticker = ticker;
       b.clock = clock;
       b.random = random;
+      b.maxRecords = maxRecords;
+      b.writeKey = writeKey;
       return b;
     }
 

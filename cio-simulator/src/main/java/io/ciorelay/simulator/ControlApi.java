@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  *   <li>{@code POST /__control/reset} — clears records, stats and faults.
  *   <li>{@code GET /__control/faults} — the faults in force.
  *   <li>{@code POST /__control/faults} — applies the fields present in
- *       {@code {"outage":{"mode":"unavailable"|"reset","seconds":5}|false, "errorRate":0.1,
+ *       {@code {"outage":{"mode":"unavailable"|"reset"|"hang"|"stall-body"|"lost-ack"|"not-found"|
+ *       "redirect"|"unauthorized"|"rate-limited"|"rate-limited-no-retry-after","seconds":5}|false, "errorRate":0.1,
  *       "errorStatus":503, "latencyMs":50, "stallMs":30000, "script":[{"status":503,
  *       "body":"{}","headers":{"Retry-After":"2"}}], "rateLimit":100, "retryAfter":true}}
  *       (an outage without seconds lasts until ended; {@code "outage":false} ends it).
@@ -199,7 +200,7 @@ final class ControlApi {
       g.writeStartObject();
       g.writeBooleanField("outageActive", faults.outageActive());
       if (faults.outageActive()) {
-        g.writeStringField("outageMode", s.outageMode() == OutageMode.CONNECTION_RESET ? "reset" : "unavailable");
+        g.writeStringField("outageMode", s.outageMode().wireName());
       }
       g.writeNumberField("errorRate", s.errorRate());
       g.writeNumberField("errorStatus", s.errorStatus());
@@ -240,15 +241,7 @@ final class ControlApi {
         if (outage.isNull() || (outage.isBoolean() && !outage.booleanValue())) {
           faults.endOutage();
         } else if (outage.isObject()) {
-          String mode = outage.path("mode").asText("unavailable");
-          OutageMode m;
-          if ("unavailable".equals(mode) || "503".equals(mode)) {
-            m = OutageMode.SERVICE_UNAVAILABLE;
-          } else if ("reset".equals(mode)) {
-            m = OutageMode.CONNECTION_RESET;
-          } else {
-            throw new IllegalArgumentException("outage.mode must be unavailable or reset but was " + mode);
-          }
+          OutageMode m = OutageMode.fromWireName(outage.path("mode").asText("unavailable"));
           if (outage.has("seconds")) {
             faults.outage(Duration.ofMillis((long) (number(outage.get("seconds"), "outage.seconds") * 1000)), m);
           } else {

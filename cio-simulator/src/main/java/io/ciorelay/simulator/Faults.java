@@ -17,8 +17,14 @@ import java.util.function.UnaryOperator;
  * outage, then a random 5xx, then a stall, then latency; afterwards come authentication, the rate
  * limit and validation. A request answered by a fault records nothing as accepted.
  *
+ * <p>Outage modes ({@link OutageMode}) cover the ways a real endpoint fails: 503, connection
+ * reset, a hang before the headers, a body that stalls after the headers, a lost acknowledgement
+ * (stored, then the connection dropped), a wrong endpoint (404 HTML page, 302 elsewhere), refused
+ * credentials (401) and 429 with or without {@code Retry-After}. Requests held by a hang or a
+ * stalled body are released when the window ends, is changed, or the simulator closes.
+ *
  * <p>Thread-safe: the settings are an immutable snapshot swapped atomically; the script is a
- * concurrent queue.
+ * concurrent queue; held requests wait on a monitor that every change notifies.
  */
 public final class Faults {
   /** The statuses a random failure picks from when no fixed status is given. */
@@ -52,7 +58,35 @@ public final class Faults {
 
   private Faults update(UnaryOperator<State> f) {
     state.updateAndGet(f);
+    signalChange();
     return this;
+  }
+
+  private final Object changed = new Object();
+
+  /** Wakes requests held by a hang or a stalled body so they look at the faults again. */
+  void signalChange() {
+    synchronized (changed) {
+      changed.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until the faults change, or at most {@code maxNanos} (callers re-check their condition;
+   * the bound also lets a fake ticker move a window's end without a change).
+   */
+  void awaitChange(long maxNanos) throws InterruptedException {
+    long millis = Math.max(1, Math.min(maxNanos / 1_000_000, 100));
+    synchronized (changed) {
+      changed.wait(millis);
+    }
+  }
+
+  /** Nanoseconds of the ticker until the current outage window ends (0 when none is open). */
+  long outageRemainingNanos() {
+    State s = state.get();
+    long now = ticker.getAsLong();
+    return s.outageActive(now) ? s.outageUntilNanos - now : 0;
   }
 
   /** Answers 503 to every API request for this long from now. */
@@ -225,6 +259,7 @@ public final class Faults {
   public void clear() {
     script.clear();
     state.set(initial);
+    signalChange();
     poisonAttribute = null;
     poisonMode = PoisonMode.OPERATION;
   }

@@ -29,9 +29,14 @@ import java.util.List;
 final class TrackV2 {
   private final Faults faults;
 
-  TrackV2(Faults faults) {
+  TrackV2(Faults faults, Records records, java.time.Clock clock) {
     this.faults = faults;
+    this.records = records;
+    this.clock = clock;
   }
+
+  private final Records records;
+  private final java.time.Clock clock;
 
   /** {@code POST /api/v2/entity}. */
   Endpoint.Result entity(Context ctx, byte[] body) {
@@ -57,6 +62,7 @@ final class TrackV2 {
     Problems problems = new Problems();
     RecordedOperation.Builder b = operation(op, problems);
     if (problems.isEmpty() && faults.poisoned(b.attributesJson)) {
+      records.refuse(b, clock.millis());
       problems.add("invalid", "attributes." + faults.poisonAttribute(),
           "attribute '" + faults.poisonAttribute() + "' is not allowed (poisoned by a test fault)");
     }
@@ -104,6 +110,7 @@ final class TrackV2 {
           } else {
             RecordedOperation.Builder b = operation(op, problems);
             if (problems.isEmpty() && faults.poisoned(b.attributesJson)) {
+              records.refuse(b, clock.millis());
               if (faults.poisonMode() == Faults.PoisonMode.REQUEST) {
                 throw new Rejection(400, Responses.v2Error("invalid", "batch[" + index + "]",
                     "operation " + index + " is invalid (poisoned by a test fault)"), 1);

@@ -46,6 +46,29 @@ class RecordsTest {
   }
 
   @Test
+  void aBoundedWindowKeepsTheNewestRecordsCountsTheRestAndStillDropsRepeats() {
+    try (CioSimulator bounded = CioSimulator.builder().rateLimit(0).maxRecords(3).build().start()) {
+      Http h = new Http(bounded);
+      for (int i = 0; i < 10; i++) {
+        assertEquals(200, h.post("/api/v1/customers/1/events", q("{'name':'e" + i + "','id':'ID" + i + "'}")).statusCode());
+      }
+      assertEquals(10, bounded.records().count(), "every accepted operation is counted");
+      assertEquals(7, bounded.records().evicted());
+      assertEquals(List.of("e7", "e8", "e9"), bounded.records().all().stream().map(RecordedOperation::name).toList());
+      assertEquals(200, h.post("/api/v1/customers/1/events", q("{'name':'e0','id':'ID0'}")).statusCode());
+      assertEquals(1, bounded.records().duplicateCount(), "a repeat of a forgotten record's id is still dropped");
+      assertEquals(10, bounded.records().count());
+    }
+  }
+
+  @Test
+  void maxRecordsRefusesANegativeLimitNamingIt() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CioSimulator.builder().maxRecords(-1));
+    assertTrue(e.getMessage().contains("maxRecords") && e.getMessage().contains("-1"), e.getMessage());
+  }
+
+  @Test
   void perPersonOrderIsArrivalOrderUnderConcurrency() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

@@ -185,6 +185,9 @@ public final class HealthTracker {
       degraded.add("oldest pending operation is " + age.toSeconds() + " s old (threshold "
           + config.maxPendingAge().toSeconds() + " s)");
     }
+    if (stats.warning() != null) {
+      degraded.add("outbox at risk: " + stats.warning());
+    }
     if (stats.deadLetters() > 0) {
       degraded.add(stats.deadLetters() + " operation(s) in the dead-letter store");
     }

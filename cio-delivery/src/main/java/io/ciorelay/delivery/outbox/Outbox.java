@@ -108,6 +108,16 @@ public interface Outbox extends AutoCloseable {
   int purgeAll();
 
   /**
+   * The sequence number a dead letter of the entry {@code seq} was replayed as, if it was: the
+   * replayed operation is pending (or delivered, or dead-lettered again) under that number. Lets a
+   * receipt follow an operation across a replay. Reads the store; never call it on the store's own
+   * threads. The default (a store that keeps no record of replays) answers empty.
+   */
+  default java.util.OptionalLong replayedAs(long seq) {
+    return java.util.OptionalLong.empty();
+  }
+
+  /**
    * A standing reason this store cannot work right now (for example: its server is unreachable),
    * or null. Reported as health DOWN until it clears; cheap (no I/O).
    */

@@ -88,7 +88,7 @@ public final class SqliteOutbox implements Outbox {
   private final OutboxConfig config;
   private final Path path;
   private final int lanes;
-  private final LinkedBlockingQueue<WriteOp> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<WriteOp> queue;
   // Acknowledgements, dead-letter moves and failure records: taken before queued appends, so a
   // delivered batch is acknowledged in the next commit even behind a deep backlog of appends.
   private final java.util.concurrent.ConcurrentLinkedQueue<WriteOp> urgent = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -119,8 +119,9 @@ public final class SqliteOutbox implements Outbox {
   private boolean readerClosed;
 
   private SqliteOutbox(OutboxConfig config, FileGuard fileGuard, Connection writer, Connection reader,
-      SqliteSchema.Loaded loaded) throws SQLException {
+      SqliteSchema.Loaded loaded, LinkedBlockingQueue<WriteOp> queue) throws SQLException {
     this.config = config;
+    this.queue = queue;
     this.fileGuard = fileGuard;
     this.path = config.path();
     this.lanes = config.lanes();
@@ -149,6 +150,11 @@ public final class SqliteOutbox implements Outbox {
    *     (guarded by an OS lock on {@code <path>.lock})
    */
   public static SqliteOutbox open(OutboxConfig config) {
+    return open(config, new LinkedBlockingQueue<>());
+  }
+
+  /** Opens with the given (empty) hand-off queue; tests pass one that interleaves hand-offs with the writer's reads. */
+  static SqliteOutbox open(OutboxConfig config, LinkedBlockingQueue<WriteOp> queue) {
     Objects.requireNonNull(config, "config must not be null");
     Path path = config.path();
     SqliteSchema.createParentDirectories(path);
@@ -159,7 +165,7 @@ public final class SqliteOutbox implements Outbox {
       writer = SqliteSchema.connect(path, config.durability(), false);
       SqliteSchema.Loaded loaded = SqliteSchema.prepare(writer, config.lanes(), path);
       reader = SqliteSchema.connect(path, config.durability(), true);
-      return new SqliteOutbox(config, guard, writer, reader, loaded);
+      return new SqliteOutbox(config, guard, writer, reader, loaded, queue);
     } catch (SQLException e) {
       closeQuietly(reader);
       closeQuietly(writer);
@@ -403,6 +409,12 @@ public final class SqliteOutbox implements Outbox {
   public java.util.Optional<DeadLetter> deadLetterOf(long seq) {
     return java.util.Optional.ofNullable(queryOne("SELECT " + DEAD_LETTER_COLUMNS
         + " FROM dead_letters WHERE original_seq = ? ORDER BY id DESC LIMIT 1", seq, SqliteOutbox::deadLetter, null));
+  }
+
+  @Override
+  public java.util.OptionalLong replayedAs(long seq) {
+    Long replayed = queryOne("SELECT replayed_seq FROM replays WHERE original_seq = ?", seq, rs -> rs.getLong(1), null);
+    return replayed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(replayed);
   }
 
   /** A row mapper that may throw. */

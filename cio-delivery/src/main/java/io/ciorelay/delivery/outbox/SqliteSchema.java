@@ -31,7 +31,11 @@ final class SqliteSchema {
     "CREATE TABLE IF NOT EXISTS dead_letters("
         + "id INTEGER PRIMARY KEY AUTOINCREMENT, original_seq INTEGER NOT NULL, person_key TEXT NOT NULL, "
         + "event_id TEXT, kind INTEGER NOT NULL, payload BLOB NOT NULL, accepted_at INTEGER NOT NULL, "
-        + "dead_at INTEGER NOT NULL, reason TEXT, last_status INTEGER NOT NULL, attempts INTEGER NOT NULL)"
+        + "dead_at INTEGER NOT NULL, reason TEXT, last_status INTEGER NOT NULL, attempts INTEGER NOT NULL)",
+    // Where a replayed dead letter went: its original sequence number and the one it was replayed
+    // as, so a receipt asked about the original follows the operation instead of reporting it
+    // delivered. One row per replay; older files get the table when opened.
+    "CREATE TABLE IF NOT EXISTS replays(original_seq INTEGER PRIMARY KEY, replayed_seq INTEGER NOT NULL)"
   };
 
   /** What the store needs to know about the file's contents when it opens. */

@@ -56,6 +56,7 @@ final class SqliteWriter implements Runnable {
   private final PreparedStatement deadLetterPage;
   private final PreparedStatement copyFromDeadLetters;
   private final PreparedStatement deleteDeadLetter;
+  private final PreparedStatement recordReplay;
   private final PreparedStatement putLastSeq;
 
   SqliteWriter(SqliteOutbox outbox, Connection conn, BlockingQueue<WriteOp> queue,
@@ -87,6 +88,8 @@ final class SqliteWriter implements Runnable {
         + "accepted_at, attempts, first_failure_at, last_error) SELECT ?, ?, person_key, event_id, kind, payload, "
         + "accepted_at, 0, 0, NULL FROM dead_letters WHERE id = ?");
     deleteDeadLetter = conn.prepareStatement("DELETE FROM dead_letters WHERE id = ?");
+    recordReplay = conn.prepareStatement("INSERT OR REPLACE INTO replays(original_seq, replayed_seq) "
+        + "SELECT original_seq, ? FROM dead_letters WHERE id = ?");
     putLastSeq = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)");
   }
 
@@ -134,8 +137,31 @@ final class SqliteWriter implements Runnable {
     }
   }
 
-  /** Fills {@code group} with the next operations; returns true when it ends with {@link WriteOp.Stop}. */
+  /**
+   * Fills {@code group} with the next operations; returns true when it ends with {@link WriteOp.Stop}.
+   * The urgent queue is read again after the main queue's last read: an urgent operation is put
+   * in the urgent queue before its {@link WriteOp.Wake} goes in the main queue, so every urgent
+   * operation whose wake this group took is in this group too, and one handed over later has its
+   * wake still queued. (Reading it only first let a wake drained into the group be used up while
+   * its operation waited for some later write.)
+   */
   private boolean collect(List<WriteOp> group) {
+    boolean stop = collectMain(group);
+    List<WriteOp> late = null;
+    WriteOp u;
+    while ((u = urgent.poll()) != null) {
+      if (late == null) {
+        late = new ArrayList<>();
+      }
+      late.add(u);
+    }
+    if (late != null) {
+      group.addAll(0, late);
+    }
+    return stop;
+  }
+
+  private boolean collectMain(List<WriteOp> group) {
     WriteOp first = takeUninterruptibly();
     // Urgent operations first: they only touch committed entries, so their place in the group
     // does not matter, and they must not wait behind the appends queued before them.
@@ -394,10 +420,14 @@ final class SqliteWriter implements Runnable {
 
   private void replayOne(long id, String personKey, long bytes, Delta delta) throws SQLException {
     int lane = LaneHash.lane(personKey, lanes);
-    copyFromDeadLetters.setLong(1, nextSeq++);
+    long seq = nextSeq++;
+    copyFromDeadLetters.setLong(1, seq);
     copyFromDeadLetters.setInt(2, lane);
     copyFromDeadLetters.setLong(3, id);
     copyFromDeadLetters.executeUpdate();
+    recordReplay.setLong(1, seq);
+    recordReplay.setLong(2, id);
+    recordReplay.executeUpdate();
     deleteDeadLetter.setLong(1, id);
     deleteDeadLetter.executeUpdate();
     delta.lanePending[lane]++;
@@ -459,7 +489,7 @@ final class SqliteWriter implements Runnable {
 
   private void closeQuietly() {
     for (PreparedStatement ps : new PreparedStatement[] {insert, deleteReturning, countMany, deleteMany, copyToDeadLetters, recordFailure,
-        deadLetterInfo, deadLetterPage, copyFromDeadLetters, deleteDeadLetter, putLastSeq}) {
+        deadLetterInfo, deadLetterPage, copyFromDeadLetters, deleteDeadLetter, recordReplay, putLastSeq}) {
       try {
         ps.close();
       } catch (SQLException e) {

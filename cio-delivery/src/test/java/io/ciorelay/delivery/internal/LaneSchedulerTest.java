@@ -112,7 +112,7 @@ class LaneSchedulerTest {
     scheduler = new LaneScheduler("test", outbox, transport, UNLIMITED,
         BreakerConfig.defaults().newBreaker("test", clock), new Backoff(retry, () -> 0.0),
         new DeliveryMetrics(new SimpleMeterRegistry(), "test"), health,
-        new DeliveryTracker(outbox::isPending, outbox::deadLetterOf), clock,
+        new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs), clock,
         new LaneScheduler.Settings(100, 500_000, Duration.ZERO, retry.authRetryInterval(), retry.endpointRetryInterval()));
   }
 

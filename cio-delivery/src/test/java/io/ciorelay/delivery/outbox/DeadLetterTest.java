@@ -112,6 +112,8 @@ class DeadLetterTest {
       assertEquals(List.of("second", "first"), lane.stream().map(s -> text(s.payload())).toList());
       StoredEntry replayed = lane.get(1);
       assertTrue(replayed.seq() > later, "a replayed entry gets a new, higher seq");
+      assertEquals(java.util.OptionalLong.of(replayed.seq()), outbox.replayedAs(bad), "the store says where it went");
+      assertTrue(outbox.replayedAs(later).isEmpty(), "an entry never replayed");
       assertEquals(0, replayed.attempts());
       assertEquals(0L, replayed.firstFailureAtMillis());
       assertEquals(1_000L, replayed.acceptedAtMillis());

@@ -1,20 +1,19 @@
 package io.ciorelay.server.importer;
 
 import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.BatchError;
-import io.ciorelay.client.BatchResult;
-import io.ciorelay.client.RetryAfter;
-import io.ciorelay.client.Retryability;
 import io.ciorelay.client.TrackClient;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,12 +29,15 @@ import java.util.concurrent.locks.LockSupport;
  * Sends an import's batches to {@code /api/v2/batch} with at most {@code maxInFlight} batches
  * outstanding, paced by the rate limiter, and hands them back in file order once answered.
  *
- * <p>Answers: 2xx — done, the operations named in {@code errors} by {@code batch_index} are
- * rejected with Customer.io's reason; 400 or 413 for the whole request — split in halves and sent
- * again until the bad operation is alone, then rejected, so one bad row does not reject its
- * neighbours; 408, 429, 5xx, timeouts and connection errors — retried with backoff (a 429's
- * {@code Retry-After} pauses every send), up to {@code maxRetries} times; anything else (401,
- * 403, 404…) or retries spent — the import fails and stops at the first batch not answered.
+ * <p>Answers are read by the delivery engine's {@link OutcomePolicy}, the same table queued
+ * delivery uses: accepted — done; operations refused one by one (a 207 naming them by
+ * {@code batch_index}) — rejected with Customer.io's reason; a whole request refused with a
+ * Customer.io error body — split in halves and sent again until the bad operation is alone, then
+ * rejected, so one bad row does not reject its neighbours; 408, 429, 5xx, timeouts and connection
+ * errors — retried with backoff (a 429's {@code Retry-After} pauses every send), up to
+ * {@code maxRetries} times; refused credentials, or an answer that says the endpoint is wrong
+ * (3xx, 404, 405, 501, an HTML page…), or retries spent — the import fails and stops at the first
+ * batch not answered, rejecting nothing (it resumes from its checkpoint).
  *
  * <p>Concurrency: the reader thread calls {@link #submit} (blocking for a free slot, then for a
  * rate-limit token, then sending asynchronously). Answers arrive on the HTTP client's threads;
@@ -79,6 +81,7 @@ final class BatchSender implements AutoCloseable {
   }
 
   private final TrackClient client;
+  private final URI batchUrl;
   private final RateLimiter limiter;
   private final Backoff backoff;
   private final int maxRetries;
@@ -95,6 +98,7 @@ final class BatchSender implements AutoCloseable {
   BatchSender(TrackClient client, RateLimiter limiter, Backoff backoff, int maxRetries, int maxInFlight, Clock clock,
       Committer committer) {
     this.client = client;
+    this.batchUrl = URI.create(client.config().baseUrl() + "/api/v2/batch");
     this.limiter = limiter;
     this.backoff = backoff;
     this.maxRetries = maxRetries;
@@ -194,51 +198,43 @@ final class BatchSender implements AutoCloseable {
     return false;
   }
 
+  /** What Customer.io's answer means is decided by the delivery engine's one {@link OutcomePolicy}. */
   private void answered(Batch b, List<Row> part, int attempt, ApiResponse resp, Throwable err) {
-    if (err != null) {
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (Retryability.isRetryable(cause)) {
-        retry(b, part, attempt, Optional.empty(), "no answer from Customer.io (" + cause.getMessage() + ")");
-      } else {
-        fail("cannot send to Customer.io: " + cause);
-      }
-      return;
-    }
-    int status = resp.status();
-    if (status >= 200 && status < 300) {
-      for (BatchError e : BatchResult.parse(resp).errors()) {
-        if (e.batchIndex() >= 0 && e.batchIndex() < part.size()) {
-          Row r = part.get(e.batchIndex());
-          b.serverRejects.add(new Reject(r.line(), "rejected by Customer.io: " + describe(e), r.raw()));
-        }
+    Request request = Request.batch(batchUrl, part.size());
+    Action action = err != null ? OutcomePolicy.decide(request, err)
+        : OutcomePolicy.decide(request, resp, clock.instant());
+    if (action instanceof Action.Acknowledge) {
+      partDone(b);
+    } else if (action instanceof Action.Partial partial) {
+      for (Action.Refusal r : partial.refused()) {
+        Row row = part.get(r.index());
+        b.serverRejects.add(new Reject(row.line(), "rejected by Customer.io: " + r.reason(), row.raw()));
       }
       partDone(b);
-    } else if (status == 400 || status == 413) {
-      if (part.size() > 1) {
-        int mid = part.size() / 2;
-        b.parts.incrementAndGet();
-        List<Row> left = part.subList(0, mid);
-        List<Row> right = part.subList(mid, part.size());
-        sender.execute(() -> send(b, left, 0));
-        sender.execute(() -> send(b, right, 0));
-      } else {
-        Row r = part.get(0);
-        List<BatchError> errors = BatchResult.parse(resp).errors();
-        String why = errors.isEmpty() ? "HTTP " + status + " " + abbreviate(resp.bodyText()) : describe(errors.get(0));
-        b.serverRejects.add(new Reject(r.line(), "rejected by Customer.io: " + why, r.raw()));
-        partDone(b);
-      }
-    } else if (Retryability.isRetryableStatus(status)) {
-      Optional<Duration> retryAfter = resp.header("Retry-After").flatMap(h -> RetryAfter.parse(h, clock));
-      if (status == 429 && retryAfter.isPresent()) {
-        limiter.pauseUntil(clock.millis() + retryAfter.get().toMillis());
-      }
-      retry(b, part, attempt, retryAfter, "HTTP " + status);
-    } else if (status == 401 || status == 403) {
-      fail("Customer.io answered " + status + " (" + (status == 401 ? "unauthorized" : "forbidden")
-          + "): check CIO_SITE_ID and CIO_API_KEY and the region or --target");
+    } else if (action instanceof Action.Split) {
+      // The whole request refused: halves go out until the bad operation is alone, so one bad
+      // row does not reject its neighbours.
+      int mid = part.size() / 2;
+      b.parts.incrementAndGet();
+      List<Row> left = part.subList(0, mid);
+      List<Row> right = part.subList(mid, part.size());
+      sender.execute(() -> send(b, left, 0));
+      sender.execute(() -> send(b, right, 0));
+    } else if (action instanceof Action.DeadLetter refused) {
+      Row row = part.get(0);
+      b.serverRejects.add(new Reject(row.line(), "rejected by Customer.io: " + refused.reason(), row.raw()));
+      partDone(b);
+    } else if (action instanceof Action.PauseRateLimit rl) {
+      rl.retryAfter().ifPresent(d -> limiter.pauseUntil(clock.millis() + d.toMillis()));
+      retry(b, part, attempt, rl.retryAfter(), rl.reason());
+    } else if (action instanceof Action.RetryAfter r) {
+      retry(b, part, attempt, r.delayHint(), r.reason());
+    } else if (action instanceof Action.PauseCredentials c) {
+      fail(c.reason() + ": check CIO_SITE_ID and CIO_API_KEY and the region or --target");
+    } else if (action instanceof Action.PauseEndpoint e) {
+      fail(e.reason() + "; check the region or --target (nothing was rejected; the import resumes from its checkpoint)");
     } else {
-      fail("Customer.io answered HTTP " + status + ": " + abbreviate(resp.bodyText()));
+      fail("internal error: unexpected outcome " + action);
     }
   }
 
@@ -289,22 +285,6 @@ final class BatchSender implements AutoCloseable {
     synchronized (idle) {
       idle.notifyAll();
     }
-  }
-
-  private static String describe(BatchError e) {
-    StringBuilder s = new StringBuilder();
-    if (!e.field().isEmpty()) {
-      s.append(e.field()).append(": ");
-    }
-    s.append(e.message().isEmpty() ? e.reason() : e.message());
-    if (!e.reason().isEmpty() && !e.message().isEmpty()) {
-      s.append(" (").append(e.reason()).append(')');
-    }
-    return s.toString();
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 197) + "...";
   }
 
   /** Stops the threads; batches not answered by then stay uncommitted (the checkpoint does not pass them). */

@@ -1,14 +1,12 @@
 package io.ciorelay.server.loadtest;
 
-import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.BatchError;
-import io.ciorelay.client.BatchResult;
-import io.ciorelay.client.CioTransportException;
 import io.ciorelay.client.Identifiers;
 import io.ciorelay.client.Operation;
-import io.ciorelay.client.RetryAfter;
-import io.ciorelay.client.Retryability;
 import io.ciorelay.client.TrackClient;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +23,13 @@ import java.util.function.Function;
  * re-create them), then one batch of {@code delete} operations for those whose suppress was accepted.
  *
  * <p>One request in flight at a time, started at most {@code requestsPerSecond} apart — sequential
- * pacing is a start time per request, simple enough not to need a token bucket. 429, 408, 5xx
- * (Retryability) and requests that got no answer are retried with exponential backoff (or the
- * {@code Retry-After} asked for, capped at 5 minutes), the same operations each time; a 429 also
- * holds back the next request. Operations refused in a 207 are reported per person; another 4xx
- * fails the chunk; 401/403 stop the run. Not thread-safe; one run per instance.
+ * pacing is a start time per request, simple enough not to need a token bucket. Answers are read
+ * by the delivery engine's {@link OutcomePolicy}: 429, 408, 5xx and requests that got no answer are
+ * retried with exponential backoff (or the {@code Retry-After} asked for, capped at 5 minutes), the
+ * same operations each time; a 429 also holds back the next request. Operations refused in a 207
+ * are reported per person; a whole batch refused with Customer.io's error body is split until the
+ * refused person is alone; refused credentials or an answer that says the endpoint is wrong (3xx,
+ * 404, an HTML page…) stop the run. Not thread-safe; one run per instance.
  */
 public final class LoadTestCleanup {
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
@@ -57,6 +57,7 @@ public final class LoadTestCleanup {
   }
 
   private final TrackClient client;
+  private final URI batchUrl;
   private final long intervalNanos;
   private final int batchSize;
   private final int maxAttempts;
@@ -81,6 +82,7 @@ public final class LoadTestCleanup {
       throw new IllegalArgumentException("maxAttempts must be in 1..100 but was " + maxAttempts);
     }
     this.client = client;
+    this.batchUrl = URI.create(client.config().baseUrl() + "/api/v2/batch");
     this.intervalNanos = (long) (1_000_000_000L / requestsPerSecond);
     this.batchSize = batchSize;
     this.maxAttempts = maxAttempts;
@@ -103,7 +105,8 @@ public final class LoadTestCleanup {
   /**
    * Suppresses and then deletes every person.
    *
-   * @throws CleanupAbortedException if Customer.io refuses the credentials (401/403)
+   * @throws CleanupAbortedException if Customer.io refuses the credentials (401/403) or the
+   *     endpoint is wrong (3xx, 404, 405, 501, an answer that is not Customer.io's)
    * @throws InterruptedException if interrupted while pacing or backing off
    */
   public Summary run(List<String> personIds) throws InterruptedException {
@@ -160,42 +163,40 @@ public final class LoadTestCleanup {
       }
       pace();
       requests++;
-      ApiResponse r;
+      Request request = Request.batch(batchUrl, ids.size());
+      Action action;
       try {
-        r = client.batchAsync(encoded).join();
+        action = OutcomePolicy.decide(request, client.batchAsync(encoded).join(), clock.instant());
       } catch (CompletionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        lastProblem = "no answer (" + (cause instanceof CioTransportException ? cause.getMessage()
-            : cause.getClass().getSimpleName() + ": " + cause.getMessage()) + ")";
-        if (!Retryability.isRetryable(cause)) {
-          return allFailed(ids, lastProblem);
-        }
-        backoff(attempt, null);
-        continue;
+        action = OutcomePolicy.decide(request, e);
       }
-      int status = r.status();
-      if (status >= 200 && status <= 299) {
+      if (action instanceof Action.Acknowledge) {
+        return Map.of();
+      } else if (action instanceof Action.Partial partial) {
         Map<String, String> failed = new LinkedHashMap<>();
-        for (BatchError err : BatchResult.parse(r).errors()) {
-          int i = err.batchIndex();
-          String id = i >= 0 && i < ids.size() ? ids.get(i) : null;
-          if (id != null) {
-            failed.put(id, "refused (" + err.reason() + (err.field() == null ? "" : " " + err.field()) + ": "
-                + err.message() + ")");
-          }
+        for (Action.Refusal r : partial.refused()) {
+          failed.put(ids.get(r.index()), "refused (" + r.reason() + ")");
         }
         return failed;
+      } else if (action instanceof Action.Split) {
+        // The whole batch refused: halves, until the refused person is alone.
+        int mid = ids.size() / 2;
+        Map<String, String> failed = new LinkedHashMap<>(send(ids.subList(0, mid), operation));
+        failed.putAll(send(ids.subList(mid, ids.size()), operation));
+        return failed;
+      } else if (action instanceof Action.DeadLetter refused) {
+        return allFailed(ids, "refused (" + refused.reason() + ")");
+      } else if (action instanceof Action.PauseCredentials c) {
+        throw new CleanupAbortedException(c.reason() + ": check CIO_SITE_ID and CIO_API_KEY for this workspace");
+      } else if (action instanceof Action.PauseEndpoint e) {
+        throw new CleanupAbortedException(e.reason() + ": check --target and the region");
+      } else if (action instanceof Action.PauseRateLimit rl) {
+        lastProblem = rl.reason();
+        backoff(attempt, rl.retryAfter().orElse(null));
+      } else if (action instanceof Action.RetryAfter r) {
+        lastProblem = r.reason();
+        backoff(attempt, r.delayHint().orElse(null));
       }
-      if (status == 401 || status == 403) {
-        throw new CleanupAbortedException("Customer.io refused the credentials (HTTP " + status
-            + "): check CIO_SITE_ID and CIO_API_KEY for this workspace");
-      }
-      lastProblem = "HTTP " + status + excerpt(r.bodyText());
-      if (!Retryability.isRetryableStatus(status)) {
-        return allFailed(ids, lastProblem);
-      }
-      Duration retryAfter = r.header("Retry-After").flatMap(v -> RetryAfter.parse(v, clock)).orElse(null);
-      backoff(attempt, retryAfter);
     }
     return allFailed(ids, lastProblem + " after " + maxAttempts + " attempts");
   }
@@ -230,13 +231,5 @@ public final class LoadTestCleanup {
       m.put(id, reason);
     }
     return m;
-  }
-
-  private static String excerpt(String body) {
-    String b = body == null ? "" : body.strip().replaceAll("\\s+", " ");
-    if (b.isEmpty()) {
-      return "";
-    }
-    return ": " + (b.length() > 200 ? b.substring(0, 200) + "..." : b);
   }
 }

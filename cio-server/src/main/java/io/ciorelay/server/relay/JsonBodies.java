@@ -61,9 +61,38 @@ final class JsonBodies {
     }
   }
 
-  /** The body parsed as JSON; an empty body is an empty object. @throws ApiError 400 or 413 */
+  /**
+   * The body parsed as JSON, every number in it finite; an empty body is an empty object.
+   *
+   * @throws ApiError 400 or 413
+   */
   JsonNode readJson(Context ctx, ApiError.Shape shape) {
-    return parse(read(ctx, shape), shape);
+    JsonNode n = parse(read(ctx, shape), shape);
+    requireFinite(n, "body", shape);
+    return n;
+  }
+
+  /**
+   * Refuses a number that overflowed a double while parsing ({@code 1e999} becomes Infinity, which
+   * has no JSON form and would be sent on as the string {@code "Infinity"}), naming where it is.
+   * Bounded by the nesting limit.
+   *
+   * @throws ApiError 400
+   */
+  static void requireFinite(JsonNode n, String path, ApiError.Shape shape) {
+    if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+      throw ApiError.of(400, shape, "invalid", path, path + ": the number is out of range (it overflows a double to "
+          + n.doubleValue() + "); JSON numbers must be finite");
+    }
+    if (n.isObject()) {
+      for (java.util.Map.Entry<String, JsonNode> e : n.properties()) {
+        requireFinite(e.getValue(), path + "." + e.getKey(), shape);
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        requireFinite(n.get(i), path + "[" + i + "]", shape);
+      }
+    }
   }
 
   JsonNode parse(byte[] body, ApiError.Shape shape) {
@@ -74,8 +103,10 @@ final class JsonBodies {
       JsonNode n = reader.readTree(body);
       return n == null ? MAPPER.createObjectNode() : n;
     } catch (StreamConstraintsException e) {
-      throw ApiError.of(400, shape, "invalid", "body",
-          "body: JSON is nested deeper than the limit of " + maxDepth + " levels");
+      String m = e.getOriginalMessage();
+      throw ApiError.of(400, shape, "invalid", "body", m != null && m.contains("nesting depth")
+          ? "body: JSON is nested deeper than the limit of " + maxDepth + " levels"
+          : "body: JSON exceeds a parser limit: " + m);
     } catch (JsonProcessingException e) {
       throw ApiError.of(400, shape, "invalid", "body", "body: malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

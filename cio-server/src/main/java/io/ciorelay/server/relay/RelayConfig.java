@@ -59,8 +59,10 @@ public final class RelayConfig {
   private final String storePrefix;
   private final Integer storeShards;
   private final Duration storeLeaseTtl;
+  private final java.util.Map<String, String> pipelinesWriteKeys;
 
   private RelayConfig(Builder b) {
+    this.pipelinesWriteKeys = java.util.Map.copyOf(b.pipelinesWriteKeys);
     this.port = b.port;
     this.host = b.host;
     this.dataDir = b.dataDir;
@@ -109,6 +111,14 @@ public final class RelayConfig {
   /** How long a relay's claim on a shard lasts without renewal, or null for the store's default. */
   public Duration storeLeaseTtl() {
     return storeLeaseTtl;
+  }
+
+  /**
+   * The Data Pipelines write keys clients authenticate with on {@code /v1/batch} and friends, by
+   * workspace name (secrets); empty when the Pipelines routes are not enabled.
+   */
+  public java.util.Map<String, String> pipelinesWriteKeys() {
+    return pipelinesWriteKeys;
   }
 
   /** The timeout of one request to Customer.io. */
@@ -271,6 +281,7 @@ public final class RelayConfig {
             : "")
         + "\napi key: " + (apiKey == null ? "not set" : "set") + ", admin token: " + (adminToken == null ? "not set" : "set")
         + ", webhook signing key: " + (webhookSigningKey == null ? "not set" : "set")
+        + ", pipelines write keys: " + (pipelinesWriteKeys.isEmpty() ? "not set" : new java.util.TreeSet<>(pipelinesWriteKeys.keySet()))
         + "\nrelay.max-body-bytes=" + maxBodyBytes + "\nrelay.max-json-depth=" + maxJsonDepth
         + "\nrelay.durable-timeout=" + durableTimeout + "\nrelay.shutdown-timeout=" + shutdownTimeout
         + "\nrelay.request-timeout=" + requestTimeout + "\nrelay.linger=" + linger
@@ -322,8 +333,27 @@ public final class RelayConfig {
     private String storePrefix = DEFAULT_STORE_PREFIX;
     private Integer storeShards;
     private Duration storeLeaseTtl;
+    private final java.util.Map<String, String> pipelinesWriteKeys = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Sets the Data Pipelines write key of a workspace ({@value RelayWorkspace#DEFAULT_NAME} for a
+     * single-workspace relay); null removes it.
+     */
+    public Builder pipelinesWriteKey(String workspace, String writeKey) {
+      Objects.requireNonNull(workspace, "workspace");
+      if (writeKey == null) {
+        pipelinesWriteKeys.remove(workspace);
+        return this;
+      }
+      if (writeKey.isBlank() || writeKey.contains(":")) {
+        throw new IllegalArgumentException("pipelines write key of workspace " + workspace
+            + " must not be blank or contain ':'");
+      }
+      pipelinesWriteKeys.put(workspace, writeKey);
+      return this;
+    }
 
     /**
      * Keeps the outbox in a shared Redis ({@code redis://[:password@]host:port/db} or
@@ -533,6 +563,17 @@ public final class RelayConfig {
               + "relay.request-timeout (" + requestTimeout.toMillis() + " ms): a relay starts a request only while its lease "
               + "outlasts it, so no other relay can take the shard over while it is in flight");
         }
+      }
+      java.util.Set<String> known = new java.util.TreeSet<>(workspaces.isEmpty()
+          ? java.util.List.of(RelayWorkspace.DEFAULT_NAME) : workspaces.stream().map(RelayWorkspace::name).toList());
+      for (String ws : pipelinesWriteKeys.keySet()) {
+        if (!known.contains(ws)) {
+          throw new IllegalArgumentException("a pipelines write key is set for workspace " + ws
+              + " which is not configured (configured: " + known + ")");
+        }
+      }
+      if (new java.util.HashSet<>(pipelinesWriteKeys.values()).size() < pipelinesWriteKeys.size()) {
+        throw new IllegalArgumentException("two workspaces have the same pipelines write key; clients could not be told apart");
       }
       if (routing != null) {
         java.util.Set<String> names = new java.util.TreeSet<>();

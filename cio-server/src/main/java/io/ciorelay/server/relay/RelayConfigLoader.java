@@ -37,6 +37,8 @@ public final class RelayConfigLoader {
   public static final String ENV_API_KEY = "CIO_API_KEY";
   public static final String ENV_ADMIN_TOKEN = "CIO_ADMIN_TOKEN";
   public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
+  /** The Data Pipelines write key of a single-workspace relay. */
+  public static final String ENV_PIPELINES_WRITE_KEY = "CIO_PIPELINES_WRITE_KEY";
 
   /** Every key the relay reads, in the order they are applied. */
   public static final List<String> KEYS = List.of(
@@ -136,6 +138,11 @@ public final class RelayConfigLoader {
   private static boolean known(String key) {
     Matcher m = WORKSPACE_KEY.matcher(key);
     return KEYS.contains(key) || (m.matches() && WORKSPACE_FIELDS.contains(m.group(2)));
+  }
+
+  /** The environment variable holding a workspace's Pipelines write key: {@code CIO_WORKSPACE_<NAME>_PIPELINES_WRITE_KEY}. */
+  public static String workspaceWriteKeyEnv(String name) {
+    return "CIO_WORKSPACE_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_PIPELINES_WRITE_KEY";
   }
 
   /** The environment variable holding a workspace's API key: {@code CIO_WORKSPACE_<NAME>_API_KEY}. */
@@ -244,6 +251,20 @@ public final class RelayConfigLoader {
       throw new ConfigException(ENV_ADMIN_TOKEN + ": " + e.getMessage());
     }
     b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
+    String envName = null;
+    try {
+      if (workspaces.isEmpty()) {
+        envName = ENV_PIPELINES_WRITE_KEY;
+        b.pipelinesWriteKey(RelayWorkspace.DEFAULT_NAME, secret(env, envName));
+      } else {
+        for (RelayWorkspace w : workspaces) {
+          envName = workspaceWriteKeyEnv(w.name());
+          b.pipelinesWriteKey(w.name(), secret(env, envName));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(envName + ": " + e.getMessage());
+    }
     return new Result(b, creds, v.containsKey("relay.target"));
   }
 

@@ -120,10 +120,12 @@ public final class RelayServer implements AutoCloseable {
           }
         }
         ctx.attribute(Ingest.AUTHENTICATED_WORKSPACE, matched);
+        ApiError.Shape shape = ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1;
         if (matched == null) {
-          throw ApiError.of(401, ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.V1,
+          throw ApiError.of(401, shape,
               "unauthorized", "Authorization", "Unauthorized request: the site id and API key do not match this relay's workspace");
         }
+        RawPaths.requireValid(ctx.req().getRequestURI(), shape);
       });
       app.exception(ApiError.class, (e, ctx) -> e.render(ctx));
       app.exception(Exception.class, (e, ctx) -> {
@@ -133,6 +135,8 @@ public final class RelayServer implements AutoCloseable {
       Ingest ingest = new Ingest(workspaces, byCredentials);
       new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
+      new PipelinesRoutes(ingest, bodies, acceptance, config.pipelinesWriteKeys(),
+          io.ciorelay.server.pipelines.MessageIdGuard.defaults()).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
       registrars.forEach(r -> r.accept(app));

@@ -109,11 +109,15 @@ final class TrackV1Routes {
     acceptance.respondWhenDurable(ctx, List.of(r), V1, () -> ok(ctx));
   }
 
+  /** The region of the workspace the client authenticated as (not the relay's first or global one). */
   private void region(Context ctx) {
+    String name = ctx.attribute(Ingest.AUTHENTICATED_WORKSPACE);
+    RelayWorkspace ws = config.workspaces().stream().filter(w -> w.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("request reached the region lookup without authentication"));
     ObjectNode n = JsonBodies.MAPPER.createObjectNode();
-    n.put("url", config.target().toString());
-    n.put("region", config.region().name().toLowerCase(java.util.Locale.ROOT));
-    n.put("environment_id", config.siteId());
+    n.put("url", ws.baseUrl().toString());
+    n.put("region", ws.region().name().toLowerCase(java.util.Locale.ROOT));
+    n.put("environment_id", ws.siteId());
     ctx.contentType("application/json").result(JsonBodies.write(n));
   }
 

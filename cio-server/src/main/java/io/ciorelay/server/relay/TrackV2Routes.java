@@ -53,7 +53,8 @@ final class TrackV2Routes {
 
   private void batch(Context ctx) {
     acceptance.requireAccepting(V2);
-    JsonNode root = bodies.readJson(ctx, V2);
+    // Not readJson: an operation with an out-of-range number is refused alone, by its batch_index.
+    JsonNode root = bodies.parse(bodies.read(ctx, V2), V2);
     JsonNode batch = root.get("batch");
     if (!root.isObject() || batch == null || !batch.isArray()) {
       throw ApiError.of(400, V2, "invalid", "batch", "body must be an object with a 'batch' array");
@@ -108,6 +109,11 @@ final class TrackV2Routes {
   private static Operation parse(JsonNode n) {
     if (n == null || !n.isObject()) {
       throw new ValidationException(new Violation("operation", "operation must be a JSON object", -1, -1));
+    }
+    try {
+      JsonBodies.requireFinite(n, "operation", V2);
+    } catch (ApiError e) {
+      throw new ValidationException(e.violations);
     }
     try {
       return Operation.fromJson(JsonBodies.MAPPER.writeValueAsBytes(n));

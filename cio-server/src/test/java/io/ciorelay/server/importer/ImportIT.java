@@ -288,7 +288,7 @@ class ImportIT {
     r = run(Map.of("CIO_SITE_ID", sim.siteId(), "CIO_API_KEY", "wrong"), mine.toString(), "--target", sim.baseUrl(),
         "--no-progress");
     assertEquals(1, r.exit());
-    assertTrue(r.out().contains("FAILED: Customer.io answered 401"), r.out());
+    assertTrue(r.out().contains("FAILED: HTTP 401 from POST " + sim.baseUrl() + "/api/v2/batch"), r.out());
     assertFalse(r.out().contains("wrong") || r.err().contains("wrong"), "the API key was printed");
   }
 
@@ -317,7 +317,7 @@ class ImportIT {
     assertEquals(1, summaryValue(r.out(), "rejected"), r.out());
     Map<Long, String> rejected = rejects(dir.resolve("people.ndjson.rejects.ndjson"));
     assertEquals(Set.of(2L), rejected.keySet());
-    assertTrue(rejected.get(2L).contains("rejected by Customer.io: identifiers: no such person (invalid)"),
+    assertTrue(rejected.get(2L).contains("rejected by Customer.io: HTTP 207: invalid field 'identifiers': no such person"),
         rejected.get(2L));
   }
 }

@@ -107,13 +107,34 @@ class CleanupLoadTestCommandIT {
 
   @Test
   void aRefusedRequestIsReportedPerPersonAndTheExitCodeIsOne() throws Exception {
-    Path file = personsFile("bad", 2);
+    Path file = personsFile("bad", 1);
     sim().faults().enqueue(ScriptedResponse.of(400).withBody("{\"errors\":[{\"reason\":\"invalid\",\"message\":\"nope\"}]}"));
     Run r = run(creds(), "--persons", file.toString(), "--target", sim().baseUrl(), "--rate-limit", "50");
     assertEquals(1, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("cleaned 0 of 2 persons (suppressed and deleted); failed 2"), r.out());
-    assertTrue(r.out().contains("failed: load-bad-1 at suppress: HTTP 400: {\"errors\""), r.out());
+    assertTrue(r.out().contains("cleaned 0 of 1 persons (suppressed and deleted); failed 1"), r.out());
+    assertTrue(r.out().contains("failed: load-bad-1 at suppress: refused (HTTP 400: invalid: nope)"), r.out());
     assertEquals(0, sim().records().count(Action.DELETE), "no delete for a person whose suppress failed");
+  }
+
+  @Test
+  void aWholeBatchRefusedWithCustomerIosErrorBodyIsSplitSoTheOthersAreStillCleaned() throws Exception {
+    Path file = personsFile("split", 2);
+    sim().faults().enqueue(ScriptedResponse.of(400).withBody("{\"errors\":[{\"reason\":\"invalid\",\"message\":\"nope\"}]}"));
+    Run r = run(creds(), "--persons", file.toString(), "--target", sim().baseUrl(), "--rate-limit", "50");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("cleaned 2 of 2 persons (suppressed and deleted); failed 0; 4 requests"), r.out());
+    assertEquals(2, sim().records().count(Action.DELETE));
+  }
+
+  @Test
+  void aWrongEndpointStopsTheRunWithoutReportingPersonsRefused() throws Exception {
+    Path file = personsFile("notfound", 3);
+    sim().faults().enqueue(ScriptedResponse.of(404).withHeader("Content-Type", "text/html")
+        .withBody("<html><body>Not Found</body></html>"));
+    Run r = run(creds(), "--persons", file.toString(), "--target", sim().baseUrl(), "--rate-limit", "50");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("stopped: HTTP 404 from POST " + sim().baseUrl() + "/api/v2/batch"), r.err());
+    assertEquals(1, sim().stats().totalRequests(), "nothing more is sent to a wrong endpoint");
   }
 
   @Test
@@ -124,7 +145,7 @@ class CleanupLoadTestCommandIT {
     Run r = run(creds(), "--persons", file.toString(), "--target", sim().baseUrl(), "--rate-limit", "50");
     assertEquals(1, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("cleaned 2 of 3 persons (suppressed and deleted); failed 1; 2 requests, 0 retries"), r.out());
-    assertTrue(r.out().contains("failed: load-partial-2 at suppress: refused (invalid identifiers: not allowed)"), r.out());
+    assertTrue(r.out().contains("failed: load-partial-2 at suppress: refused (HTTP 207: invalid field 'identifiers': not allowed)"), r.out());
     assertEquals(List.of("load-partial-1", "load-partial-3"),
         sim().records().where(op -> op.action() == Action.DELETE).stream().map(RecordedOperation::identifierValue).toList());
   }
@@ -135,7 +156,7 @@ class CleanupLoadTestCommandIT {
     Run r = run(Map.of("CIO_SITE_ID", "load-site", "CIO_API_KEY", "wrong"), "--persons", file.toString(),
         "--target", sim().baseUrl(), "--rate-limit", "50");
     assertEquals(1, r.exit(), r.out() + r.err());
-    assertTrue(r.err().contains("stopped: Customer.io refused the credentials (HTTP 401)"), r.err());
+    assertTrue(r.err().contains("stopped: HTTP 401 from POST " + sim().baseUrl() + "/api/v2/batch"), r.err());
     assertEquals(1, sim().stats().totalRequests(), "nothing more is sent after a 401");
   }
 

@@ -75,6 +75,20 @@ class MultiWorkspaceRelayIT {
   }
 
   @Test
+  void regionLookupAnswersForTheAuthenticatedWorkspaceNotTheGlobalConfiguration() throws Exception {
+    start("");
+    String url = relay.baseUrl();
+    Reply eu = send("GET", url + "/api/v1/accounts/region", basic("eu-site", "eu-key-456"), (String) null);
+    assertEquals(200, eu.status(), eu.body());
+    assertEquals("eu", eu.json().path("region").asText(), eu.body());
+    assertEquals("eu-site", eu.json().path("environment_id").asText(), eu.body());
+    assertEquals(this.eu.baseUrl(), eu.json().path("url").asText().replaceAll("/$", ""), eu.body());
+    Reply us = send("GET", url + "/api/v1/accounts/region", basic("us-site", "us-key-123"), (String) null);
+    assertEquals("us", us.json().path("region").asText(), us.body());
+    assertEquals("us-site", us.json().path("environment_id").asText(), us.body());
+  }
+
+  @Test
   void onASharedRedisStoreTooEachWorkspaceGetsOnlyItsOwnWithinItsOwnLimit() throws Exception {
     try (RedisProcess redis = RedisProcess.sharedOrPrivate(dir)) {
       String prefix = "cio-mw-it-" + Long.toHexString(System.nanoTime());

@@ -1,0 +1,86 @@
+package io.ciorelay.delivery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ciorelay.delivery.outbox.OutboxFactory;
+import io.ciorelay.simulator.CioSimulator;
+import io.ciorelay.simulator.RecordedOperation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regressions of the receipt: the identify dedup guard and where delivery outcomes are read. */
+class ReceiptRegressionIT {
+  @TempDir
+  Path dir;
+  CioSimulator sim;
+  final AtomicReference<FaultyOutbox> store = new AtomicReference<>();
+
+  @BeforeEach
+  void start() {
+    sim = CioSimulator.builder().rateLimit(0).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    sim.close();
+  }
+
+  private CustomerIo open(Duration dedupWindow) {
+    OutboxFactory faulty = config -> {
+      FaultyOutbox f = new FaultyOutbox(OutboxFactory.SQLITE.open(config));
+      store.set(f);
+      return f;
+    };
+    return CustomerIo.create(DeliveryTestSupport.config(sim, dir)
+        .identifyDedupWindow(dedupWindow).outboxFactory(faulty).build());
+  }
+
+  @Test
+  void identifyRetriedAfterAFailedCommitIsStoredNotSkipped() throws Exception {
+    try (CustomerIo cio = open(Duration.ofMinutes(5))) {
+      store.get().failCommits.set(1);
+      Receipt first = cio.identify("p1", Map.of("plan", "pro"));
+      assertTrue(first.isAccepted());
+      assertFalse(first.durable().get(10, TimeUnit.SECONDS), "the commit failed");
+
+      Receipt retry = cio.identify("p1", Map.of("plan", "pro"));
+      assertEquals(Receipt.Status.ACCEPTED, retry.status(), "the retry must be stored, not skipped: " + retry);
+      assertTrue(retry.durable().get(10, TimeUnit.SECONDS));
+      // The guard works again once an identify is committed.
+      assertEquals(Receipt.Status.SKIPPED, cio.identify("p1", Map.of("plan", "pro")).status());
+      cio.flush().get(20, TimeUnit.SECONDS);
+    }
+    assertEquals(1, sim.records().count(RecordedOperation.Action.IDENTIFY));
+  }
+
+  @Test
+  void deliveredReadsTheStoreOffTheThreadThatReportedTheCommit() throws Exception {
+    try (CustomerIo cio = open(Duration.ZERO)) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      store.get().commitGate = gate;
+      Receipt r = cio.track("p1", "signed_up", Map.of());
+      CompletableFuture<DeliveryOutcome> outcome = r.delivered();
+      store.get().lastHeldCommit.get(10, TimeUnit.SECONDS);
+      Thread storeThread = new Thread(() -> gate.complete(null), "store-callback");
+      storeThread.start();
+      storeThread.join();
+      assertEquals(DeliveryOutcome.Status.DELIVERED, outcome.get(20, TimeUnit.SECONDS).status());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !store.get().readThreads.isEmpty());
+      for (String thread : store.get().readThreads) {
+        assertFalse(thread.equals("store-callback") || thread.startsWith("cio-outbox-writer"),
+            "a store read ran on a store thread: " + thread);
+      }
+    }
+  }
+}
