@@ -293,7 +293,7 @@ public final class CustomerIo implements AutoCloseable {
           } catch (io.ciorelay.delivery.outbox.OutboxException ex) {
             target = seq;
           }
-          pollFlush(target, done);
+          pollFlush(target, done, -1);
         });
     return done.whenComplete((x, e) -> dispatcher.endFlush());
   }
@@ -310,17 +310,23 @@ public final class CustomerIo implements AutoCloseable {
     }
   }
 
-  private void pollFlush(long lastSeq, CompletableFuture<Void> done) {
+  private void pollFlush(long lastSeq, CompletableFuture<Void> done, long ticket) {
     if (done.isDone()) {
       return;
     }
     try {
       long oldest = outbox.oldestPendingSeq();
-      if (oldest < 0 || oldest > lastSeq) {
+      if (ticket < 0 && (oldest < 0 || oldest > lastSeq)) {
+        // Delivered on disk; wait until the engine has applied those results (health, metrics,
+        // watchers): every result handed to the store before now has a ticket below this one.
+        ticket = dispatcher.resultsIssued();
+      }
+      if (ticket >= 0 && dispatcher.resultsSettledBelow() >= ticket) {
         done.complete(null);
         return;
       }
-      maintenance.schedule(() -> pollFlush(lastSeq, done), 20, TimeUnit.MILLISECONDS);
+      long t = ticket;
+      maintenance.schedule(() -> pollFlush(lastSeq, done, t), 20, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException | io.ciorelay.delivery.outbox.OutboxException e) {
       // Closed: nothing more will be delivered by this instance.
       done.complete(null);

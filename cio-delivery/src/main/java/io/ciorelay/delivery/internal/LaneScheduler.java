@@ -14,7 +14,7 @@ import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
-import io.ciorelay.delivery.send.Sender;
+import io.ciorelay.delivery.send.Transport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.time.Clock;
@@ -61,7 +61,7 @@ public final class LaneScheduler {
 
   private final String workspace;
   private final Outbox outbox;
-  private final Sender sender;
+  private final Transport sender;
   private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
@@ -84,11 +84,17 @@ public final class LaneScheduler {
   private volatile long delivered;
   private volatile long deadLettered;
   private volatile int inFlight;
-  private int finishing;
+  /** Results handed to the store whose commit has not been processed yet; written by the dispatcher thread only. */
+  private volatile int finishing;
+  // Result tickets (dispatcher thread), published through volatiles for flush().
+  private long issued;
+  private final java.util.TreeSet<Long> outstanding = new java.util.TreeSet<>();
+  private volatile long issuedPublished;
+  private volatile long settledBelow;
   private long blockedUntil;
   private int cursor;
 
-  public LaneScheduler(String workspace, Outbox outbox, Sender sender, RateLimiter limiter,
+  public LaneScheduler(String workspace, Outbox outbox, Transport sender, RateLimiter limiter,
       CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
       DeliveryTracker tracker, Clock clock, Settings settings) {
     this.workspace = workspace;
@@ -180,6 +186,29 @@ public final class LaneScheduler {
     return out;
   }
 
+  /**
+   * Request results (acknowledgements, dead letters) handed to the store and not yet processed
+   * after their commit (health, metrics, watchers updated). Any thread.
+   */
+  public int settling() {
+    return finishing;
+  }
+
+  /** Tickets handed out to results so far: every result handed to the store until now has a smaller one. Any thread. */
+  public long resultsIssued() {
+    return issuedPublished;
+  }
+
+  /** Every result with a ticket below this is processed (health, metrics, watchers updated). Any thread. */
+  public long resultsSettledBelow() {
+    return settledBelow;
+  }
+
+  private void publishSettled() {
+    issuedPublished = issued;
+    settledBelow = outstanding.isEmpty() ? issued : outstanding.first();
+  }
+
   /** Requests currently unanswered. */
   public int inFlight() {
     return inFlight;
@@ -213,34 +242,9 @@ public final class LaneScheduler {
 
   private void loop() {
     while (true) {
-      Runnable task;
-      while ((task = inbox.poll()) != null) {
-        try {
-          task.run();
-        } catch (RuntimeException | Error e) {
-          // Even an OutOfMemoryError must not end delivery silently: report it and keep going.
-          log.error("delivery task failed for workspace {}", workspace, e);
-          health.failure("delivery task failed: " + e);
-        }
-      }
-      if (!running) {
-        if ((inFlight == 0 && finishing == 0) || abandoned) {
-          return;
-        }
-        LockSupport.parkNanos(IDLE_PARK_NANOS);
-        continue;
-      }
-      long wakeAt = Long.MAX_VALUE;
-      try {
-        wakeAt = dispatch();
-      } catch (RuntimeException | Error e) {
-        log.error("delivery loop error for workspace {}; retrying in 1 s", workspace, e);
-        if (e instanceof io.ciorelay.delivery.outbox.OutboxException) {
-          health.storeFailure(e.getMessage());
-        } else {
-          health.failure("delivery loop error: " + e);
-        }
-        wakeAt = clock.millis() + 1000;
+      long wakeAt = step();
+      if (wakeAt == DONE) {
+        return;
       }
       long now = clock.millis();
       long parkNanos = wakeAt == Long.MAX_VALUE ? IDLE_PARK_NANOS
@@ -248,6 +252,43 @@ public final class LaneScheduler {
       if (inbox.isEmpty()) {
         LockSupport.parkNanos(parkNanos);
       }
+    }
+  }
+
+  private static final long DONE = Long.MIN_VALUE;
+
+  /**
+   * One turn of the loop: runs the posted completions, then starts what may start. Returns the
+   * clock time (epoch ms) at which to look again ({@code Long.MAX_VALUE}: when woken), or DONE
+   * once stopped with nothing in flight. Tests call it on their own thread instead of {@link #start()}.
+   */
+  long step() {
+    Runnable task;
+    while ((task = inbox.poll()) != null) {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        // Even an OutOfMemoryError must not end delivery silently: report it and keep going.
+        log.error("delivery task failed for workspace {}", workspace, e);
+        health.failure("delivery task failed: " + e);
+      }
+    }
+    if (!running) {
+      if ((inFlight == 0 && finishing == 0) || abandoned) {
+        return DONE;
+      }
+      return clock.millis() + TimeUnit.NANOSECONDS.toMillis(IDLE_PARK_NANOS);
+    }
+    try {
+      return dispatch();
+    } catch (RuntimeException | Error e) {
+      log.error("delivery loop error for workspace {}; retrying in 1 s", workspace, e);
+      if (e instanceof io.ciorelay.delivery.outbox.OutboxException) {
+        health.storeFailure(e.getMessage());
+      } else {
+        health.failure("delivery loop error: " + e);
+      }
+      return clock.millis() + 1000;
     }
   }
 
@@ -529,11 +570,36 @@ public final class LaneScheduler {
    * (events keep their ids, so Customer.io drops the repeat).
    */
   private void finish(Lane lane, Batch batch, long[] acked, List<DeadLetterRequest> dls, int status, String how) {
-    CompletableFuture<Void> a = acked.length == 0 ? CompletableFuture.completedFuture(null) : outbox.ack(acked);
-    CompletableFuture<Void> d = dls.isEmpty() ? CompletableFuture.completedFuture(null) : outbox.deadLetter(dls);
+    // The ticket is published before the store can commit, so a flush that sees the commit waits for it.
     finishing++;
-    CompletableFuture.allOf(a, d).whenComplete((ok, err) -> post(() -> {
+    long ticket = issued++;
+    outstanding.add(ticket);
+    publishSettled();
+    CompletableFuture<Void> a;
+    CompletableFuture<Void> d;
+    try {
+      a = acked.length == 0 ? CompletableFuture.completedFuture(null) : outbox.ack(acked);
+      d = dls.isEmpty() ? CompletableFuture.completedFuture(null) : outbox.deadLetter(dls);
+    } catch (RuntimeException e) {
       finishing--;
+      outstanding.remove(ticket);
+      publishSettled();
+      throw e;
+    }
+    CompletableFuture.allOf(a, d).whenComplete((ok, err) -> post(() -> {
+      try {
+        applyResults(lane, batch, acked, dls, how, a, d, err);
+      } finally {
+        finishing--;
+        outstanding.remove(ticket);
+        publishSettled();
+      }
+    }));
+  }
+
+  private void applyResults(Lane lane, Batch batch, long[] acked, List<DeadLetterRequest> dls, String how,
+      CompletableFuture<Void> a, CompletableFuture<Void> d, Throwable err) {
+    { // results of one request, applied on the dispatcher thread
       if (err != null) {
         // The results are not on disk. Keep the batch at the head of the lane (order kept) and
         // back off: a failed store refuses every write, so this lane waits instead of re-sending
@@ -582,7 +648,7 @@ public final class LaneScheduler {
       }
       lane.work.pollFirst();
       lane.inFlight = false;
-    }));
+    }
   }
 
   /** One ordered partition's state; touched only by the dispatcher thread. */

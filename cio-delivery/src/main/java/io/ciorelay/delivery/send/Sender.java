@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * or on the scheduler's thread (at the deadline). Credentials appear only in the
  * {@code Authorization} header, never in messages.
  */
-public final class Sender implements AutoCloseable {
+public final class Sender implements Transport, AutoCloseable {
   /** Longest response body read. */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
 
@@ -73,11 +73,13 @@ public final class Sender implements AutoCloseable {
   }
 
   /** The hard deadline of one exchange (the configured request timeout). */
+  @Override
   public Duration deadline() {
     return deadline;
   }
 
   /** The full URL of {@code path} (e.g. {@code /api/v2/batch}) on this workspace's base URL. */
+  @Override
   public URI url(String path) {
     return URI.create(base + path);
   }
@@ -88,6 +90,7 @@ public final class Sender implements AutoCloseable {
    * {@link CioTransportException} otherwise (timeout flag set when the deadline passed), or with
    * {@link IllegalStateException} after {@link #close()}.
    */
+  @Override
   public CompletableFuture<ApiResponse> send(ApiRequest request) {
     CompletableFuture<ApiResponse> result = new CompletableFuture<>();
     if (closed) {
