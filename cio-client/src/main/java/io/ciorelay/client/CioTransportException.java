@@ -28,4 +28,29 @@ public final class CioTransportException extends CioException {
     public boolean retryable() {
         return true;
     }
+
+    /**
+     * The exception for a request that got no (complete) answer: names the method, path and
+     * what happened ("timed out", "could not connect", "failed"); {@link #timeout()} is true for
+     * an {@link java.net.http.HttpTimeoutException}. A CioTransportException is returned as is;
+     * {@link java.util.concurrent.CompletionException}s are unwrapped first.
+     */
+    public static CioTransportException of(ApiRequest request, Throwable error) {
+        Throwable e = error;
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof CioTransportException te) {
+            return te;
+        }
+        boolean timeout = e instanceof java.net.http.HttpTimeoutException;
+        String what = timeout ? "timed out" : e instanceof java.net.ConnectException ? "could not connect" : "failed";
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!(e instanceof java.io.IOException)) {
+            detail = "unexpected " + detail;
+        }
+        return new CioTransportException(request.method() + " " + request.path() + " " + what + " (" + detail + ")",
+                e, timeout);
+    }
 }

@@ -2,14 +2,11 @@ package io.ciorelay.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -57,12 +53,7 @@ public final class TrackClient implements AutoCloseable {
 
     private TrackClient(TrackClientConfig config) {
         this.config = config;
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        config.executor().ifPresent(b::executor);
-        this.http = b.build();
+        this.http = config.newHttpClient();
         this.base = config.baseUrl().toString();
         this.authorization = config.credentials().basicAuthorization();
     }
@@ -361,18 +352,7 @@ public final class TrackClient implements AutoCloseable {
     }
 
     private static CioTransportException transportFailure(ApiRequest request, Throwable error) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        boolean timeout = e instanceof HttpTimeoutException;
-        String what = timeout ? "timed out" : e instanceof ConnectException ? "could not connect" : "failed";
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (!(e instanceof IOException)) {
-            detail = "unexpected " + detail;
-        }
-        return new CioTransportException(request.method() + " " + request.path() + " " + what + " (" + detail + ")", e,
-                timeout);
+        return CioTransportException.of(request, error);
     }
 
     private static String customerPath(String personId) {

@@ -76,6 +76,19 @@ public final class TrackClientConfig {
     }
 
     /** Returns the per-request timeout. */
+    /**
+     * A new JDK HTTP client for these settings: HTTP/1.1 (pooled keep-alive connections), the
+     * connect timeout, redirects not followed, and the executor if one is set.
+     */
+    public java.net.http.HttpClient newHttpClient() {
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER);
+        executor().ifPresent(b::executor);
+        return b.build();
+    }
+
     public Duration requestTimeout() {
         return requestTimeout;
     }

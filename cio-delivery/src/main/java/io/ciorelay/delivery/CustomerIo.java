@@ -9,14 +9,13 @@ import io.ciorelay.client.Device;
 import io.ciorelay.client.Identifiers;
 import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
-import io.ciorelay.client.TrackClient;
 import io.ciorelay.client.TrackClientConfig;
 import io.ciorelay.client.ValidationException;
 import io.ciorelay.client.Violation;
 import io.ciorelay.delivery.breaker.BreakerConfig;
 import io.ciorelay.delivery.health.Health;
 import io.ciorelay.delivery.internal.DeliveryTracker;
-import io.ciorelay.delivery.internal.Dispatcher;
+import io.ciorelay.delivery.internal.LaneScheduler;
 import io.ciorelay.delivery.internal.HealthTracker;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outbox.AppendResult;
@@ -28,6 +27,8 @@ import io.ciorelay.delivery.outbox.OutboxStats;
 import io.ciorelay.delivery.ratelimit.LocalRateLimiter;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
+import io.ciorelay.delivery.send.Scheduler;
+import io.ciorelay.delivery.send.Sender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -72,7 +73,6 @@ public final class CustomerIo implements AutoCloseable {
   private final CustomerIoConfig config;
   private final Clock clock;
   private final Outbox outbox;
-  private final TrackClient client;
   private final ExecutorService httpExecutor;
   private final ScheduledExecutorService maintenance;
   private final RateLimiter limiter;
@@ -81,7 +81,8 @@ public final class CustomerIo implements AutoCloseable {
   private final DeliveryMetrics metrics;
   private final HealthTracker healthTracker;
   private final DeliveryTracker tracker;
-  private final Dispatcher dispatcher;
+  private final Sender sender;
+  private final LaneScheduler dispatcher;
   private final Cache<String, String> identifyGuard;
   private final DirectClient direct;
   private final AtomicLong accepted = new AtomicLong();
@@ -97,14 +98,14 @@ public final class CustomerIo implements AutoCloseable {
     this.httpExecutor = Executors.newFixedThreadPool(config.httpThreads(), named("cio-http-" + ws + "-"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(named("cio-maint-" + ws));
     TrackClientConfig c = config.client();
-    this.client = TrackClient.create(TrackClientConfig.builder()
+    TrackClientConfig http = TrackClientConfig.builder()
         .credentials(c.credentials())
         .baseUrl(c.baseUrl())
         .connectTimeout(c.connectTimeout())
         .requestTimeout(c.requestTimeout())
         .userAgent(c.userAgent())
         .executor(httpExecutor)
-        .build());
+        .build();
     this.limiter = config.rateLimiter() != null ? config.rateLimiter()
         : new LocalRateLimiter(config.rateLimit(), clock);
     BreakerConfig bc = config.breaker();
@@ -113,13 +114,15 @@ public final class CustomerIo implements AutoCloseable {
     this.metrics = new DeliveryMetrics(config.meterRegistry(), ws);
     this.healthTracker = new HealthTracker(clock, config.health());
     this.tracker = new DeliveryTracker(seq -> isPending(seq), seq -> deadLetterOf(seq));
-    this.dispatcher = new Dispatcher(ws, outbox, client, limiter, breaker, backoff, metrics, healthTracker,
-        tracker, clock, new Dispatcher.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
-            config.linger(), config.retry().authRetryInterval()));
+    this.sender = Sender.create(http, Scheduler.of(maintenance));
+    this.dispatcher = new LaneScheduler(ws, outbox, sender, limiter, breaker, backoff, metrics, healthTracker,
+        tracker, clock, new LaneScheduler.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
+            config.linger(), config.retry().authRetryInterval(), config.retry().endpointRetryInterval()));
     this.identifyGuard = config.identifyDedupWindow().isZero() ? null
         : Caffeine.newBuilder().maximumSize(config.identifyDedupSize())
             .expireAfterWrite(config.identifyDedupWindow()).build();
-    this.direct = new DirectClient(this);
+    this.direct = new DirectClient(new DirectClient.Parts(sender, breaker, limiter, backoff, clock,
+        Scheduler.of(maintenance), healthTracker, metrics, this::stamp, this::submitOperation, () -> closing));
     breaker.getEventPublisher().onStateTransition(e -> {
       String to = e.getStateTransition().getToState().name();
       metrics.breakerTransition(to.toLowerCase(java.util.Locale.ROOT));
@@ -295,6 +298,18 @@ public final class CustomerIo implements AutoCloseable {
     return done.whenComplete((x, e) -> dispatcher.endFlush());
   }
 
+  private void pollDrained(CompletableFuture<Void> drained) {
+    try {
+      if (outbox.stats().pending() == 0 || dispatcher.isBlocked()) {
+        drained.complete(null);
+        return;
+      }
+      maintenance.schedule(() -> pollDrained(drained), 10, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      drained.complete(null);
+    }
+  }
+
   private void pollFlush(long lastSeq, CompletableFuture<Void> done) {
     if (done.isDone()) {
       return;
@@ -323,7 +338,8 @@ public final class CustomerIo implements AutoCloseable {
         healthTracker.storeRecovered();
       }
     }
-    return healthTracker.snapshot(breaker.getState().name(), outbox.stats(), limiter.pausedUntil());
+    return healthTracker.snapshot(breaker.getState().name(), outbox.stats(), limiter.pausedUntil(),
+        dispatcher.stalledLanes(clock.millis()));
   }
 
   /** The dead-letter store. */
@@ -409,18 +425,21 @@ public final class CustomerIo implements AutoCloseable {
       // Commit still running at the deadline; close() below finishes it.
     }
     dispatcher.beginFlush();
-    while (System.nanoTime() < deadline && outbox.stats().pending() > 0 && !dispatcher.isPaused()) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    // Deliver until the backlog is empty, delivery is blocked (paused, credentials or endpoint
+    // refused: waiting longer would deliver nothing), or the deadline passes.
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    pollDrained(drained);
+    try {
+      drained.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // deadline: the rest stays in the outbox for the next start
     }
     int abandoned = dispatcher.stop(deadline);
     outbox.close(abandoned > 0);
     OutboxStats st = outbox.stats();
-    client.close();
+    sender.close();
     httpExecutor.shutdownNow();
     maintenance.shutdownNow();
     shutdownReport = new ShutdownReport(accepted.get(), dispatcher.delivered(), dispatcher.deadLettered(),
@@ -603,38 +622,5 @@ public final class CustomerIo implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  // Package-private access for DirectClient.
-  CircuitBreaker breaker() {
-    return breaker;
-  }
-
-  RateLimiter limiter() {
-    return limiter;
-  }
-
-  TrackClient client() {
-    return client;
-  }
-
-  Backoff backoff() {
-    return backoff;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  HealthTracker healthTracker() {
-    return healthTracker;
-  }
-
-  DeliveryMetrics metrics() {
-    return metrics;
-  }
-
-  boolean isClosing() {
-    return closing;
   }
 }

@@ -5,14 +5,26 @@ import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.Violation;
-import io.ciorelay.delivery.internal.ResponseClassifier;
-import io.ciorelay.delivery.internal.Verdict;
+import io.ciorelay.delivery.internal.HealthTracker;
+import io.ciorelay.delivery.metrics.DeliveryMetrics;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
+import io.ciorelay.delivery.ratelimit.RateLimiter;
+import io.ciorelay.delivery.retry.Backoff;
+import io.ciorelay.delivery.send.Scheduler;
+import io.ciorelay.delivery.send.Sender;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The synchronous view of {@link CustomerIo}: sends one operation to {@code POST /api/v2/entity}
@@ -43,10 +55,15 @@ public final class DirectClient {
     }
   }
 
-  private final CustomerIo owner;
+  /** What the direct path is built from: the same parts as queued delivery. */
+  record Parts(Sender sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
+      Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
+      Function<Operation, Receipt> queue, BooleanSupplier closing) {}
 
-  DirectClient(CustomerIo owner) {
-    this.owner = owner;
+  private final Parts parts;
+
+  DirectClient(Parts parts) {
+    this.parts = parts;
   }
 
   /** Sends {@code operation} inline, or queues it; never throws for delivery reasons. */
@@ -54,15 +71,15 @@ public final class DirectClient {
     if (operation == null) {
       return new Result(Result.Status.REJECTED, null, "operation must not be null", 0, null);
     }
-    if (owner.isClosing()) {
+    if (parts.closing().getAsBoolean()) {
       return new Result(Result.Status.REJECTED, null, "closed: no longer accepting operations", 0, null);
     }
     Operation op;
     try {
-      op = owner.stamp(operation);
+      op = parts.stamp().apply(operation);
       List<Violation> v = Limits.check(op);
       if (!v.isEmpty()) {
-        Receipt r = owner.submitOperation(op); // counts the rejection by reason
+        Receipt r = parts.queue().apply(op); // counts the rejection by reason
         return new Result(Result.Status.REJECTED, null,
             r.rejection() == null ? String.valueOf(v) : r.rejection().message(), 0, r);
       }
@@ -74,93 +91,110 @@ public final class DirectClient {
     int attempts = 0;
     String lastError = null;
     while (attempts < DEFAULT_MAX_ATTEMPTS) {
-      if (!owner.breaker().tryAcquirePermission()) {
-        return queue(op, attempts, "circuit breaker " + owner.breaker().getState());
+      if (!parts.breaker().tryAcquirePermission()) {
+        return queue(op, attempts, "circuit breaker " + parts.breaker().getState());
       }
-      long wait = owner.limiter().tryAcquire();
+      long wait = parts.limiter().tryAcquire();
       if (wait > 0) {
-        owner.breaker().releasePermission();
+        parts.breaker().releasePermission();
         return queue(op, attempts, "rate limit: next request slot in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
       }
       attempts++;
       long start = System.nanoTime();
-      Verdict verdict;
+      Action action;
       Throwable error = null;
+      Request request = Request.single(Request.Kind.V2_ENTITY, "POST", parts.sender().url("/api/v2/entity"));
       try {
-        CompletableFuture<ApiResponse> f = owner.client().sendAsync(new ApiRequest("POST", "/api/v2/entity", body));
-        ApiResponse response = f.get(owner.config().client().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        verdict = ResponseClassifier.classify(response, owner.clock());
+        // The sender ends the exchange at its deadline; the bound here only guards against a lost completion.
+        CompletableFuture<ApiResponse> f = parts.sender().send(new ApiRequest("POST", "/api/v2/entity", body));
+        ApiResponse response = f.get(parts.sender().deadline().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        action = OutcomePolicy.decide(request, response, parts.clock().instant());
       } catch (ExecutionException e) {
         error = e.getCause();
-        verdict = ResponseClassifier.classify(error);
+        action = OutcomePolicy.decide(request, error);
       } catch (TimeoutException e) {
         error = e;
-        verdict = ResponseClassifier.classify(e);
+        action = OutcomePolicy.decide(request, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        owner.breaker().releasePermission();
+        parts.breaker().releasePermission();
         return queue(op, attempts, "interrupted");
       }
       long elapsed = System.nanoTime() - start;
       Duration latency = Duration.ofNanos(elapsed);
-      switch (verdict.kind()) {
-        case DELIVERED, PARTIAL -> {
-          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
-          owner.metrics().request("delivered", latency);
-          if (verdict.kind() == Verdict.Kind.PARTIAL) {
-            owner.healthTracker().success(0);
-            return new Result(Result.Status.REJECTED, op.id(), verdict.errors().toString(), attempts, null);
-          }
-          owner.metrics().delivered(1);
-          owner.healthTracker().success(1);
-          return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
+      parts.metrics().request(action.tag(), latency);
+      if (action instanceof Action.Acknowledge) {
+        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        parts.metrics().delivered(1);
+        parts.health().success(1);
+        return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
+      } else if (action instanceof Action.Partial p) {
+        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        parts.health().success(0);
+        String why = p.refused().isEmpty() ? p.reason() : p.refused().get(0).reason();
+        return new Result(Result.Status.REJECTED, op.id(), why, attempts, null);
+      } else if (action instanceof Action.DeadLetter || action instanceof Action.Split) {
+        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        return new Result(Result.Status.REJECTED, op.id(), action.reason(), attempts, null);
+      } else if (action instanceof Action.PauseCredentials) {
+        parts.breaker().releasePermission();
+        parts.health().authFailure(action.reason());
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.PauseEndpoint) {
+        parts.breaker().releasePermission();
+        parts.health().endpointFailure(action.reason());
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.PauseRateLimit rl) {
+        parts.breaker().releasePermission();
+        parts.metrics().rateLimitPause();
+        long until = parts.clock().millis() + parts.backoff().delay(1, rl.retryAfter()).toMillis();
+        parts.limiter().pauseUntil(until);
+        return queue(op, attempts, action.reason());
+      } else if (action instanceof Action.RetryAfter r) {
+        if (r.countsAsBreakerFailure()) {
+          parts.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
+              error != null ? error : new RuntimeException("HTTP " + r.status()));
+        } else {
+          parts.breaker().releasePermission();
         }
-        case REJECTED -> {
-          owner.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
-          owner.metrics().request("rejected", latency);
-          return new Result(Result.Status.REJECTED, op.id(), verdict.message(), attempts, null);
+        if (r.timeout()) {
+          parts.health().timeout(r.reason());
+        } else {
+          parts.health().failure(r.reason());
         }
-        case AUTH -> {
-          owner.breaker().releasePermission();
-          owner.metrics().request("auth", latency);
-          owner.healthTracker().authFailure(verdict.message());
-          return queue(op, attempts, verdict.message());
+        lastError = r.reason();
+        long delay = parts.backoff().delay(attempts, r.delayHint()).toMillis();
+        if (attempts >= DEFAULT_MAX_ATTEMPTS || delay > backoffLeft) {
+          return queue(op, attempts, lastError);
         }
-        case RATE_LIMITED -> {
-          owner.breaker().releasePermission();
-          owner.metrics().request("rate_limited", latency);
-          owner.metrics().rateLimitPause();
-          long until = owner.clock().millis()
-              + owner.backoff().delay(1, verdict.retryAfter()).toMillis();
-          owner.limiter().pauseUntil(until);
-          return queue(op, attempts, verdict.message());
+        backoffLeft -= delay;
+        if (!waitFor(Duration.ofMillis(delay))) {
+          return queue(op, attempts, lastError);
         }
-        case RETRY -> {
-          owner.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
-              error != null ? error : new RuntimeException("HTTP " + verdict.status()));
-          owner.metrics().request("retry", latency);
-          owner.healthTracker().failure(verdict.message());
-          lastError = verdict.message();
-          long delay = owner.backoff().delay(attempts, verdict.retryAfter()).toMillis();
-          if (attempts >= DEFAULT_MAX_ATTEMPTS || delay > backoffLeft) {
-            return queue(op, attempts, lastError);
-          }
-          backoffLeft -= delay;
-          try {
-            Thread.sleep(delay);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return queue(op, attempts, lastError);
-          }
-        }
-        default -> throw new IllegalStateException("unknown verdict " + verdict.kind());
+      } else {
+        throw new IllegalStateException("unknown action " + action);
       }
     }
     return queue(op, attempts, lastError);
   }
 
+  /** Waits {@code d} on the injected scheduler; false if interrupted. */
+  private boolean waitFor(Duration d) {
+    CompletableFuture<Void> due = new CompletableFuture<>();
+    parts.scheduler().schedule(() -> due.complete(null), d);
+    try {
+      due.get(d.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return true;
+    }
+  }
+
   private Result queue(Operation op, int attempts, String why) {
-    Receipt r = owner.submitOperation(op);
+    Receipt r = parts.queue().apply(op);
     if (r.status() == Receipt.Status.SKIPPED) {
       return new Result(Result.Status.QUEUED, op.id(), why + "; an identical identify is already queued", attempts, r);
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class HealthTracker {
   private static final int RATE_SECONDS = 60;
+  /** How long a timed-out request keeps health DEGRADED after it. */
+  static final long TIMEOUT_MEMORY_MILLIS = 60_000;
 
   private final Clock clock;
   private final HealthConfig config;
@@ -28,8 +30,12 @@ public final class HealthTracker {
   private volatile long lastFailureMillis;
   private volatile String lastError;
   private volatile String authProblem;
+  private volatile String endpointProblem;
   private volatile String storeProblem;
   private volatile boolean paused;
+  private volatile long lastTimeoutMillis;
+  private volatile String lastTimeout;
+  private final AtomicLong timeouts = new AtomicLong();
   // Delivered operations per second, in a ring of 60 one-second slots keyed by epoch second.
   private final AtomicLongArray slotCounts = new AtomicLongArray(RATE_SECONDS);
   private final AtomicLongArray slotSeconds = new AtomicLongArray(RATE_SECONDS);
@@ -44,6 +50,7 @@ public final class HealthTracker {
     lastSuccessMillis = now;
     consecutiveFailures.set(0);
     authProblem = null;
+    endpointProblem = null;
     if (delivered > 0) {
       long sec = now / 1000;
       int i = (int) (sec % RATE_SECONDS);
@@ -62,10 +69,40 @@ public final class HealthTracker {
     consecutiveFailures.incrementAndGet();
   }
 
+  /** A request got no complete answer by its deadline (also counted as a failure). */
+  public void timeout(String message) {
+    failure(message);
+    timeouts.incrementAndGet();
+    lastTimeout = message;
+    lastTimeoutMillis = clock.millis();
+  }
+
   public void authFailure(String message) {
     authProblem = message;
     lastFailureMillis = clock.millis();
     lastError = message;
+  }
+
+  /** The endpoint answered as if it were not Customer.io; cleared by the next proper answer or {@link #endpointCleared()}. */
+  public void endpointFailure(String message) {
+    endpointProblem = message;
+    lastFailureMillis = clock.millis();
+    lastError = message;
+  }
+
+  /** An operator resumed delivery: a reported endpoint problem is to be probed again. */
+  public void endpointCleared() {
+    endpointProblem = null;
+  }
+
+  /** Whether a credentials problem is reported and not yet cleared by a proper answer. */
+  public boolean authFailing() {
+    return authProblem != null;
+  }
+
+  /** Whether an endpoint problem is reported and not yet cleared. */
+  public boolean endpointFailing() {
+    return endpointProblem != null;
   }
 
   public void storeFailure(String message) {
@@ -102,6 +139,14 @@ public final class HealthTracker {
 
   /** Builds a snapshot from the tracked values, the breaker state and the outbox stats. */
   public Health snapshot(String breakerState, OutboxStats stats, long pausedUntilMillis) {
+    return snapshot(breakerState, stats, pausedUntilMillis, List.of());
+  }
+
+  /**
+   * As {@link #snapshot(String, OutboxStats, long)}, with lanes whose request outlived its deadline
+   * ({@code stalledLanes}, each described): any makes health DEGRADED, never UP.
+   */
+  public Health snapshot(String breakerState, OutboxStats stats, long pausedUntilMillis, List<String> stalledLanes) {
     long now = clock.millis();
     Duration age = stats.oldestAcceptedAtMillis() < 0 ? Duration.ZERO
         : Duration.ofMillis(Math.max(0, now - stats.oldestAcceptedAtMillis()));
@@ -113,6 +158,9 @@ public final class HealthTracker {
     if (authProblem != null) {
       down.add("Customer.io refused the credentials: " + authProblem);
     }
+    if (endpointProblem != null) {
+      down.add("the Customer.io endpoint answers wrongly, delivery paused (nothing dead-lettered): " + endpointProblem);
+    }
     if (paused) {
       down.add("delivery paused by an operator");
     }
@@ -121,6 +169,14 @@ public final class HealthTracker {
           + (lastError == null ? "" : "; last error: " + lastError));
     } else if ("HALF_OPEN".equals(breakerState)) {
       degraded.add("circuit breaker half-open: probing Customer.io");
+    }
+    for (String lane : stalledLanes) {
+      degraded.add("stalled " + lane);
+    }
+    long sinceTimeout = now - lastTimeoutMillis;
+    if (lastTimeoutMillis > 0 && sinceTimeout < TIMEOUT_MEMORY_MILLIS) {
+      degraded.add(timeouts.get() + " request(s) timed out so far, the last " + sinceTimeout / 1000 + " s ago: "
+          + lastTimeout);
     }
     if (pausedUntilMillis > now) {
       degraded.add("rate-limited by Customer.io until " + Instant.ofEpochMilli(pausedUntilMillis));

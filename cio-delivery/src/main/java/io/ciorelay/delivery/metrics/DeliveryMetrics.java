@@ -22,8 +22,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #DELIVERED} counter — operations Customer.io accepted
  *   <li>{@value #RETRIED} counter — operations in requests that are retried
  *   <li>{@value #DEAD_LETTERED} counter, tag {@code reason} = refused | budget
- *   <li>{@value #REQUESTS} timer, tag {@code outcome} = delivered | partial | rejected | auth |
- *       rate_limited | retry — request latency by outcome
+ *   <li>{@value #REQUESTS} timer, tag {@code outcome} = delivered | partial | split | refused |
+ *       auth | endpoint | rate_limited | retry | timeout — request latency by outcome ({@code Action.tag()})
  *   <li>{@value #BACKLOG} gauge — operations waiting; {@value #BACKLOG_BYTES} gauge;
  *       {@value #BACKLOG_AGE} gauge — age of the oldest, seconds
  *   <li>{@value #DEAD_LETTERS} gauge — operations in the dead-letter store

@@ -75,6 +75,20 @@ public interface Outbox extends AutoCloseable {
   /** The smallest sequence number still pending (committed, not acknowledged or dead-lettered), or -1 if none. */
   long oldestPendingSeq();
 
+  /** What {@link #oldestPendingSeq(int)} answers when the store cannot tell. */
+  long UNKNOWN_SEQ = Long.MIN_VALUE;
+
+  /**
+   * The smallest sequence number still pending in one lane (whoever delivers it), -1 if the lane
+   * has none, or {@link #UNKNOWN_SEQ} if this store cannot tell. The engine holds a merge until
+   * the secondary person's lane has nothing pending older than the merge; with UNKNOWN_SEQ it does
+   * not hold. Must have no side effects on the store's read or lease state. The default answers
+   * UNKNOWN_SEQ.
+   */
+  default long oldestPendingSeq(int lane) {
+    return UNKNOWN_SEQ;
+  }
+
   /** The largest sequence number still pending, or -1 if none. */
   long newestPendingSeq();
 

@@ -300,6 +300,17 @@ public final class SqliteOutbox implements Outbox {
     }
   }
 
+  /** Reads the lane's oldest committed pending entry (a read on the reader connection, nothing changed). */
+  @Override
+  public long oldestPendingSeq(int lane) {
+    OutboxArguments.checkLane(lane, lanes);
+    if (lanePending.get(lane) == 0) {
+      return -1;
+    }
+    List<StoredEntry> oldest = peek(lane, 1, Long.MAX_VALUE);
+    return oldest.isEmpty() ? -1 : oldest.get(0).seq();
+  }
+
   @Override
   public long pending(int lane) {
     OutboxArguments.checkLane(lane, lanes);

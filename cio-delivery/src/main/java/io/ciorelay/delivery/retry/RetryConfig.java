@@ -20,6 +20,7 @@ public final class RetryConfig {
   public static final Duration DEFAULT_BUDGET = Duration.ofHours(24);
   public static final int DEFAULT_MAX_ATTEMPTS = 50;
   public static final Duration DEFAULT_AUTH_RETRY_INTERVAL = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_ENDPOINT_RETRY_INTERVAL = Duration.ofSeconds(30);
 
   private final Duration baseDelay;
   private final Duration maxDelay;
@@ -28,6 +29,7 @@ public final class RetryConfig {
   private final Duration budget;
   private final int maxAttempts;
   private final Duration authRetryInterval;
+  private final Duration endpointRetryInterval;
 
   private RetryConfig(Builder b) {
     this.baseDelay = b.baseDelay;
@@ -37,6 +39,7 @@ public final class RetryConfig {
     this.budget = b.budget;
     this.maxAttempts = b.maxAttempts;
     this.authRetryInterval = b.authRetryInterval;
+    this.endpointRetryInterval = b.endpointRetryInterval;
   }
 
   public static Builder builder() {
@@ -82,11 +85,19 @@ public final class RetryConfig {
     return authRetryInterval;
   }
 
+  /**
+   * How often one probe request is sent while the endpoint answers as if it were not Customer.io
+   * (3xx, 404, 405, a whole-request 413, 501, 505, 511, a body that is not Customer.io's).
+   */
+  public Duration endpointRetryInterval() {
+    return endpointRetryInterval;
+  }
+
   @Override
   public String toString() {
     return "RetryConfig{baseDelay=" + baseDelay + ", maxDelay=" + maxDelay + ", jitter=" + jitter
         + ", retryAfterCap=" + retryAfterCap + ", budget=" + budget + ", maxAttempts=" + maxAttempts
-        + ", authRetryInterval=" + authRetryInterval + '}';
+        + ", authRetryInterval=" + authRetryInterval + ", endpointRetryInterval=" + endpointRetryInterval + '}';
   }
 
   /** Builder for {@link RetryConfig}; not thread-safe. */
@@ -98,6 +109,7 @@ public final class RetryConfig {
     private Duration budget = DEFAULT_BUDGET;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration authRetryInterval = DEFAULT_AUTH_RETRY_INTERVAL;
+    private Duration endpointRetryInterval = DEFAULT_ENDPOINT_RETRY_INTERVAL;
 
     private Builder() {}
 
@@ -139,6 +151,11 @@ public final class RetryConfig {
 
     public Builder authRetryInterval(Duration v) {
       this.authRetryInterval = positive("authRetryInterval", v);
+      return this;
+    }
+
+    public Builder endpointRetryInterval(Duration v) {
+      this.endpointRetryInterval = positive("endpointRetryInterval", v);
       return this;
     }
 

@@ -2,27 +2,31 @@ package io.ciorelay.delivery.internal;
 
 import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.BatchError;
+import io.ciorelay.client.Operation;
 import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
+import io.ciorelay.delivery.outcome.Action;
+import io.ciorelay.delivery.outcome.OutcomePolicy;
+import io.ciorelay.delivery.outcome.Request;
 import io.ciorelay.delivery.outbox.DeadLetterRequest;
 import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
+import io.ciorelay.delivery.send.Sender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,19 +49,20 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery: everything sent is still in the outbox until acknowledged; after a crash it is
  * read again and re-sent with the same payload (events keep their ULID {@code id}).
  */
-public final class Dispatcher {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+public final class LaneScheduler {
+  private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long BREAKER_POLL_MILLIS = 100;
-  /** Bytes of {@code {"batch":[} and {@code ]}}. */
-  private static final int BATCH_ENVELOPE_BYTES = 11;
+  private static final long MERGE_POLL_MILLIS = 50;
 
   /** Settings the dispatcher reads; all immutable. */
-  public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval) {}
+  public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval,
+      Duration endpointRetryInterval) {}
 
   private final String workspace;
   private final Outbox outbox;
-  private final TrackClient client;
+  private final Sender sender;
+  private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
   private final Backoff backoff;
@@ -67,6 +72,8 @@ public final class Dispatcher {
   private final Clock clock;
   private final Settings settings;
   private final Lane[] lanes;
+  /** Per lane: when its request in flight started (epoch ms), or 0; read by health from any thread. */
+  private final AtomicLongArray inFlightSince;
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final Thread thread;
 
@@ -78,15 +85,15 @@ public final class Dispatcher {
   private volatile long deadLettered;
   private volatile int inFlight;
   private int finishing;
-  private long authBlockedUntil;
+  private long blockedUntil;
   private int cursor;
 
-  public Dispatcher(String workspace, Outbox outbox, TrackClient client, RateLimiter limiter,
+  public LaneScheduler(String workspace, Outbox outbox, Sender sender, RateLimiter limiter,
       CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
       DeliveryTracker tracker, Clock clock, Settings settings) {
     this.workspace = workspace;
     this.outbox = outbox;
-    this.client = client;
+    this.sender = sender;
     this.limiter = limiter;
     this.breaker = breaker;
     this.backoff = backoff;
@@ -95,7 +102,9 @@ public final class Dispatcher {
     this.tracker = tracker;
     this.clock = clock;
     this.settings = settings;
+    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis());
     this.lanes = new Lane[outbox.lanes()];
+    this.inFlightSince = new AtomicLongArray(lanes.length);
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane(i);
     }
@@ -131,11 +140,19 @@ public final class Dispatcher {
   public void resume() {
     paused = false;
     health.paused(false);
-    post(() -> authBlockedUntil = 0);
+    post(() -> blockedUntil = 0);
   }
 
   public boolean isPaused() {
     return paused;
+  }
+
+  /**
+   * Whether nothing will be delivered until something outside changes: paused by an operator, or
+   * the credentials or the endpoint refused (probing). Any thread.
+   */
+  public boolean isBlocked() {
+    return paused || health.endpointFailing() || health.authFailing();
   }
 
   public long delivered() {
@@ -144,6 +161,23 @@ public final class Dispatcher {
 
   public long deadLettered() {
     return deadLettered;
+  }
+
+  /**
+   * Lanes whose request has waited for an answer longer than the sender's deadline (it should
+   * have been cancelled by then), described for health; empty when none. Any thread.
+   */
+  public List<String> stalledLanes(long nowMillis) {
+    long deadline = sender.deadline().toMillis();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < inFlightSince.length(); i++) {
+      long since = inFlightSince.get(i);
+      if (since > 0 && nowMillis - since > deadline) {
+        out.add("lane " + i + ": a request has waited " + (nowMillis - since) / 1000 + " s for an answer, past its "
+            + sender.deadline().toSeconds() + " s deadline");
+      }
+    }
+    return out;
   }
 
   /** Requests currently unanswered. */
@@ -223,8 +257,13 @@ public final class Dispatcher {
     if (paused) {
       return now + 1000;
     }
-    if (authBlockedUntil > now) {
-      return authBlockedUntil;
+    if (blockedUntil > now) {
+      return blockedUntil;
+    }
+    // While the endpoint or the credentials are refused, one request at a time probes them.
+    boolean probing = health.endpointFailing() || health.authFailing();
+    if (probing && inFlight > 0) {
+      return Long.MAX_VALUE;
     }
     long wakeAt = Long.MAX_VALUE;
     int n = lanes.length;
@@ -235,6 +274,9 @@ public final class Dispatcher {
       long r = tryStart(lane, now);
       if (r == STOP_ALL) {
         return now + BREAKER_POLL_MILLIS;
+      }
+      if (probing && inFlight > 0) {
+        return Long.MAX_VALUE;
       }
       if (r > 0) {
         wakeAt = Math.min(wakeAt, r);
@@ -280,27 +322,24 @@ public final class Dispatcher {
         metrics.rateLimitWait();
         return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(slotNanos));
       }
-      // The request body is {"batch":[op,op,...]}: the envelope plus one comma per operation
-      // must fit too, and Customer.io wants it strictly under the limit.
-      long payloadBudget = settings.maxBatchBytes() - 1L - BATCH_ENVELOPE_BYTES - settings.maxBatchOperations();
-      List<StoredEntry> entries = outbox.peek(lane.index, settings.maxBatchOperations(), payloadBudget);
+      List<StoredEntry> entries = outbox.peek(lane.index, batcher.maxOperations(), batcher.payloadBudget());
       if (entries.isEmpty()) {
         return 0;
       }
-      entries = sameKindPrefix(entries);
-      if (!flushing && entries.size() < settings.maxBatchOperations()) {
-        long bytes = 0;
-        for (StoredEntry e : entries) {
-          bytes += e.payload().length + 1;
-        }
-        long due = entries.get(0).acceptedAtMillis() + settings.linger().toMillis();
-        if (bytes < payloadBudget / 2 && due > now && entries.get(0).kind() == EntryKind.V2_OPERATION) {
-          lane.lingerUntil = due;
-          return due;
-        }
+      Batcher.Decision d = batcher.next(entries, now, flushing);
+      if (d instanceof Batcher.Linger l) {
+        lane.lingerUntil = l.untilMillis();
+        return l.untilMillis();
       }
-      batch = new Batch(entries);
+      batch = new Batch(((Batcher.Send) d).entries());
       fresh = true;
+    }
+    long mergeWait = holdMerge(lane, batch, now);
+    if (mergeWait > 0) {
+      if (fresh) {
+        lane.work.addLast(batch);
+      }
+      return mergeWait;
     }
     if (!breaker.tryAcquirePermission()) {
       // Open (or half-open with its probes out): no lane may send now.
@@ -325,146 +364,163 @@ public final class Dispatcher {
     return 0;
   }
 
-  /** v2 operations travel together; a v1 anonymous event travels alone. */
-  private static List<StoredEntry> sameKindPrefix(List<StoredEntry> entries) {
-    if (entries.get(0).kind() != EntryKind.V2_OPERATION) {
-      return List.of(entries.get(0));
+  /**
+   * A merge waits until every operation of the secondary person accepted before it is delivered or
+   * dead-lettered: those sit in the secondary's lane and, sent after the merge, would recreate the
+   * merged-away profile. Returns 0 if the batch may go, else when to look again. The wait ends
+   * only by lower sequence numbers being resolved, so two merges cannot wait on each other.
+   */
+  private long holdMerge(Lane lane, Batch batch, long now) {
+    StoredEntry head = batch.entries.get(0);
+    if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
+      return 0;
     }
-    int i = 0;
-    while (i < entries.size() && entries.get(i).kind() == EntryKind.V2_OPERATION) {
-      i++;
+    if (batch.mergeSecondaryLane == Batch.UNKNOWN) {
+      batch.mergeSecondaryLane = Batch.NOT_A_MERGE;
+      if (Batcher.isMerge(head)) {
+        try {
+          Operation op = Operation.fromJson(head.payload());
+          if (op.action() == io.ciorelay.client.Action.MERGE && op.secondary() != null) {
+            batch.mergeSecondaryLane = outbox.laneOf(op.secondary().key());
+          }
+        } catch (RuntimeException e) {
+          // Not a readable merge: nothing to wait for; Customer.io will judge it.
+        }
+      }
+      if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
+        return 0;
+      }
     }
-    return i == entries.size() ? entries : entries.subList(0, i);
+    int other = batch.mergeSecondaryLane;
+    if (other == lane.index) {
+      return 0; // the same lane: lane order already holds
+    }
+    long oldest = outbox.oldestPendingSeq(other);
+    if (oldest == Outbox.UNKNOWN_SEQ || oldest < 0 || oldest > head.seq()) {
+      return 0;
+    }
+    return now + MERGE_POLL_MILLIS;
   }
 
   private void send(Lane lane, Batch batch) {
     long startNanos = System.nanoTime();
-    CompletableFuture<ApiResponse> f;
+    ApiRequest request;
     if (batch.kind() == EntryKind.V2_OPERATION) {
       List<byte[]> payloads = new ArrayList<>(batch.entries.size());
       for (StoredEntry e : batch.entries) {
         payloads.add(e.payload());
       }
-      f = client.batchAsync(payloads);
+      request = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(payloads));
     } else {
-      f = client.sendAsync(new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload()));
+      request = new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload());
     }
+    CompletableFuture<ApiResponse> f = sender.send(request);
     lane.inFlight = true;
+    inFlightSince.set(lane.index, clock.millis());
     inFlight++;
     f.whenComplete((response, error) -> post(() -> onResult(lane, batch, response, error, startNanos)));
   }
 
   private void onResult(Lane lane, Batch batch, ApiResponse response, Throwable error, long startNanos) {
     inFlight--;
+    inFlightSince.set(lane.index, 0);
     long elapsedNanos = System.nanoTime() - startNanos;
     Duration latency = Duration.ofNanos(elapsedNanos);
-    Verdict v = error != null ? ResponseClassifier.classify(error) : ResponseClassifier.classify(response, clock);
+    Request request = batch.kind() == EntryKind.V2_OPERATION
+        ? Request.batch(url("/api/v2/batch"), batch.entries.size())
+        : Request.single(Request.Kind.V1, "POST", url("/api/v1/events"));
+    Action action = error != null ? OutcomePolicy.decide(request, error)
+        : OutcomePolicy.decide(request, response, clock.instant());
     long now = clock.millis();
-    switch (v.kind()) {
-      case DELIVERED -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("delivered", latency);
-        finish(lane, batch, batch.seqs(), List.of(), v.status(), "delivered");
+    metrics.request(action.tag(), latency);
+    if (action instanceof Action.Acknowledge) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      finish(lane, batch, batch.seqs(), List.of(), action.status(), "delivered");
+    } else if (action instanceof Action.Partial p) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      List<DeadLetterRequest> dls = new ArrayList<>();
+      for (Action.Refusal r : p.refused()) {
+        StoredEntry e = batch.entries.get(r.index());
+        dls.add(new DeadLetterRequest(e.seq(), r.reason(), p.status(), e.attempts() + 1));
       }
-      case PARTIAL -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("partial", latency);
-        Set<Integer> bad = new HashSet<>();
+      long[] good = new long[p.acknowledged().size()];
+      for (int i = 0; i < good.length; i++) {
+        good[i] = batch.entries.get(p.acknowledged().get(i)).seq();
+      }
+      finish(lane, batch, good, dls, p.status(), "partial");
+    } else if (action instanceof Action.Split) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
+      int mid = batch.entries.size() / 2;
+      lane.work.pollFirst();
+      lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
+      lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
+      lane.inFlight = false;
+      health.success(0);
+    } else if (action instanceof Action.DeadLetter d) {
+      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+      StoredEntry e = batch.entries.get(0);
+      finish(lane, batch, new long[0],
+          List.of(new DeadLetterRequest(e.seq(), d.reason(), d.status(), e.attempts() + 1)), d.status(), "refused");
+    } else if (action instanceof Action.PauseCredentials || action instanceof Action.PauseEndpoint) {
+      // Nothing was refused: the credentials or the endpoint are wrong. Keep every operation and
+      // probe again (one request) after the interval.
+      boolean auth = action instanceof Action.PauseCredentials;
+      Duration interval = auth ? settings.authRetryInterval() : settings.endpointRetryInterval();
+      breaker.releasePermission();
+      if (auth) {
+        health.authFailure(action.reason());
+      } else {
+        health.endpointFailure(action.reason());
+      }
+      blockedUntil = now + interval.toMillis();
+      log.error("workspace {}: {}; delivery paused, a probe every {} s, nothing dropped",
+          workspace, action.reason(), interval.toSeconds());
+      lane.inFlight = false;
+    } else if (action instanceof Action.PauseRateLimit rl) {
+      breaker.releasePermission();
+      metrics.rateLimitPause();
+      metrics.retried(batch.entries.size());
+      batch.rateLimited++;
+      Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), rl.retryAfter());
+      limiter.pauseUntil(now + wait.toMillis());
+      lane.inFlight = false;
+    } else if (action instanceof Action.RetryAfter r) {
+      if (r.countsAsBreakerFailure()) {
+        breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS,
+            error != null ? error : new RuntimeException("HTTP " + r.status()));
+      } else {
+        breaker.releasePermission();
+      }
+      if (r.timeout()) {
+        health.timeout(r.reason());
+      } else {
+        health.failure(r.reason());
+      }
+      batch.attempts++;
+      if (batch.firstFailure == 0) {
+        batch.firstFailure = now;
+      }
+      outbox.recordFailure(batch.seqs(), now, r.reason());
+      if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
         List<DeadLetterRequest> dls = new ArrayList<>();
-        for (BatchError be : v.errors()) {
-          int i = be.batchIndex();
-          if (i >= 0 && i < batch.entries.size() && bad.add(i)) {
-            StoredEntry e = batch.entries.get(i);
-            dls.add(new DeadLetterRequest(e.seq(), describe(be), v.status(), e.attempts() + 1));
-          }
+        String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + r.reason();
+        for (StoredEntry e : batch.entries) {
+          dls.add(new DeadLetterRequest(e.seq(), reason, r.status(), batch.attempts));
         }
-        List<Long> good = new ArrayList<>();
-        for (int i = 0; i < batch.entries.size(); i++) {
-          if (!bad.contains(i)) {
-            good.add(batch.entries.get(i).seq());
-          }
-        }
-        finish(lane, batch, good.stream().mapToLong(Long::longValue).toArray(), dls, v.status(), "partial");
-      }
-      case REJECTED -> {
-        breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        metrics.request("rejected", latency);
-        if (batch.entries.size() > 1) {
-          // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
-          int mid = batch.entries.size() / 2;
-          lane.work.pollFirst();
-          lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
-          lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
-          lane.inFlight = false;
-          health.success(0);
-        } else {
-          StoredEntry e = batch.entries.get(0);
-          finish(lane, batch, new long[0],
-              List.of(new DeadLetterRequest(e.seq(), v.message(), v.status(), e.attempts() + 1)),
-              v.status(), "refused");
-        }
-      }
-      case AUTH -> {
-        breaker.releasePermission();
-        metrics.request("auth", latency);
-        health.authFailure(v.message());
-        authBlockedUntil = now + settings.authRetryInterval().toMillis();
-        log.error("Customer.io refused the credentials of workspace {} ({}); delivery paused for {} s, nothing dropped",
-            workspace, v.status(), settings.authRetryInterval().toSeconds());
-        lane.inFlight = false;
-      }
-      case RATE_LIMITED -> {
-        breaker.releasePermission();
-        metrics.request("rate_limited", latency);
-        metrics.rateLimitPause();
+        finish(lane, batch, new long[0], dls, r.status(), "budget");
+      } else {
         metrics.retried(batch.entries.size());
-        batch.rateLimited++;
-        Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), v.retryAfter());
-        limiter.pauseUntil(now + wait.toMillis());
+        lane.notBefore = now + backoff.delay(batch.attempts, r.delayHint()).toMillis();
         lane.inFlight = false;
       }
-      case RETRY -> {
-        if (error != null) {
-          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, error);
-        } else {
-          breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new RuntimeException("HTTP " + v.status()));
-        }
-        metrics.request("retry", latency);
-        health.failure(v.message());
-        batch.attempts++;
-        if (batch.firstFailure == 0) {
-          batch.firstFailure = now;
-        }
-        outbox.recordFailure(batch.seqs(), now, v.message());
-        if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
-          List<DeadLetterRequest> dls = new ArrayList<>();
-          String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + v.message();
-          for (StoredEntry e : batch.entries) {
-            dls.add(new DeadLetterRequest(e.seq(), reason, v.status(), batch.attempts));
-          }
-          finish(lane, batch, new long[0], dls, v.status(), "budget");
-        } else {
-          metrics.retried(batch.entries.size());
-          lane.notBefore = now + backoff.delay(batch.attempts, v.retryAfter()).toMillis();
-          lane.inFlight = false;
-        }
-      }
-      default -> throw new IllegalStateException("unknown verdict " + v.kind());
+    } else {
+      throw new IllegalStateException("unknown action " + action);
     }
   }
 
-  private static String describe(BatchError e) {
-    StringBuilder sb = new StringBuilder();
-    if (e.reason() != null) {
-      sb.append(e.reason());
-    }
-    if (e.field() != null) {
-      sb.append(sb.length() > 0 ? " " : "").append("field '").append(e.field()).append('\'');
-    }
-    if (e.message() != null) {
-      sb.append(sb.length() > 0 ? ": " : "").append(e.message());
-    }
-    return sb.length() == 0 ? "refused by Customer.io" : sb.toString();
+  private URI url(String path) {
+    return sender.url(path);
   }
 
   /**
@@ -549,6 +605,11 @@ public final class Dispatcher {
     long firstFailure;
     int rateLimited;
     int storeFailures;
+
+    static final int UNKNOWN = -2;
+    static final int NOT_A_MERGE = -1;
+    /** For a batch headed by a merge: the secondary person's lane; UNKNOWN until looked at. */
+    int mergeSecondaryLane = UNKNOWN;
 
     Batch(List<StoredEntry> entries) {
       this.entries = List.copyOf(entries);
