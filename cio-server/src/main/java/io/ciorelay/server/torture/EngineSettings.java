@@ -21,6 +21,8 @@ final class EngineSettings {
   static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
   static final Duration BREAKER_OPEN_WAIT = Duration.ofSeconds(1);
   static final Duration AUTH_RETRY_INTERVAL = Duration.ofSeconds(1);
+  /** How often a workspace paused for a wrong endpoint (404, 3xx) probes it. */
+  static final Duration ENDPOINT_RETRY_INTERVAL = Duration.ofSeconds(1);
   static final Duration RETRY_AFTER_CAP = Duration.ofSeconds(10);
   /** The Redis lease; a store that left lets its shards lapse after this long. */
   static final Duration LEASE_TTL = Duration.ofSeconds(3);
@@ -41,17 +43,18 @@ final class EngineSettings {
         .rateLimit(WORKSPACE_LIMIT, HEADROOM)
         .retry(RetryConfig.builder().baseDelay(Duration.ofMillis(100)).maxDelay(MAX_BACKOFF)
             .maxAttempts(Integer.MAX_VALUE).budget(Duration.ofDays(365)).retryAfterCap(RETRY_AFTER_CAP)
-            .authRetryInterval(AUTH_RETRY_INTERVAL).build())
+            .authRetryInterval(AUTH_RETRY_INTERVAL).endpointRetryInterval(ENDPOINT_RETRY_INTERVAL).build())
         .breaker(BreakerConfig.builder().openWait(BREAKER_OPEN_WAIT).build());
   }
 
   /**
    * How long after a fault ends every lane with work must have delivered again: the request
-   * deadline, the longest backoff, the breaker's open wait, the credential retry interval, the lease
-   * (Redis) and slack.
+   * deadline, the longest backoff, the breaker's open wait, the longer of the credential and
+   * endpoint probe intervals, the lease (Redis) and slack.
    */
   static Duration recoveryBound(boolean redis) {
-    Duration d = REQUEST_TIMEOUT.plus(MAX_BACKOFF).plus(BREAKER_OPEN_WAIT).plus(AUTH_RETRY_INTERVAL).plus(SLACK);
+    Duration probe = AUTH_RETRY_INTERVAL.compareTo(ENDPOINT_RETRY_INTERVAL) > 0 ? AUTH_RETRY_INTERVAL : ENDPOINT_RETRY_INTERVAL;
+    Duration d = REQUEST_TIMEOUT.plus(MAX_BACKOFF).plus(BREAKER_OPEN_WAIT).plus(probe).plus(SLACK);
     return redis ? d.plus(LEASE_TTL) : d;
   }
 }

@@ -57,20 +57,7 @@ public enum FaultKind {
   }
 
   /**
-   * The kinds that the engine handles today without breaking an invariant. Left out, until the engine
-   * fixes of issue 10 are merged: {@link #STALL_AFTER_HEADERS} (needs the sender's hard deadline over
-   * the body — today a stalled body holds its lane until the window ends), {@link #NOT_FOUND} and
-   * {@link #REDIRECT} (need the outcome policy that pauses the workspace for a broken endpoint —
-   * today they dead-letter the backlog).
-   */
-  public static Set<FaultKind> handledToday() {
-    Set<FaultKind> s = all();
-    s.removeAll(Set.of(STALL_AFTER_HEADERS, NOT_FOUND, REDIRECT));
-    return s;
-  }
-
-  /**
-   * Parses a comma-separated list of {@link #cliName()}s; {@code all} and {@code today} name the sets above.
+   * Parses a comma-separated list of {@link #cliName()}s; {@code all} names every kind.
    *
    * @throws IllegalArgumentException naming the unknown value and the accepted ones
    */
@@ -85,12 +72,8 @@ public enum FaultKind {
         out.addAll(all());
         continue;
       }
-      if (name.equals("today")) {
-        out.addAll(handledToday());
-        continue;
-      }
       FaultKind found = Arrays.stream(values()).filter(k -> k.cliName.equals(name)).findFirst().orElseThrow(
-          () -> new IllegalArgumentException("--faults: unknown fault '" + name + "'; accepted: all, today, "
+          () -> new IllegalArgumentException("--faults: unknown fault '" + name + "'; accepted: all, "
               + Arrays.stream(values()).map(FaultKind::cliName).collect(Collectors.joining(", "))));
       out.add(found);
     }

@@ -32,8 +32,7 @@ public final class TortureCommand implements Callable<Integer> {
   @Option(names = "--store", defaultValue = "both", description = "sqlite, redis or both (default ${DEFAULT-VALUE}).")
   String store;
 
-  @Option(names = "--faults", defaultValue = "all", description = "Comma-separated fault kinds: all, today (the kinds the "
-      + "engine on this branch handles), or any of 5xx, 429, 429-no-retry-after, reset, hang, stall-body, lost-ack, 404, "
+  @Option(names = "--faults", defaultValue = "all", description = "Comma-separated fault kinds: all, or any of 5xx, 429, 429-no-retry-after, reset, hang, stall-body, lost-ack, 404, "
       + "3xx, 401, store-restart, membership (default ${DEFAULT-VALUE}).")
   String faults;
 
