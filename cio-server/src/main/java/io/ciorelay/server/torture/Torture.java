@@ -87,11 +87,13 @@ public final class Torture {
     List<StoreResult> results = new ArrayList<>();
     for (String store : List.of("sqlite", "redis")) {
       if (o.stores().contains(store)) {
-        results.add(runStore(o, store));
+        StoreResult r = runStore(o, store);
+        print(r);
+        results.add(r);
       }
     }
     Report report = new Report(o, results);
-    print(report);
+    printVerdict(report);
     return report;
   }
 
@@ -211,23 +213,25 @@ public final class Torture {
     }
   }
 
-  private void print(Report r) {
-    for (StoreResult s : r.stores()) {
-      log.printf(Locale.ROOT, "torture %s: %s in %d s%n", s.store(), s.passed() ? "PASSED" : "FAILED", s.took().toSeconds());
-      log.printf(Locale.ROOT, "  operations: %d offered, %d accepted, %d durable, %d refused at the call; "
-          + "%d recorded by the simulator, %d repeats dropped by id, %d dead letters%n", s.offered(), s.accepted(),
-          s.durable(), s.refusedAtCall(), s.recorded(), s.duplicatesDropped(), s.deadLetters());
-      log.printf(Locale.ROOT, "  requests: %d, peak %d in one second (limit %d)%n", s.requests(), s.peakPerSecond(),
-          EngineSettings.WORKSPACE_LIMIT);
-      StringBuilder faults = new StringBuilder();
-      s.faults().forEach((k, n) -> faults.append(faults.length() == 0 ? "" : ", ").append(k.cliName()).append(' ').append(n));
-      log.printf(Locale.ROOT, "  faults injected: %s%n", faults.length() == 0 ? "none" : faults);
-      log.printf(Locale.ROOT, "  store: %s%n", s.storeEvents());
-      s.invariants().forEach((name, violations) -> {
-        log.printf(Locale.ROOT, "  [%s] %s%n", violations.isEmpty() ? "ok" : "VIOLATED", name);
-        violations.forEach(v -> log.printf(Locale.ROOT, "      %s%n", v));
-      });
-    }
+  private void print(StoreResult s) {
+    log.printf(Locale.ROOT, "torture %s: %s in %d s%n", s.store(), s.passed() ? "PASSED" : "FAILED", s.took().toSeconds());
+    log.printf(Locale.ROOT, "  operations: %d offered, %d accepted, %d durable, %d refused at the call; "
+        + "%d recorded by the simulator, %d repeats dropped by id, %d dead letters%n", s.offered(), s.accepted(),
+        s.durable(), s.refusedAtCall(), s.recorded(), s.duplicatesDropped(), s.deadLetters());
+    log.printf(Locale.ROOT, "  requests: %d, peak %d in one second (limit %d)%n", s.requests(), s.peakPerSecond(),
+        EngineSettings.WORKSPACE_LIMIT);
+    StringBuilder faults = new StringBuilder();
+    s.faults().forEach((k, n) -> faults.append(faults.length() == 0 ? "" : ", ").append(k.cliName()).append(' ').append(n));
+    log.printf(Locale.ROOT, "  faults injected: %s%n", faults.length() == 0 ? "none" : faults);
+    log.printf(Locale.ROOT, "  store: %s%n", s.storeEvents());
+    s.invariants().forEach((name, violations) -> {
+      log.printf(Locale.ROOT, "  [%s] %s%n", violations.isEmpty() ? "ok" : "VIOLATED", name);
+      violations.forEach(v -> log.printf(Locale.ROOT, "      %s%n", v));
+    });
+    log.flush();
+  }
+
+  private void printVerdict(Report r) {
     if (!r.passed()) {
       log.printf(Locale.ROOT, "torture FAILED with seed %d; replay: %s%n", r.options().seed(), r.options().replayCommand());
     } else {
