@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {RelayCommand.class, DemoCommand.class, SimulatorCommand.class, StatusCommand.class,
         DlqCommand.class, io.ciorelay.server.importer.ImportCommand.class,
         io.ciorelay.server.bench.BenchCommand.class, io.ciorelay.server.loadtest.CleanupLoadTestCommand.class,
+        io.ciorelay.server.torture.TortureCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cio implements Runnable {
 

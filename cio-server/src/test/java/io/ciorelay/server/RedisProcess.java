@@ -1,12 +1,7 @@
 package io.ciorelay.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,9 +73,7 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    List<String> cmd = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-        "--protected-mode", "no", "--logfile", dir.resolve("redis-" + port + ".log").toString());
+    List<String> cmd = io.ciorelay.server.torture.RedisServer.command(port, dir, dir.resolve("redis-" + port + ".log"));
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
@@ -111,30 +104,11 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Whether a Redis answers PING on this loopback port. */
   static boolean ping(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 300);
-      s.setSoTimeout(1000);
-      OutputStream out = s.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[7];
-      int n = in.readNBytes(buf, 0, 7);
-      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-    } catch (IOException e) {
-      return false;
-    }
+    return io.ciorelay.server.torture.RedisServer.ping(port);
   }
 
   @Override
   public void close() {
-    if (process != null) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    io.ciorelay.server.torture.RedisServer.kill(process);
   }
 }

@@ -75,10 +75,10 @@ final class ApiPipeline {
         case SERVICE_UNAVAILABLE -> send(ctx, 503, Responses.error(v2, "unavailable", "service unavailable"));
         case CONNECTION_RESET -> drop(ctx);
         case HANG_BEFORE_HEADERS -> {
-          holdWhile(mode);
+          holdWhile(mode, now);
           drop(ctx);
         }
-        case STALL_AFTER_HEADERS -> stallBody(ctx, mode);
+        case STALL_AFTER_HEADERS -> stallBody(ctx, mode, now);
         case NOT_FOUND -> sendHtml(ctx, 404, NOT_FOUND_PAGE);
         case REDIRECT -> {
           ctx.header("Location", ctx.scheme() + "://" + ctx.host() + "/moved" + ctx.path());
@@ -160,15 +160,21 @@ final class ApiPipeline {
   static final int STALLED_CONTENT_LENGTH = 100;
   private static final byte[] STALLED_PREFIX = "{\"".getBytes(StandardCharsets.UTF_8);
 
-  /** Holds the calling request while an outage in this mode is open (or until close). */
-  private void holdWhile(OutageMode mode) {
+  /**
+   * Holds the calling request while an outage in this mode is open and for at least the hold
+   * ({@link Faults#holdHeldRequests}) from its arrival, or until close.
+   */
+  private void holdWhile(OutageMode mode, long arrivedNanos) {
     try {
       while (closing.getCount() > 0) {
         Faults.State s = faults.state();
-        if (!s.outageActive(ticker.getAsLong()) || s.outageMode() != mode) {
+        long now = ticker.getAsLong();
+        long holdLeft = arrivedNanos + faults.holdNanos() - now;
+        boolean windowOpen = s.outageActive(now) && s.outageMode() == mode;
+        if (!windowOpen && holdLeft <= 0) {
           return;
         }
-        faults.awaitChange(faults.outageRemainingNanos());
+        faults.awaitChange(Math.max(holdLeft, faults.outageRemainingNanos()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -176,7 +182,7 @@ final class ApiPipeline {
   }
 
   /** 200 headers with a Content-Length, two bytes of body, nothing until the window ends, then a drop. */
-  private void stallBody(Context ctx, OutageMode mode) {
+  private void stallBody(Context ctx, OutageMode mode, long arrivedNanos) {
     stats.status(200);
     try {
       jakarta.servlet.http.HttpServletResponse res = ctx.res();
@@ -189,7 +195,7 @@ final class ApiPipeline {
     } catch (IOException e) {
       // The client went away; the drop below ends the exchange either way.
     }
-    holdWhile(mode);
+    holdWhile(mode, arrivedNanos);
     drop(ctx);
   }
 

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  *   <li>{@code POST /__control/faults} — applies the fields present in
  *       {@code {"outage":{"mode":"unavailable"|"reset"|"hang"|"stall-body"|"lost-ack"|"not-found"|
  *       "redirect"|"unauthorized"|"rate-limited"|"rate-limited-no-retry-after","seconds":5}|false, "errorRate":0.1,
- *       "errorStatus":503, "latencyMs":50, "stallMs":30000, "script":[{"status":503,
+ *       "errorStatus":503, "latencyMs":50, "stallMs":30000, "holdMs":60000, "script":[{"status":503,
  *       "body":"{}","headers":{"Retry-After":"2"}}], "rateLimit":100, "retryAfter":true}}
  *       (an outage without seconds lasts until ended; {@code "outage":false} ends it).
  *   <li>{@code DELETE /__control/faults} — removes every fault.
@@ -206,6 +206,7 @@ final class ControlApi {
       g.writeNumberField("errorStatus", s.errorStatus());
       g.writeNumberField("latencyMs", s.latencyNanos() / 1_000_000);
       g.writeNumberField("stallMs", s.stallNanos() / 1_000_000);
+      g.writeNumberField("holdMs", faults.heldRequestHold().toMillis());
       g.writeNumberField("scripted", faults.pendingScripted());
       g.writeNumberField("rateLimit", s.rateLimit());
       g.writeBooleanField("retryAfter", s.retryAfter());
@@ -231,7 +232,7 @@ final class ControlApi {
     try {
       for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
         String f = it.next();
-        if (!List.of("outage", "errorRate", "errorStatus", "latencyMs", "stallMs", "script", "rateLimit",
+        if (!List.of("outage", "errorRate", "errorStatus", "latencyMs", "stallMs", "holdMs", "script", "rateLimit",
             "retryAfter").contains(f)) {
           throw new IllegalArgumentException("unknown field '" + f + "'");
         }
@@ -262,6 +263,9 @@ final class ControlApi {
       }
       if (body.has("stallMs")) {
         faults.stall(Duration.ofMillis((long) number(body.get("stallMs"), "stallMs")));
+      }
+      if (body.has("holdMs")) {
+        faults.holdHeldRequests(Duration.ofMillis((long) number(body.get("holdMs"), "holdMs")));
       }
       if (body.has("rateLimit")) {
         faults.rateLimit((int) number(body.get("rateLimit"), "rateLimit"));

@@ -165,6 +165,32 @@ public final class Faults {
         s.latencyNanos, nanos, s.rateLimit, s.retryAfter));
   }
 
+  private volatile long holdNanos;
+
+  /**
+   * How long a request held by a {@link OutageMode#HANG_BEFORE_HEADERS hang} or a
+   * {@link OutageMode#STALL_AFTER_HEADERS stalled body} stays held at least, counted from its
+   * arrival, even after its window ends: a half-open connection the client has to give up on.
+   * Zero (the default) releases held requests when the window ends. Requests arriving after the
+   * window are served normally either way. Reset by {@link #clear()}.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public Faults holdHeldRequests(Duration hold) {
+    holdNanos = nonNegativeNanos("hold", hold);
+    signalChange();
+    return this;
+  }
+
+  /** The minimum hold of a hung or stalled request (zero: until its window ends). */
+  public Duration heldRequestHold() {
+    return Duration.ofNanos(holdNanos);
+  }
+
+  long holdNanos() {
+    return holdNanos;
+  }
+
   /** Queues responses: the next API requests get them, in order, one each (like MockWebServer). */
   public Faults enqueue(ScriptedResponse... responses) {
     for (ScriptedResponse r : responses) {
@@ -259,6 +285,7 @@ public final class Faults {
   public void clear() {
     script.clear();
     state.set(initial);
+    holdNanos = 0;
     signalChange();
     poisonAttribute = null;
     poisonMode = PoisonMode.OPERATION;

@@ -105,6 +105,23 @@ class OutageModesTest {
   }
 
   @Test
+  void aHeldRequestOutlastsItsWindowByTheHoldWhileLaterRequestsAreServed() {
+    sim.faults().outage(Duration.ofSeconds(10), OutageMode.STALL_AFTER_HEADERS).holdHeldRequests(Duration.ofSeconds(60));
+    CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> identify("1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.stats().totalRequests() == 1);
+    NOW.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertEquals(200, identify("2").statusCode(), "the window is over: new requests are served");
+    assertFalse(held.isDone(), "the stalled exchange is still held: a half-open connection");
+    NOW.addAndGet(Duration.ofSeconds(50).toNanos());
+    ExecutionException dropped = assertThrows(ExecutionException.class, () -> held.get(5, TimeUnit.SECONDS));
+    assertTrue(dropped.getCause() instanceof UncheckedIOException, String.valueOf(dropped.getCause()));
+    assertEquals(60_000, json(http.withAuth(null).get("/__control/faults")).get("holdMs").asLong());
+    assertEquals(200, http.withAuth(null).post("/__control/faults", "{\"holdMs\":0}").statusCode());
+    assertEquals(Duration.ZERO, sim.faults().heldRequestHold());
+    assertThrows(IllegalArgumentException.class, () -> sim.faults().holdHeldRequests(Duration.ofMillis(-1)));
+  }
+
+  @Test
   void lostAcknowledgementStoresTheOperationsAndDropsTheAnswer() {
     sim.faults().outage(OutageMode.LOST_ACKNOWLEDGEMENT);
     assertThrows(UncheckedIOException.class, () -> http.post("/api/v2/batch",
