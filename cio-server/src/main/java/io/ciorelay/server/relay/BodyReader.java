@@ -88,6 +88,7 @@ final class BodyReader {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final byte[] chunk = new byte[16 * 1024];
     private ServletInputStream in;
+    private volatile Buffered installed;
     private ScheduledFuture<?> check;
     private byte[] buf;
     private int len;
@@ -104,7 +105,9 @@ final class BodyReader {
     CompletableFuture<Void> start() {
       ctx.req().getAsyncContext().addListener(this);
       discarding = declared > maxBodyBytes;
-      buf = discarding ? null : new byte[declared > 0 ? (int) declared : 8192];
+      // Grown as bytes arrive (never allocated from the declared length alone), so a client that
+      // declares a large body and sends nothing costs nothing.
+      buf = discarding ? null : new byte[(int) Math.min(declared > 0 ? declared : maxBodyBytes, 16 * 1024)];
       check = scheduler.scheduleAtFixedRate(this::checkPace, 1, 1, TimeUnit.SECONDS);
       try {
         in = ctx.req().getInputStream();
@@ -144,7 +147,8 @@ final class BodyReader {
         }
         reserved += n;
         if (len + n > buf.length) {
-          buf = java.util.Arrays.copyOf(buf, Math.min(maxBodyBytes, Math.max(buf.length * 2, len + n)));
+          long cap = declared > 0 ? Math.min(declared, maxBodyBytes) : maxBodyBytes;
+          buf = java.util.Arrays.copyOf(buf, (int) Math.min(cap, Math.max(buf.length * 2L, len + n)));
         }
         System.arraycopy(chunk, 0, buf, len, n);
         len += n;
@@ -164,7 +168,8 @@ final class BodyReader {
       byte[] body = buf.length == len ? buf : java.util.Arrays.copyOf(buf, len);
       buf = null;
       ServletRequestWrapper outer = (ServletRequestWrapper) ctx.req();
-      outer.setRequest(new Buffered((HttpServletRequest) outer.getRequest(), body));
+      installed = new Buffered((HttpServletRequest) outer.getRequest(), body);
+      outer.setRequest(installed);
       ctx.attribute(BODY, body);
       done.complete(null);
     }
@@ -216,11 +221,18 @@ final class BodyReader {
       }
     }
 
+    /** The answer is complete: drop every reference to the body, so a kept-alive connection holds none of it. */
     @Override
     public void onComplete(AsyncEvent event) {
       finished.set(true);
       check.cancel(false);
       release();
+      buf = null;
+      Buffered b = installed;
+      if (b != null) {
+        b.drop();
+      }
+      event.getSuppliedRequest().removeAttribute(BODY);
     }
 
     @Override
@@ -241,13 +253,14 @@ final class BodyReader {
 
   /** The request with its body already in memory. */
   private static final class Buffered extends HttpServletRequestWrapper {
-    private final byte[] body;
+    private final int length;
+    private volatile ByteArrayInputStream in;
     private final ServletInputStream stream;
 
     Buffered(HttpServletRequest request, byte[] body) {
       super(request);
-      this.body = body;
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      this.length = body.length;
+      this.in = new ByteArrayInputStream(body);
       this.stream = new ServletInputStream() {
         @Override
         public int read() {
@@ -261,8 +274,9 @@ final class BodyReader {
 
         @Override
         public byte[] readNBytes(int n) {
-          byte[] out = new byte[Math.min(n, in.available())];
-          int got = in.read(out, 0, out.length);
+          ByteArrayInputStream s = in;
+          byte[] out = new byte[Math.min(n, s.available())];
+          int got = s.read(out, 0, out.length);
           return got == out.length ? out : java.util.Arrays.copyOf(out, Math.max(got, 0));
         }
 
@@ -293,14 +307,18 @@ final class BodyReader {
       return stream;
     }
 
+    void drop() {
+      in = new ByteArrayInputStream(new byte[0]);
+    }
+
     @Override
     public long getContentLengthLong() {
-      return body.length;
+      return length;
     }
 
     @Override
     public int getContentLength() {
-      return body.length;
+      return length;
     }
   }
 }

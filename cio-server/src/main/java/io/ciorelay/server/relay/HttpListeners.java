@@ -212,6 +212,8 @@ final class HttpListeners {
     GuardedHttpFactory(HttpConfiguration conf, int max) {
       super(conf);
       this.max = max;
+      // Larger reads: a 1 MB body arrives in about 32 callbacks instead of 128.
+      setInputBufferSize(32 * 1024);
     }
 
     @Override

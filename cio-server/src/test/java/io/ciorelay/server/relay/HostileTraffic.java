@@ -111,7 +111,12 @@ public final class HostileTraffic implements AutoCloseable {
     }
   }
 
-  /** {@code n} threads, each sending {@code {"batch":[1,1,…]}} of about 1 MB on fresh connections and never reading the answer. */
+  /**
+   * {@code n} clients, each with one connection on which it sends {@code {"batch":[1,1,…]}} bodies
+   * of about 1 MB one after another (pipelined) and never reads an answer; a dropped connection is
+   * replaced. So at most {@code n} such requests are in the relay at once, as in issue 11's attack;
+   * their answers pile up unread.
+   */
   public void flood(int n, int port) {
     StringBuilder sb = new StringBuilder("{\"batch\":[1");
     while (sb.length() < 999_990) {
@@ -123,8 +128,47 @@ public final class HostileTraffic implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       boolean sampler = i == 0;
       start("hostile-flood-" + i, () -> {
-        ArrayList<Socket> open = new ArrayList<>();
         boolean sampled = !sampler;
+        while (running.get()) {
+          try (Socket s = new Socket()) {
+            sockets.add(s);
+            s.connect(new InetSocketAddress(host, port), 5000);
+            OutputStream out = s.getOutputStream();
+            while (running.get()) {
+              out.write(head);
+              out.write(body);
+              out.flush();
+              floodSent.incrementAndGet();
+              if (!sampled) {
+                sampled = true;
+                s.setSoTimeout(30_000);
+                floodSample = firstLine(s.getInputStream());
+              }
+            }
+          } catch (IOException e) {
+            floodFailed.incrementAndGet();
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * A harsher flood than issue 11's: {@code n} clients each opening a new connection per 1 MB body
+   * as fast as they can (keeping the last 8 open, never reading), so the relay has as many such
+   * requests at once as the kernel buffers and its connection cap let in.
+   */
+  public void floodNewConnections(int n, int port) {
+    StringBuilder sb = new StringBuilder("{\"batch\":[1");
+    while (sb.length() < 999_990) {
+      sb.append(",1");
+    }
+    byte[] body = sb.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] head = ("POST /api/v2/batch HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + basicAuth
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < n; i++) {
+      start("hostile-connection-flood-" + i, () -> {
+        ArrayList<Socket> open = new ArrayList<>();
         while (running.get()) {
           Socket s = new Socket();
           try {
@@ -135,11 +179,6 @@ public final class HostileTraffic implements AutoCloseable {
             out.write(body);
             out.flush();
             floodSent.incrementAndGet();
-            if (!sampled) {
-              sampled = true;
-              s.setSoTimeout(30_000);
-              floodSample = firstLine(s.getInputStream());
-            }
           } catch (IOException e) {
             floodFailed.incrementAndGet();
           }
@@ -319,7 +358,7 @@ public final class HostileTraffic implements AutoCloseable {
     try (HostileTraffic h = new HostileTraffic(base.getHost(), args[3], args[4])) {
       Probe before = h.probe(base.toString(), Duration.ofSeconds(2), Duration.ofMillis(50));
       long peak = 0;
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < end) {
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
       }
@@ -327,10 +366,13 @@ public final class HostileTraffic implements AutoCloseable {
       if (attack.equals("slow")) {
         h.slowBodies(32, webhookPort, "/webhooks/customerio", false, Duration.ofSeconds(2));
         h.slowBodies(32, base.getPort(), "/api/v1/customers/slow/events", true, Duration.ofSeconds(2));
-      } else {
+      } else if (attack.equals("flood")) {
         h.flood(3, base.getPort());
+      } else {
+        h.floodNewConnections(3, base.getPort());
       }
       int before0 = before.latenciesMicros.size();
+      int failedBefore = before.failures.size();
       end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       while (System.nanoTime() < end) {
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -344,8 +386,8 @@ public final class HostileTraffic implements AutoCloseable {
       }
       Collections.sort(during);
       System.out.println("during the attack (" + seconds + " s): " + during.size() + " probe requests, "
-          + before.failures.size() + " failures " + (before.failures.isEmpty() ? "" : before.failures.subList(0,
-              Math.min(5, before.failures.size())))
+          + (before.failures.size() - failedBefore) + " failures "
+          + before.failures.subList(failedBefore, Math.min(failedBefore + 5, before.failures.size()))
           + "; latency p50 " + pct(during, 50) + " ms, p99 " + pct(during, 99) + " ms, max " + pct(during, 100) + " ms, over 2 s: "
           + during.stream().filter(l -> l > 2_000_000).count());
       if (attack.equals("slow")) {
@@ -356,7 +398,7 @@ public final class HostileTraffic implements AutoCloseable {
             + h.slowClosedWithoutAnswer + "; each held for p50 " + (held.isEmpty() ? 0 : held.get(held.size() / 2))
             + " ms, max " + (held.isEmpty() ? 0 : held.get(held.size() - 1)) + " ms");
       } else {
-        System.out.println("flood: " + h.floodSent + " bodies of 1 MB sent, " + h.floodFailed + " failed; sample answer: "
+        System.out.println(attack + ": " + h.floodSent + " bodies of 1 MB sent, " + h.floodFailed + " failed; sample answer: "
             + h.floodSample);
       }
       if (pid > 0) {
