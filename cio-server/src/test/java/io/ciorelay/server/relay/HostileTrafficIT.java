@@ -208,6 +208,84 @@ class HostileTrafficIT {
         .status(), "the Track API is not served on the management port");
   }
 
+  @Test
+  void headersTrickledInAreCutOffWith408AfterTheHeaderTimeout() throws Exception {
+    RelayServer relay = relay(b -> b.limits(HttpLimits.builder().headerTimeout(Duration.ofSeconds(1)).build()));
+    java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try (Socket s = new Socket("127.0.0.1", relay.port())) {
+      s.setSoTimeout(30_000);
+      java.io.OutputStream out = s.getOutputStream();
+      byte[] head = "POST /api/v1/customers/h/events HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII);
+      int[] next = {0};
+      trickle.scheduleAtFixedRate(() -> {
+        try {
+          if (next[0] < head.length) {
+            out.write(head[next[0]++]);
+            out.flush();
+          }
+        } catch (java.io.IOException closed) {
+          // the relay closed it
+        }
+      }, 0, 200, TimeUnit.MILLISECONDS);
+      long t0 = System.nanoTime();
+      String answer = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 408") && answer.contains("relay.header-timeout"), answer);
+      assertTrue(next[0] < head.length, "cut off before the headers were complete");
+      assertTrue(seconds(System.nanoTime() - t0) < 20, "cut off near the 1 s timeout");
+    } finally {
+      trickle.shutdownNow();
+    }
+    assertTrue(relay.meterRegistry().get("relay.http.header.timeouts").counter().count() >= 1);
+  }
+
+  @Test
+  void aBodyThatStallsGets408AtTheBodyTimeoutEvenWithoutARateLimit() throws Exception {
+    RelayServer relay = relay(b -> b.limits(HttpLimits.builder().minBodyRate(0).bodyTimeout(Duration.ofSeconds(1)).build()));
+    try (Socket s = new Socket("127.0.0.1", relay.port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("POST /api/v1/customers/b/events HTTP/1.1\r\nHost: x\r\nAuthorization: "
+          + basic(sim.siteId(), sim.apiKey()) + "\r\nContent-Length: 100\r\n\r\n{\"name\":").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 408") && answer.contains("not complete within relay.body-timeout"), answer);
+      assertTrue(answer.contains("\"meta\""), "in the v1 error shape: " + answer);
+    }
+  }
+
+  @Test
+  void bodiesOverTheBufferedBudgetGet503WithRetryAfter() throws Exception {
+    RelayServer relay = relay(b -> b.maxBodyBytes(2048).limits(HttpLimits.builder().maxBufferedBodyBytes(4096).build()));
+    List<Socket> held = new ArrayList<>();
+    List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Socket s = new Socket("127.0.0.1", relay.port());
+        held.add(s);
+        s.getOutputStream().write(("POST /api/v2/entity HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic(sim.siteId(), sim.apiKey())
+            + "\r\nContent-Length: 2000\r\n\r\n" + " ".repeat(1600)).getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        Thread reader = new Thread(() -> {
+          try {
+            answers.add(new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII));
+          } catch (java.io.IOException closed) {
+            // closed by the test
+          }
+        });
+        reader.setDaemon(true);
+        reader.start();
+      }
+      // Two bodies of 1600 bytes fit the 4096-byte budget; the third does not.
+      await().atMost(Duration.ofSeconds(20)).until(() -> answers.stream().anyMatch(a -> a.startsWith("HTTP/1.1 503")));
+      String refused = answers.stream().filter(a -> a.startsWith("HTTP/1.1 503")).findFirst().orElseThrow();
+      assertTrue(refused.contains("Retry-After: 1") && refused.contains("relay.max-buffered-body-bytes"), refused);
+      assertTrue(relay.meterRegistry().get("relay.http.body.budget.refusals").counter().count() >= 1);
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> relay.meterRegistry().get("relay.http.body.buffered").gauge().value() == 0);
+  }
+
   static String batchOfOnes(int n) {
     StringBuilder sb = new StringBuilder("{\"batch\":[");
     for (int i = 0; i < n; i++) {
