@@ -176,9 +176,9 @@ public final class RelayCommand implements Callable<Integer> {
         : RelayConfig.redact(c.store()) + " (prefix " + c.storePrefix() + ")"));
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"
-        : url + "/webhooks/customerio"));
-    out.println("Health:       " + url + "/health/live  " + url + "/health/ready  " + url + "/health/customerio");
-    out.println("Metrics:      " + url + "/metrics");
+        : s.webhookBaseUrl() + "/webhooks/customerio"));
+    out.println("Health:       " + url + "/health/live  " + url + "/health/ready  " + s.managementBaseUrl() + "/health/customerio");
+    out.println("Metrics:      " + s.managementBaseUrl() + "/metrics");
     out.println("customerio-node (v5+):");
     out.println("  new TrackClient(siteId, apiKey, { url: '" + url + "/api/v1' })");
     out.flush();

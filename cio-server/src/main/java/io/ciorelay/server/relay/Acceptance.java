@@ -21,10 +21,12 @@ final class Acceptance {
   private final BooleanSupplier accepting;
 
   private final java.util.concurrent.Executor responder;
+  private final AsyncAnswers writer;
 
   Acceptance(Duration durableTimeout, int retryAfterSeconds, BooleanSupplier accepting,
-      java.util.concurrent.Executor responder) {
+      java.util.concurrent.Executor responder, AsyncAnswers writer) {
     this.responder = responder;
+    this.writer = writer;
     this.durableTimeout = durableTimeout;
     this.retryAfterSeconds = retryAfterSeconds;
     this.accepting = accepting;
@@ -58,14 +60,24 @@ final class Acceptance {
     }
   }
 
+  /** An answer to write: status, JSON body and extra headers. */
+  record Answer(int status, String body, java.util.Map<String, String> headers) {
+    static final Answer OK = new Answer(200, "{}", java.util.Map.of());
+
+    static Answer of(ApiError e) {
+      return new Answer(e.status, e.body(), e.headers());
+    }
+  }
+
   /**
    * Answers {@code ctx} once every receipt is durable, without holding a request thread meanwhile:
-   * {@code onDurable} writes the success answer; a failed commit or the durability timeout answers
-   * 503 with {@code Retry-After}. The answer is written on {@code responder}, never on the outbox
-   * writer's thread.
+   * {@code onDurable} gives the success answer; a failed commit or the durability timeout answers
+   * 503 with {@code Retry-After}. The answer is written without blocking (a servlet
+   * {@link jakarta.servlet.WriteListener}); a client that does not read it within the response
+   * timeout has its connection closed. No thread waits on a slow reader.
    */
   void respondWhenDurable(io.javalin.http.Context ctx, List<Receipt> receipts, ApiError.Shape shape,
-      Runnable onDurable) {
+      java.util.function.Supplier<Answer> onDurable) {
     CompletableFuture<?>[] all = new CompletableFuture<?>[receipts.size()];
     for (int i = 0; i < all.length; i++) {
       all[i] = receipts.get(i).durable(responder).thenAccept(ok -> {
@@ -74,17 +86,18 @@ final class Acceptance {
         }
       });
     }
-    CompletableFuture<Void> answered = CompletableFuture.allOf(all)
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    CompletableFuture.allOf(all)
         .orTimeout(durableTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handleAsync((v, err) -> {
-          if (err == null) {
-            onDurable.run();
-          } else {
-            ApiError.unavailable(shape, "the operation was not confirmed on disk within "
-                + durableTimeout.toMillis() + " ms; retry (event ids make the retry safe)", retryAfterSeconds)
-                .render(ctx);
+        .whenCompleteAsync((v, err) -> {
+          try {
+            Answer a = err == null ? onDurable.get() : Answer.of(ApiError.unavailable(shape,
+                "the operation was not confirmed on disk within " + durableTimeout.toMillis()
+                + " ms; retry (event ids make the retry safe)", retryAfterSeconds));
+            writer.write(ctx, a, answered);
+          } catch (RuntimeException e) {
+            answered.completeExceptionally(e);
           }
-          return null;
         }, responder);
     ctx.future(() -> answered);
   }

@@ -16,6 +16,9 @@ final class ApiError extends RuntimeException {
 
   enum Shape { V1, V2, PLAIN }
 
+  /** Most violations an error answer lists. */
+  static final int MAX_LISTED = 100;
+
   final int status;
   final Shape shape;
   final String reason;
@@ -27,7 +30,8 @@ final class ApiError extends RuntimeException {
     this.status = status;
     this.shape = shape;
     this.reason = reason;
-    this.violations = List.copyOf(violations);
+    // An answer names at most MAX_LISTED violations, so its size is bounded whatever the input.
+    this.violations = List.copyOf(violations.size() > MAX_LISTED ? violations.subList(0, MAX_LISTED) : violations);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
@@ -41,12 +45,24 @@ final class ApiError extends RuntimeException {
 
   void render(Context ctx) {
     ctx.status(status);
+    headers().forEach(ctx::header);
+    ctx.contentType("application/json").result(body());
+  }
+
+  /** The headers this answer carries besides its content type. */
+  java.util.Map<String, String> headers() {
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
     if (retryAfterSeconds != null) {
-      ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+      h.put("Retry-After", Integer.toString(retryAfterSeconds));
     }
     if (status == 401) {
-      ctx.header("WWW-Authenticate", shape == Shape.PLAIN ? "Bearer realm=\"cio-relay admin\"" : "Basic realm=\"cio-relay\"");
+      h.put("WWW-Authenticate", shape == Shape.PLAIN ? "Bearer realm=\"cio-relay admin\"" : "Basic realm=\"cio-relay\"");
     }
+    return h;
+  }
+
+  /** The JSON body of this answer, in its shape. */
+  String body() {
     ObjectNode body = JsonBodies.MAPPER.createObjectNode();
     switch (shape) {
       case V1 -> {
@@ -73,7 +89,7 @@ final class ApiError extends RuntimeException {
       }
       default -> body.put("error", violations.isEmpty() ? reason : text(violations.get(0)));
     }
-    ctx.contentType("application/json").result(JsonBodies.write(body));
+    return JsonBodies.write(body);
   }
 
   static String text(Violation v) {

@@ -135,7 +135,7 @@ final class PipelinesRoutes {
     }
     acceptance.respondWhenDurable(ctx, receipts, SHAPE, () -> {
       messageIds.forEach(id -> guard.committed(workspace, id));
-      TrackV1Routes.ok(ctx);
+      return Acceptance.Answer.OK;
     });
   }
 

@@ -32,6 +32,8 @@ public final class RelayConfig {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
   public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
   public static final String DEFAULT_STORE_PREFIX = "cio";
+  public static final long DEFAULT_MAX_JSON_TOKENS = 50_000;
+  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 10_000;
 
   private final int port;
   private final String host;
@@ -60,9 +62,17 @@ public final class RelayConfig {
   private final Integer storeShards;
   private final Duration storeLeaseTtl;
   private final java.util.Map<String, String> pipelinesWriteKeys;
+  private final HttpLimits limits;
+  private final TlsConfig tls;
+  private final Integer webhookPort;
+  private final Integer managementPort;
 
   private RelayConfig(Builder b) {
     this.pipelinesWriteKeys = java.util.Map.copyOf(b.pipelinesWriteKeys);
+    this.limits = b.limits;
+    this.tls = b.tls;
+    this.webhookPort = b.webhookPort;
+    this.managementPort = b.managementPort;
     this.port = b.port;
     this.host = b.host;
     this.dataDir = b.dataDir;
@@ -91,6 +101,33 @@ public final class RelayConfig {
     this.storePrefix = b.storePrefix;
     this.storeShards = b.storeShards;
     this.storeLeaseTtl = b.storeLeaseTtl;
+  }
+
+  /** The limits on connections, threads, reading, writing and per-request work (see {@link HttpLimits}). */
+  public HttpLimits limits() {
+    return limits;
+  }
+
+  /** How HTTPS is served on every listener, or null for plain HTTP. */
+  public TlsConfig tls() {
+    return tls;
+  }
+
+  /**
+   * The port of the webhook route's own listener (own threads and connection cap; the route is
+   * then not served on the main port), or null to serve it on the main port.
+   */
+  public Integer webhookPort() {
+    return webhookPort;
+  }
+
+  /**
+   * The port of the management listener that alone serves {@code /metrics} and
+   * {@code /health/customerio} (liveness and readiness stay on the main port too), or null to serve
+   * them on the main port.
+   */
+  public Integer managementPort() {
+    return managementPort;
   }
 
   /** The shared store ({@code redis://…}), or null for the embedded SQLite file under {@link #dataDir()}. */
@@ -285,6 +322,9 @@ public final class RelayConfig {
         + "\nrelay.max-body-bytes=" + maxBodyBytes + "\nrelay.max-json-depth=" + maxJsonDepth
         + "\nrelay.durable-timeout=" + durableTimeout + "\nrelay.shutdown-timeout=" + shutdownTimeout
         + "\nrelay.request-timeout=" + requestTimeout + "\nrelay.linger=" + linger
+        + "\nrelay.webhook-port=" + (webhookPort == null ? "(main port)" : webhookPort)
+        + "\nrelay.management-port=" + (managementPort == null ? "(main port)" : managementPort)
+        + "\n" + limits + (tls == null ? "\nrelay.tls: off" : "\n" + tls)
         + "\n" + retry + "\n" + breaker + "\n" + rateLimit;
   }
 
@@ -334,8 +374,42 @@ public final class RelayConfig {
     private Integer storeShards;
     private Duration storeLeaseTtl;
     private final java.util.Map<String, String> pipelinesWriteKeys = new java.util.LinkedHashMap<>();
+    private HttpLimits limits = HttpLimits.defaults();
+    private TlsConfig tls;
+    private Integer webhookPort;
+    private Integer managementPort;
 
     private Builder() {}
+
+    public Builder limits(HttpLimits v) {
+      this.limits = Objects.requireNonNull(v, "limits");
+      return this;
+    }
+
+    /** Serves HTTPS with this certificate on every listener; null for plain HTTP. */
+    public Builder tls(TlsConfig v) {
+      this.tls = v;
+      return this;
+    }
+
+    /** Gives the webhook route its own listener on this port (0 picks a free one); null keeps it on the main port. */
+    public Builder webhookPort(Integer v) {
+      this.webhookPort = v == null ? null : checkPort("webhookPort", v);
+      return this;
+    }
+
+    /** Serves {@code /metrics} and {@code /health/customerio} only on this port (0 picks a free one); null keeps them on the main port. */
+    public Builder managementPort(Integer v) {
+      this.managementPort = v == null ? null : checkPort("managementPort", v);
+      return this;
+    }
+
+    private static int checkPort(String name, int v) {
+      if (v < 0 || v > 65535) {
+        throw new IllegalArgumentException(name + " must be in 0..65535 but was " + v);
+      }
+      return v;
+    }
 
     /**
      * Sets the Data Pipelines write key of a workspace ({@value RelayWorkspace#DEFAULT_NAME} for a
@@ -574,6 +648,20 @@ public final class RelayConfig {
       }
       if (new java.util.HashSet<>(pipelinesWriteKeys.values()).size() < pipelinesWriteKeys.size()) {
         throw new IllegalArgumentException("two workspaces have the same pipelines write key; clients could not be told apart");
+      }
+      if (limits.maxBufferedBodyBytes() < maxBodyBytes) {
+        throw new IllegalArgumentException("relay.max-buffered-body-bytes (" + limits.maxBufferedBodyBytes()
+            + ") must be at least relay.max-body-bytes (" + maxBodyBytes + "), or no largest request could be read");
+      }
+      for (Integer other : new Integer[] {webhookPort, managementPort}) {
+        if (other != null && other != 0 && other == port) {
+          throw new IllegalArgumentException("relay.webhook-port and relay.management-port must differ from relay.port ("
+              + port + ")");
+        }
+      }
+      if (webhookPort != null && managementPort != null && webhookPort != 0 && webhookPort.equals(managementPort)) {
+        throw new IllegalArgumentException("relay.webhook-port and relay.management-port must differ but both are "
+            + webhookPort);
       }
       if (routing != null) {
         java.util.Set<String> names = new java.util.TreeSet<>();

@@ -39,6 +39,7 @@ public final class RelayConfigLoader {
   public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
   /** The Data Pipelines write key of a single-workspace relay. */
   public static final String ENV_PIPELINES_WRITE_KEY = "CIO_PIPELINES_WRITE_KEY";
+  public static final String ENV_TLS_KEYSTORE_PASSWORD = "CIO_TLS_KEYSTORE_PASSWORD";
 
   /** Every key the relay reads, in the order they are applied. */
   public static final List<String> KEYS = List.of(
@@ -49,7 +50,13 @@ public final class RelayConfigLoader {
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
       "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
       "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default",
-      "relay.store", "relay.store-prefix", "relay.store-shards", "relay.store-lease-ttl");
+      "relay.store", "relay.store-prefix", "relay.store-shards", "relay.store-lease-ttl",
+      "relay.max-connections", "relay.http-threads", "relay.idle-timeout", "relay.header-timeout", "relay.body-timeout",
+      "relay.min-body-rate", "relay.response-timeout", "relay.max-buffered-body-bytes", "relay.max-json-tokens",
+      "relay.max-batch-operations", "relay.webhook-port", "relay.webhook-max-concurrent", "relay.webhook-threads",
+      "relay.webhook-max-connections", "relay.management-port",
+      "relay.tls.keystore", "relay.tls.keystore-type", "relay.tls.certificate", "relay.tls.private-key",
+      "relay.tls.protocols");
 
   /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
   public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
@@ -57,7 +64,8 @@ public final class RelayConfigLoader {
 
   private static final Pattern WORKSPACE_KEY = Pattern.compile("relay\\.workspace\\.([^.]+)\\.([a-z-]+)");
 
-  static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key");
+  static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key",
+      "relay.tls.keystore-password");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -209,6 +217,25 @@ public final class RelayConfigLoader {
     set(v, "relay.breaker.open-wait", s -> breaker.openWait(duration("relay.breaker.open-wait", s)));
     guard(v, "relay.breaker.open-wait", () -> b.breaker(breaker.build()));
 
+    HttpLimits.Builder limits = HttpLimits.builder();
+    set(v, "relay.max-connections", s -> limits.maxConnections(integer("relay.max-connections", s)));
+    set(v, "relay.http-threads", s -> limits.httpThreads(integer("relay.http-threads", s)));
+    set(v, "relay.idle-timeout", s -> limits.idleTimeout(duration("relay.idle-timeout", s)));
+    set(v, "relay.header-timeout", s -> limits.headerTimeout(duration("relay.header-timeout", s)));
+    set(v, "relay.body-timeout", s -> limits.bodyTimeout(duration("relay.body-timeout", s)));
+    set(v, "relay.min-body-rate", s -> limits.minBodyRate(longValue("relay.min-body-rate", s)));
+    set(v, "relay.response-timeout", s -> limits.responseTimeout(duration("relay.response-timeout", s)));
+    set(v, "relay.max-buffered-body-bytes", s -> limits.maxBufferedBodyBytes(longValue("relay.max-buffered-body-bytes", s)));
+    set(v, "relay.max-json-tokens", s -> limits.maxJsonTokens(longValue("relay.max-json-tokens", s)));
+    set(v, "relay.max-batch-operations", s -> limits.maxBatchOperations(integer("relay.max-batch-operations", s)));
+    set(v, "relay.webhook-max-concurrent", s -> limits.webhookMaxConcurrent(integer("relay.webhook-max-concurrent", s)));
+    set(v, "relay.webhook-threads", s -> limits.webhookThreads(integer("relay.webhook-threads", s)));
+    set(v, "relay.webhook-max-connections", s -> limits.webhookMaxConnections(integer("relay.webhook-max-connections", s)));
+    b.limits(limits.build());
+    set(v, "relay.webhook-port", s -> b.webhookPort(integer("relay.webhook-port", s)));
+    set(v, "relay.management-port", s -> b.managementPort(integer("relay.management-port", s)));
+    tls(v, env, b);
+
     List<String> names = workspaceNames(v);
     for (String k : v.keySet()) {
       Matcher m = WORKSPACE_KEY.matcher(k);
@@ -266,6 +293,39 @@ public final class RelayConfigLoader {
       throw new ConfigException(envName + ": " + e.getMessage());
     }
     return new Result(b, creds, v.containsKey("relay.target"));
+  }
+
+  /** {@code relay.tls.keystore} (+ type, password from the environment) or {@code relay.tls.certificate} and {@code private-key}. */
+  private static void tls(Map<String, Value> v, Map<String, String> env, RelayConfig.Builder b) {
+    boolean store = v.containsKey("relay.tls.keystore");
+    boolean pem = v.containsKey("relay.tls.certificate") || v.containsKey("relay.tls.private-key");
+    if (store && pem) {
+      throw new ConfigException("set either relay.tls.keystore or relay.tls.certificate with relay.tls.private-key, not both");
+    }
+    if (!store && !pem) {
+      for (String k : List.of("relay.tls.keystore-type", "relay.tls.protocols")) {
+        if (v.containsKey(k)) {
+          throw new ConfigException(k + " is set but neither relay.tls.keystore nor relay.tls.certificate is (from "
+              + v.get(k).origin() + ")");
+        }
+      }
+      return;
+    }
+    TlsConfig[] tls = new TlsConfig[1];
+    if (store) {
+      String type = v.containsKey("relay.tls.keystore-type") ? v.get("relay.tls.keystore-type").text() : null;
+      String password = secret(env, ENV_TLS_KEYSTORE_PASSWORD);
+      set(v, "relay.tls.keystore", s -> tls[0] = TlsConfig.keystore(Path.of(s), type, password));
+    } else {
+      if (!v.containsKey("relay.tls.certificate") || !v.containsKey("relay.tls.private-key")) {
+        throw new ConfigException("relay.tls.certificate and relay.tls.private-key must be set together (PEM files)");
+      }
+      set(v, "relay.tls.certificate", s -> tls[0] = TlsConfig.pem(Path.of(s),
+          Path.of(v.get("relay.tls.private-key").text())));
+    }
+    set(v, "relay.tls.protocols", s -> tls[0] = tls[0].protocols(java.util.Arrays.stream(s.split(","))
+        .map(String::trim).toList()));
+    b.tls(tls[0]);
   }
 
   private static RelayWorkspace workspace(String name, Map<String, Value> v, Map<String, String> env) {
@@ -379,6 +439,7 @@ public final class RelayConfigLoader {
     return switch (key) {
       case "relay.api-key" -> ENV_API_KEY;
       case "relay.admin-token" -> ENV_ADMIN_TOKEN;
+      case "relay.tls.keystore-password" -> ENV_TLS_KEYSTORE_PASSWORD;
       default -> ENV_WEBHOOK_SIGNING_KEY;
     };
   }

@@ -36,6 +36,17 @@ import org.slf4j.LoggerFactory;
 public final class RelayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
+  static {
+    // A body cut off by BodyReader (too slow, too late, over budget) leaves Jetty with a pending
+    // read when the answer completes; Jetty then closes the connection, as intended, but logs a
+    // WARN with the whole connection state each time — one per hostile client. Counted in
+    // relay.http.body.timeouts instead. (slf4j-simple reads this when Jetty creates its logger.)
+    String quiet = "org.slf4j.simpleLogger.log.org.eclipse.jetty.server.HttpConnection";
+    if (System.getProperty(quiet) == null) {
+      System.setProperty(quiet, "error");
+    }
+  }
+
   private final RelayConfig config;
   private final List<Consumer<Javalin>> registrars;
   private final List<AutoCloseable> closeables;
@@ -49,7 +60,12 @@ public final class RelayServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  // Body deadlines, answer deadlines and the header sweep: short checks only, never I/O waits.
+  private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines = deadlineScheduler();
   private Workspaces workspaces;
+  private volatile org.eclipse.jetty.server.ServerConnector mainListener;
+  private volatile org.eclipse.jetty.server.ServerConnector webhookListener;
+  private volatile org.eclipse.jetty.server.ServerConnector managementListener;
   private final List<AutoCloseable> storeResources = new ArrayList<>();
   private Javalin app;
   private ShutdownReport report;
@@ -92,9 +108,14 @@ public final class RelayServer implements AutoCloseable {
       throw e;
     }
     try {
-      JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth());
+      HttpLimits limits = config.limits();
+      JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonDepth(), limits.maxJsonTokens(),
+          limits.maxBatchOperations());
+      HttpListeners listeners = new HttpListeners(limits, config.tls(), deadlines, registry);
+      BodyReader bodyReader = new BodyReader(limits, config.maxBodyBytes(), deadlines, registry);
       Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
-          () -> accepting, responder);
+          () -> accepting, responder, new AsyncAnswers(limits.responseTimeout(), deadlines, registry));
+      java.util.concurrent.Semaphore webhookPermits = new java.util.concurrent.Semaphore(limits.webhookMaxConcurrent());
       HttpMetrics httpMetrics = new HttpMetrics(registry);
       List<Map.Entry<AuthCheck, String>> trackAuth = new ArrayList<>();
       for (RelayWorkspace ws : config.workspaces()) {
@@ -105,12 +126,22 @@ public final class RelayServer implements AutoCloseable {
         cfg.http.maxRequestSize = config.maxBodyBytes();
         cfg.requestLogger.http(httpMetrics::record);
         cfg.useVirtualThreads = false;
-        // No reserved threads: on a small machine their spin-waiting costs more CPU than it saves.
-        org.eclipse.jetty.util.thread.QueuedThreadPool pool =
-            new org.eclipse.jetty.util.thread.QueuedThreadPool(32, 8, 60_000, 0, null, null);
-        pool.setName("relay-http");
-        cfg.jetty.threadPool = pool;
+        cfg.http.asyncTimeout = 0;
+        cfg.jetty.threadPool = HttpListeners.pool("relay-http", limits.httpThreads());
+        cfg.jetty.modifyHttpConfiguration(listeners::configure);
+        cfg.jetty.addConnector((server, http) -> mainListener = listeners.connector(server, http, config.host(),
+            config.port(), limits.maxConnections(), null));
+        if (config.webhookPort() != null) {
+          // Its own threads and connection cap: webhook traffic cannot take the Track API's.
+          cfg.jetty.addConnector((server, http) -> webhookListener = listeners.connector(server, http, config.host(),
+              config.webhookPort(), limits.webhookMaxConnections(), HttpListeners.pool("relay-webhook", limits.webhookThreads())));
+        }
+        if (config.managementPort() != null) {
+          cfg.jetty.addConnector((server, http) -> managementListener = listeners.connector(server, http, config.host(),
+              config.managementPort(), limits.maxConnections(), null));
+        }
       });
+      app.before(this::guardListener);
       app.before("/api/*", ctx -> {
         String header = ctx.header("Authorization");
         String matched = null;
@@ -127,6 +158,20 @@ public final class RelayServer implements AutoCloseable {
         }
         RawPaths.requireValid(ctx.req().getRequestURI(), shape);
       });
+      app.before(bodyReader::handle);
+      app.before(WEBHOOK_PATHS, ctx -> {
+        if (!webhookPermits.tryAcquire()) {
+          throw ApiError.unavailable(ApiError.Shape.PLAIN, "the relay is handling its limit of " + limits.webhookMaxConcurrent()
+              + " webhook requests at once (relay.webhook-max-concurrent); retry", 1);
+        }
+        ctx.attribute(WEBHOOK_PERMIT, Boolean.TRUE);
+      });
+      app.after(WEBHOOK_PATHS, ctx -> {
+        if (ctx.attribute(WEBHOOK_PERMIT) != null) {
+          ctx.attribute(WEBHOOK_PERMIT, null);
+          webhookPermits.release();
+        }
+      });
       app.exception(ApiError.class, (e, ctx) -> e.render(ctx));
       app.exception(Exception.class, (e, ctx) -> {
         log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
@@ -141,12 +186,13 @@ public final class RelayServer implements AutoCloseable {
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
       registrars.forEach(r -> r.accept(app));
       accepting = true;
-      app.start(config.host(), config.port());
+      app.start();
     } catch (RuntimeException e) {
       accepting = false;
       if (app != null) {
         app.stop();
       }
+      deadlines.shutdownNow();
       workspaces.close(Duration.ZERO);
       closeAll(storeResources);
       throw e;
@@ -182,13 +228,73 @@ public final class RelayServer implements AutoCloseable {
 
   /** The port listened on (the actual one when configured as 0). */
   public int port() {
-    return app.port();
+    return mainListener.getLocalPort();
   }
 
-  /** {@code http://127.0.0.1:port} (or the configured host when it is not a wildcard). */
+  /** The port serving {@code /webhooks/customerio}: its own listener's, or the main port. */
+  public int webhookPort() {
+    return webhookListener != null ? webhookListener.getLocalPort() : port();
+  }
+
+  /** The port serving {@code /metrics} and {@code /health/customerio}: the management listener's, or the main port. */
+  public int managementPort() {
+    return managementListener != null ? managementListener.getLocalPort() : port();
+  }
+
+  /** {@code http://127.0.0.1:port} (or the configured host when it is not a wildcard; {@code https} with TLS). */
   public String baseUrl() {
+    return urlFor(port());
+  }
+
+  /** The base URL of the webhook listener (the main one unless {@code relay.webhook-port} is set). */
+  public String webhookBaseUrl() {
+    return urlFor(webhookPort());
+  }
+
+  /** The base URL of the management listener (the main one unless {@code relay.management-port} is set). */
+  public String managementBaseUrl() {
+    return urlFor(managementPort());
+  }
+
+  private String urlFor(int p) {
     String h = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-    return "http://" + h + ":" + port();
+    return (config.tls() != null ? "https://" : "http://") + h + ":" + p;
+  }
+
+  private static final String WEBHOOK_PATHS = "/webhooks/*";
+  private static final String WEBHOOK_PERMIT = "cio.webhook.permit";
+
+  /**
+   * Keeps each listener to its routes: with a webhook port, webhooks are served only there (and
+   * that port serves only them and {@code /health/live}); with a management port, {@code /metrics}
+   * and {@code /health/customerio} are served only there (it serves only those and the probes).
+   */
+  private void guardListener(io.javalin.http.Context ctx) {
+    int local = ctx.req().getLocalPort();
+    String path = ctx.path();
+    boolean webhook = path.startsWith("/webhooks/");
+    boolean management = path.equals("/metrics") || path.equals("/health/customerio");
+    boolean probe = path.equals("/health/live") || path.equals("/health/ready");
+    org.eclipse.jetty.server.ServerConnector w = webhookListener;
+    org.eclipse.jetty.server.ServerConnector m = managementListener;
+    boolean onWebhook = w != null && local == w.getLocalPort();
+    boolean onManagement = m != null && local == m.getLocalPort();
+    boolean served = onWebhook ? webhook || path.equals("/health/live")
+        : onManagement ? management || probe
+        : !(webhook && w != null) && !(management && m != null);
+    if (!served) {
+      throw ApiError.of(404, ApiError.Shape.PLAIN, "not_found", "path", path + " is not served on this port");
+    }
+  }
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineScheduler() {
+    java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "relay-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    s.setRemoveOnCancelPolicy(true);
+    return s;
   }
 
   public RelayConfig config() {
@@ -232,6 +338,7 @@ public final class RelayServer implements AutoCloseable {
     log.info("relay shutdown report: {}", report);
     app.stop();
     responder.shutdown();
+    deadlines.shutdownNow();
     closeAll(storeResources);
     closeAll(closeables);
     return report;

@@ -93,7 +93,7 @@ final class TrackV1Routes {
       }
     }
     acceptance.requireAccepted(receipts, V1);
-    acceptance.respondWhenDurable(ctx, receipts, V1, () -> ok(ctx));
+    acceptance.respondWhenDurable(ctx, receipts, V1, () -> Acceptance.Answer.OK);
   }
 
   private void anonymous(Context ctx) {
@@ -106,7 +106,7 @@ final class TrackV1Routes {
     }
     Receipt r = ingest.trackAnonymous(ctx, a.anonymousId(), a.event());
     acceptance.requireAccepted(List.of(r), V1);
-    acceptance.respondWhenDurable(ctx, List.of(r), V1, () -> ok(ctx));
+    acceptance.respondWhenDurable(ctx, List.of(r), V1, () -> Acceptance.Answer.OK);
   }
 
   /** The region of the workspace the client authenticated as (not the relay's first or global one). */

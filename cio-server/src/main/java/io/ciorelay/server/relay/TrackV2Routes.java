@@ -17,10 +17,15 @@ import java.util.List;
  * The Track API v2 routes: {@code POST /api/v2/entity} (one person operation) and
  * {@code POST /api/v2/batch} ({@code {"batch":[...]}}). In a batch, valid operations are accepted
  * and invalid ones reported as Customer.io does, with a {@code 207} and
- * {@code {"errors":[{"batch_index","reason","field","message"}]}}. Thread-safe.
+ * {@code {"errors":[{"batch_index","reason","field","message"}],"errors_total":n}} — at most
+ * {@value #MAX_LISTED_ERRORS} errors are listed, the rest counted in {@code errors_total}. The batch
+ * body is scanned without building a tree and refused if it holds too many operations before any
+ * operation is looked at ({@link JsonBodies#scanBatch}). Thread-safe.
  */
 final class TrackV2Routes {
   private static final ApiError.Shape V2 = ApiError.Shape.V2;
+  /** An answer lists at most this many errors (and counts the rest). */
+  static final int MAX_LISTED_ERRORS = 100;
 
   private final Ingest ingest;
   private final JsonBodies bodies;
@@ -48,28 +53,20 @@ final class TrackV2Routes {
     }
     Receipt r = ingest.submit(ctx, op);
     acceptance.requireAccepted(List.of(r), V2);
-    acceptance.respondWhenDurable(ctx, List.of(r), V2, () -> TrackV1Routes.ok(ctx));
+    acceptance.respondWhenDurable(ctx, List.of(r), V2, () -> Acceptance.Answer.OK);
   }
 
   private void batch(Context ctx) {
     acceptance.requireAccepting(V2);
-    // Not readJson: an operation with an out-of-range number is refused alone, by its batch_index.
-    JsonNode root = bodies.parse(bodies.read(ctx, V2), V2);
-    JsonNode batch = root.get("batch");
-    if (!root.isObject() || batch == null || !batch.isArray()) {
-      throw ApiError.of(400, V2, "invalid", "batch", "body must be an object with a 'batch' array");
-    }
-    if (batch.isEmpty()) {
-      throw ApiError.of(400, V2, "invalid", "batch", "batch must contain at least one operation");
-    }
-    ArrayNode errors = JsonBodies.MAPPER.createArrayNode();
+    JsonBodies.Batch batch = bodies.scanBatch(bodies.read(ctx, V2), V2);
+    BatchErrors errors = new BatchErrors(MAX_LISTED_ERRORS);
     List<Receipt> accepted = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Operation op;
       try {
-        op = parse(batch.get(i));
+        op = parse(batch.element(i));
       } catch (ValidationException e) {
-        addErrors(errors, i, e.violations());
+        errors.add(i, e.violations());
         continue;
       }
       Receipt r = ingest.submit(ctx, op);
@@ -79,30 +76,55 @@ final class TrackV2Routes {
           // Operations before this one may be queued; a retry re-sends them with their event ids.
           throw acceptance.refusal(rej, V2);
         }
-        addErrors(errors, i, rej.violations().isEmpty() ? List.of(new Violation("", rej.message(), -1, -1))
+        errors.add(i, rej.violations().isEmpty() ? List.of(new Violation("", rej.message(), -1, -1))
             : rej.violations());
       } else {
         accepted.add(r);
       }
     }
-    acceptance.respondWhenDurable(ctx, accepted, V2, () -> {
-      if (errors.isEmpty()) {
-        TrackV1Routes.ok(ctx);
-      } else {
-        ObjectNode body = JsonBodies.MAPPER.createObjectNode();
-        body.set("errors", errors);
-        ctx.status(207).contentType("application/json").result(JsonBodies.write(body));
-      }
-    });
+    acceptance.respondWhenDurable(ctx, accepted, V2, () -> errors.total() == 0 ? Acceptance.Answer.OK
+        : new Acceptance.Answer(207, JsonBodies.write(errors.toJson()), java.util.Map.of()));
   }
 
-  private static void addErrors(ArrayNode errors, int index, List<Violation> violations) {
-    for (Violation v : violations) {
-      ObjectNode e = errors.addObject();
-      e.put("batch_index", index);
-      e.put("reason", "invalid");
-      e.put("field", v.field());
-      e.put("message", ApiError.text(v));
+  /**
+   * The errors of a batch answer: the first {@code max} are listed, the rest only counted, so an
+   * answer stays small however many operations are invalid. Not thread-safe.
+   */
+  static final class BatchErrors {
+    private final int max;
+    private final ArrayNode listed = JsonBodies.MAPPER.createArrayNode();
+    private long total;
+
+    BatchErrors(int max) {
+      this.max = max;
+    }
+
+    void add(int index, List<Violation> violations) {
+      for (Violation v : violations) {
+        total++;
+        if (listed.size() < max) {
+          ObjectNode e = listed.addObject();
+          e.put("batch_index", index);
+          e.put("reason", "invalid");
+          e.put("field", v.field());
+          e.put("message", ApiError.text(v));
+        }
+      }
+    }
+
+    long total() {
+      return total;
+    }
+
+    /** {@code {"errors":[first max], "errors_total": n}}, plus {@code "errors_truncated": true} when some are not listed. */
+    ObjectNode toJson() {
+      ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+      body.set("errors", listed);
+      body.put("errors_total", total);
+      if (total > listed.size()) {
+        body.put("errors_truncated", true);
+      }
+      return body;
     }
   }
 

@@ -40,6 +40,28 @@ public final class RelayTestSupport {
         .breaker(BreakerConfig.builder().failureThreshold(3).openWait(Duration.ofSeconds(1)).build());
   }
 
+  /** An SSL context that trusts any certificate (tests of the relay's own test certificate only). */
+  static javax.net.ssl.SSLContext trustAll() {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+          return new java.security.cert.X509Certificate[0];
+        }
+      }}, null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   record Reply(int status, String body, HttpResponse<String> raw) {
     JsonNode json() {
       try {
