@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes one target for as long as asked, then prints how many inputs ran and how fast.
 #
-#   bench/fuzz.sh TARGET SECONDS
+#   bench/fuzz.sh TARGET SECONDS [RUNS]
 #
+# It stops after SECONDS, or after RUNS inputs when RUNS is given, whichever comes first.
 # TARGET is Class#method, one of:
 #   OperationFuzzTest#fromJson            (cio-client)
 #   RelayFuzzTest#trackV1 | #v2Entity | #v2Batch   (cio-server, over HTTP to an in-process relay)
@@ -18,8 +19,9 @@
 # argv[0]); it overrides the @FuzzTest maxDuration, which jazzer-junit 0.24 reads from the
 # annotation only.
 set -euo pipefail
-target=${1:?usage: bench/fuzz.sh Class#method SECONDS}
-seconds=${2:?usage: bench/fuzz.sh Class#method SECONDS}
+target=${1:?usage: bench/fuzz.sh Class#method SECONDS [RUNS]}
+seconds=${2:?usage: bench/fuzz.sh Class#method SECONDS [RUNS]}
+runs=${3:--1}
 cd "$(dirname "$0")/.."
 class=${target%%#*}
 case "$class" in
@@ -31,7 +33,7 @@ status=0
 JAZZER_FUZZ=1 ./mvnw -q -B -o -pl "$module" -am test \
   -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
-  -Djazzer.internal.arg.2=-print_final_stats=1 || status=$?
+  -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-runs="$runs" || status=$?
 out=$(ls "$module"/target/surefire-reports/*"$class"-output.txt 2>/dev/null | head -1 || true)
 if [ -n "$out" ]; then
   grep -E "^stat::number_of_executed_units|^stat::average_exec_per_sec|^Done [0-9]+ runs|==.*(Finding|crash)|DEDUP_TOKEN" "$out" | tail -8 || true

@@ -16,8 +16,9 @@ import java.util.Locale;
 /**
  * A bare HTTP/1.1 client for fuzz tests: sends the request target exactly as given (so a fuzzer
  * can put {@code %FF} or a stray {@code %} in a path, which {@link java.net.URI} would refuse),
- * one connection per request, and reads the whole answer. A server that does not answer within
- * {@link #ANSWER_TIMEOUT_MILLIS} counts as stuck. Not thread-safe per call; stateless.
+ * over one kept-alive connection per port, and reads the whole answer (Content-Length, chunked, or
+ * to the end). A server that does not answer within {@link #ANSWER_TIMEOUT_MILLIS} counts as stuck.
+ * For one caller at a time per port (the fuzz targets run sequentially).
  */
 public final class RawHttp {
   /** How long an answer may take before the server is reported stuck. */
@@ -25,6 +26,15 @@ public final class RawHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RawHttp() {}
+
+  /**
+   * Lets the code under test and this client open loopback sockets while Jazzer's SSRF detector is
+   * active (it is installed with the fuzzing agent, so this is called from inside a fuzz target).
+   */
+  private static void allowLoopback() {
+    com.code_intelligence.jazzer.api.BugDetectors.allowNetworkConnections(
+        (host, port) -> host.equals("localhost") || host.startsWith("127."));
+  }
 
   /** A status and a decoded body. */
   public record Response(int status, String body) {
@@ -38,71 +48,128 @@ public final class RawHttp {
     }
   }
 
-  /** Sends one request; {@code headers} are {@code "Name: value"} lines without CRLF. */
+  // One kept-alive connection per port: the fuzz targets send one request at a time.
+  private static final java.util.Map<Integer, Conn> CONNECTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Conn(Socket socket, InputStream in, OutputStream out) {}
+
+  /**
+   * Sends one request over a kept-alive connection (a fresh one when the server closed the last);
+   * {@code headers} are {@code "Name: value"} lines without CRLF.
+   */
   public static Response send(int port, String method, String target, List<String> headers, byte[] body)
       throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      s.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
-      StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-          .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
-      for (String h : headers) {
-        head.append(h).append("\r\n");
+    allowLoopback();
+    StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+        .append("Host: 127.0.0.1:").append(port).append("\r\n");
+    for (String h : headers) {
+      head.append(h).append("\r\n");
+    }
+    if (body != null) {
+      head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+    }
+    head.append("\r\n");
+    byte[] request = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    Conn c = CONNECTIONS.remove(port);
+    boolean reused = c != null;
+    for (int attempt = 0; ; attempt++) {
+      if (c == null) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
+        c = new Conn(s, new java.io.BufferedInputStream(s.getInputStream()), s.getOutputStream());
       }
-      if (body != null) {
-        head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
-      }
-      head.append("\r\n");
-      OutputStream out = s.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) {
-        out.write(body);
-      }
-      out.flush();
-      byte[] all;
       try {
-        all = s.getInputStream().readAllBytes();
+        c.out().write(request);
+        if (body != null) {
+          c.out().write(body);
+        }
+        c.out().flush();
+        Response r = read(c, method + " " + target);
+        if (r != null) {
+          return r;
+        }
+        c = null; // closed by the server after answering
       } catch (SocketTimeoutException e) {
+        c.socket().close();
         throw new AssertionError("stuck: no complete answer to " + method + " " + target + " within "
             + ANSWER_TIMEOUT_MILLIS + " ms");
+      } catch (IOException e) {
+        c.socket().close();
+        if (!reused || attempt > 0) {
+          throw e;
+        }
+        c = null; // the server closed the idle connection; send again on a fresh one
       }
-      return parse(all, method + " " + target);
     }
   }
 
-  private static Response parse(byte[] all, String what) throws IOException {
-    String text = new String(all, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-      throw new AssertionError("not an HTTP answer to " + what + ": " + abbreviate(text));
+  /** Reads one answer; keeps the connection for the next request unless the server closes it. */
+  private static Response read(Conn c, String what) throws IOException {
+    String status = line(c.in());
+    if (status == null) {
+      throw new java.io.EOFException("connection closed before an answer to " + what);
     }
-    int status = Integer.parseInt(text.substring(9, 12));
-    String headers = text.substring(0, end).toLowerCase(Locale.ROOT);
-    byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
-    if (headers.contains("\r\ntransfer-encoding: chunked")) {
-      body = dechunk(new java.io.ByteArrayInputStream(body));
+    if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
+      throw new AssertionError("not an HTTP answer to " + what + ": " + abbreviate(status));
     }
-    return new Response(status, new String(body, StandardCharsets.UTF_8));
+    int code = Integer.parseInt(status.substring(9, 12));
+    long length = -1;
+    boolean chunked = false;
+    boolean close = false;
+    for (String h = line(c.in()); h != null && !h.isEmpty(); h = line(c.in())) {
+      String lower = h.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("content-length:")) {
+        length = Long.parseLong(lower.substring(15).trim());
+      } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+        chunked = true;
+      } else if (lower.startsWith("connection:") && lower.contains("close")) {
+        close = true;
+      }
+    }
+    byte[] body;
+    if (chunked) {
+      body = dechunk(c.in());
+    } else if (length >= 0) {
+      body = c.in().readNBytes((int) length);
+    } else {
+      body = c.in().readAllBytes();
+      close = true;
+    }
+    Response r = new Response(code, new String(body, StandardCharsets.UTF_8));
+    if (close) {
+      c.socket().close();
+    } else {
+      CONNECTIONS.put(c.socket().getPort(), c);
+    }
+    return r;
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    int ch;
+    while ((ch = in.read()) >= 0 && ch != '\n') {
+      if (ch != '\r') {
+        b.append((char) ch);
+      }
+    }
+    return ch < 0 && b.length() == 0 ? null : b.toString();
   }
 
   private static byte[] dechunk(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (true) {
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) >= 0 && c != '\n') {
-        if (c != '\r') {
-          line.append((char) c);
+      String size = line(in);
+      int semi = size.indexOf(';');
+      int n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+      if (n == 0) {
+        while (!line(in).isEmpty()) {
+          // trailers
         }
-      }
-      int semi = line.indexOf(";");
-      int size = Integer.parseInt((semi < 0 ? line : line.substring(0, semi)).toString().trim(), 16);
-      if (size == 0) {
         return out.toByteArray();
       }
-      out.write(in.readNBytes(size));
-      in.read();
-      in.read();
+      out.write(in.readNBytes(n));
+      line(in);
     }
   }
 

@@ -23,7 +23,9 @@ class RelayConfigLoaderFuzzTest {
 
   @BeforeAll
   static void createFile() throws IOException {
-    file = Files.createTempFile("relay-config-fuzz", ".properties");
+    Path shm = Path.of("/dev/shm");
+    file = Files.isDirectory(shm) ? Files.createTempFile(shm, "relay-config-fuzz", ".properties")
+        : Files.createTempFile("relay-config-fuzz", ".properties");
   }
 
   @AfterAll
