@@ -310,4 +310,17 @@ class RelayIT {
     RecordedOperation stored = sim.records().all().get(0);
     assertEquals("{\"score\":2.5}", stored.attributesJson(), "the valid operation arrived unchanged: " + stored);
   }
+
+  @Test
+  void aBodyWithLeadingZeroBytesIsA400InsteadOfA500FromJacksonsUtf32Guess() throws Exception {
+    byte[] utf32Guess = {0x0d, 0, 0, 0, 0, 0, 0, 0, ':', '[', '%', '1', ','};
+    byte[] utf16Guess = {0, 't', 0, 0, 0, '$'};
+    for (String path : List.of("/api/v2/batch", "/api/v2/entity", "/api/v1/customers/p1")) {
+      for (byte[] body : List.of(utf32Guess, utf16Guess)) {
+        Reply r = send(path.startsWith("/api/v1") ? "PUT" : "POST", url + path, auth, body);
+        assertEquals(400, r.status(), path + ": " + r.body());
+        assertTrue(r.body().contains("not JSON text in UTF-8"), path + ": " + r.body());
+      }
+    }
+  }
 }
