@@ -142,7 +142,7 @@ final class WebhookForwarder implements AutoCloseable {
           // A defect, not the consumer: give the event up with the reason rather than lose the lane.
           log.error("webhook forwarder lane {}: forwarding {} failed unexpectedly; dead-lettering it", lane,
               event.eventId(), e);
-          store.deadLetter(event.seq(), "forwarder error: " + e);
+          store.deadLetter(event.seq(), "forwarder error: " + e, event.attempts() + 1);
           done = true;
         }
         if (!done) {
@@ -166,7 +166,7 @@ final class WebhookForwarder implements AutoCloseable {
         request = request(event);
       } catch (IllegalArgumentException e) {
         failures.increment();
-        store.deadLetter(event.seq(), "cannot be sent: " + e.getMessage());
+        store.deadLetter(event.seq(), "cannot be sent: " + e.getMessage(), attempt + 1);
         log.warn("webhook {} cannot be sent ({}); dead-lettered", printable(event.eventId()), e.getMessage());
         return true;
       }
@@ -182,7 +182,7 @@ final class WebhookForwarder implements AutoCloseable {
       attempt++;
       failures.increment();
       if (attempt >= config.maxAttempts()) {
-        store.deadLetter(event.seq(), error + " (gave up after " + attempt + " attempts)");
+        store.deadLetter(event.seq(), error + " (gave up after " + attempt + " attempts)", attempt);
         log.warn("webhook {} dead-lettered after {} attempts: {}", printable(event.eventId()), attempt, error);
         return true;
       }

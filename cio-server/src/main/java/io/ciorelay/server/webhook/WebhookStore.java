@@ -85,7 +85,7 @@ final class WebhookStore implements AutoCloseable {
   private record Stop() implements Op {}
 
   /** Gives up on an event: it becomes a dead letter with this reason. */
-  private record Dead(long seq, String reason, long at) implements Op {}
+  private record Dead(long seq, String reason, int attempts, long at) implements Op {}
 
   /** Makes these dead letters (all of them when {@code seqs} is null) pending again. */
   private record Requeue(List<Long> seqs, CompletableFuture<Integer> done) implements Op {}
@@ -262,10 +262,13 @@ final class WebhookStore implements AutoCloseable {
     }
   }
 
-  /** Gives up on an event: it becomes a dead letter with the reason (committed later, in a group). */
-  void deadLetter(long seq, String reason) {
+  /**
+   * Gives up on an event after {@code attempts} failed attempts: it becomes a dead letter with the
+   * reason (committed later, in a group).
+   */
+  void deadLetter(long seq, String reason, int attempts) {
     if (!closed) {
-      queue.add(new Dead(seq, reason, clock.millis()));
+      queue.add(new Dead(seq, reason, attempts, clock.millis()));
     }
   }
 
@@ -435,8 +438,8 @@ final class WebhookStore implements AutoCloseable {
             + "cio_signature = NULL WHERE seq = ? AND delivered_at IS NULL");
         PreparedStatement failed = c.prepareStatement(
             "UPDATE webhook_events SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
-        PreparedStatement dead = c.prepareStatement("UPDATE webhook_events SET dead_at = ?, last_error = ? "
-            + "WHERE seq = ? AND delivered_at IS NULL AND dead_at IS NULL")) {
+        PreparedStatement dead = c.prepareStatement("UPDATE webhook_events SET dead_at = ?, last_error = ?, "
+            + "attempts = ? WHERE seq = ? AND delivered_at IS NULL AND dead_at IS NULL")) {
       boolean stop = false;
       while (!stop) {
         Op first = queue.poll(PRUNE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
@@ -503,7 +506,8 @@ final class WebhookStore implements AutoCloseable {
         } else if (op instanceof Dead d) {
           dead.setLong(1, d.at());
           dead.setString(2, d.reason());
-          dead.setLong(3, d.seq());
+          dead.setInt(3, d.attempts());
+          dead.setLong(4, d.seq());
           int n = dead.executeUpdate();
           backlogDelta -= n;
           deadDelta += n;

@@ -434,6 +434,7 @@ class WebhookReceiverTest {
     WebhookDeadLetter d = r.receiver.deadLetters(0, 10).get(0);
     assertEquals("refused", d.event().eventId());
     assertEquals("HTTP 500 (gave up after 3 attempts)", d.reason());
+    assertEquals(3, d.event().attempts());
     assertEquals(0, r.receiver.stats().backlog(), "a dead letter is not backlog");
   }
 
@@ -485,6 +486,7 @@ class WebhookReceiverTest {
     JsonNode first = page.path("dead_letters").get(0);
     assertEquals("refused-1", first.path("event_id").asText());
     assertEquals("HTTP 500 (gave up after 2 attempts)", first.path("reason").asText());
+    assertEquals(2, first.path("attempts").asInt());
     assertEquals("refused-1", first.path("body").path("event_id").asText(), "the body as received");
     assertEquals(first.path("id").asLong() + 1, page.path("dead_letters").get(1).path("id").asLong() , list.body());
     assertTrue(page.path("next_after").isNumber());
