@@ -69,7 +69,11 @@ public final class RawHttp {
       head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
     }
     head.append("\r\n");
-    byte[] request = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request = java.util.Arrays.copyOf(headBytes, headBytes.length + (body == null ? 0 : body.length));
+    if (body != null) {
+      System.arraycopy(body, 0, request, headBytes.length, body.length);
+    }
     Conn c = CONNECTIONS.remove(port);
     boolean reused = c != null;
     for (int attempt = 0; ; attempt++) {
@@ -77,13 +81,11 @@ public final class RawHttp {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
+        s.setTcpNoDelay(true); // one write per request, sent at once (no Nagle / delayed-ACK wait)
         c = new Conn(s, new java.io.BufferedInputStream(s.getInputStream()), s.getOutputStream());
       }
       try {
         c.out().write(request);
-        if (body != null) {
-          c.out().write(body);
-        }
         c.out().flush();
         Response r = read(c, method + " " + target);
         if (r != null) {
