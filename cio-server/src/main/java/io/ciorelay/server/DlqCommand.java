@@ -13,13 +13,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cio dlq list|replay|purge}: works a running relay's dead letters through its admin API.
+ * {@code cio dlq list|replay|purge}: works a running relay's dead letters through its admin API;
+ * with {@code --webhooks}, the webhook forwarder's dead letters ({@code /admin/webhooks/dead-letters})
+ * instead of the Customer.io operations'.
  * The admin token comes from {@code --token} or {@code CIO_ADMIN_TOKEN}. Exit code 0 on success, 1
  * when the relay refused (the reason is printed), 2 when it cannot be reached or the usage is wrong.
  * Not thread-safe; one instance per invocation.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-    description = "List, replay or purge a running relay's dead letters.")
+    description = "List, replay or purge a running relay's dead letters (operations, or with --webhooks the"
+        + " webhooks the forwarder gave up on).")
 public final class DlqCommand implements Callable<Integer> {
   enum Action { list, replay, purge }
 
@@ -46,6 +49,9 @@ public final class DlqCommand implements Callable<Integer> {
 
   @Option(names = "--workspace", description = "The workspace, for a relay serving several (relay.workspaces).")
   String workspace;
+
+  @Option(names = "--webhooks", description = "Work the webhook forwarder's dead letters instead of the operations'.")
+  boolean webhooks;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -76,12 +82,14 @@ public final class DlqCommand implements Callable<Integer> {
     AdminClient client = new AdminClient(url, t);
     AdminClient.Response r;
     try {
+      String base = webhooks ? "/admin/webhooks/dead-letters" : "/admin/dead-letters";
+      String ws = webhooks ? "" : workspaceParam("&");
       if (action == Action.list) {
-        r = client.get("/admin/dead-letters?after=" + after + "&limit=" + limit + workspaceParam("&"));
+        r = client.get(base + "?after=" + after + "&limit=" + limit + ws);
       } else {
         String body = all ? "{\"all\":true}"
             : "{\"ids\":[" + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + "]}";
-        r = client.post("/admin/dead-letters/" + action + workspaceParam("?"), body);
+        r = client.post(base + "/" + action + (webhooks ? "" : workspaceParam("?")), body);
       }
     } catch (java.io.IOException | IllegalArgumentException e) {
       err.println("cio dlq: cannot reach " + url + ": " + e.getMessage());
@@ -99,8 +107,16 @@ public final class DlqCommand implements Callable<Integer> {
     }
     switch (action) {
       case list -> {
-        out.println(n.path("count").asLong() + " dead letter(s)");
+        out.println(n.path("count").asLong() + (webhooks ? " webhook" : "") + " dead letter(s)");
         for (JsonNode d : n.path("dead_letters")) {
+          if (webhooks) {
+            out.println("#" + d.path("id").asLong() + "  " + d.path("person_key").asText() + "  event "
+                + d.path("event_id").asText() + "  " + d.path("attempts").asInt() + " attempt(s), dead at "
+                + d.path("dead_at").asText());
+            out.println("    reason:  " + d.path("reason").asText());
+            out.println("    body:    " + d.path("body"));
+            continue;
+          }
           out.println("#" + d.path("id").asLong() + "  " + d.path("person_key").asText()
               + (d.path("event_id").isTextual() ? "  event " + d.path("event_id").asText() : "")
               + "  status " + d.path("last_status").asInt() + ", " + d.path("attempts").asInt() + " attempt(s), dead at "

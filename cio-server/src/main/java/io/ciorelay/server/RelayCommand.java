@@ -114,7 +114,11 @@ public final class RelayCommand implements Callable<Integer> {
     java.util.concurrent.atomic.AtomicReference<WebhookReceiver> webhooks = new java.util.concurrent.atomic.AtomicReference<>();
     RelayServer.Builder rb = RelayServer.builder(config);
     if (config.webhookSigningKey() != null) {
-      rb.routes(app -> webhooks.get().register(app)).closeOnStop(() -> webhooks.get().close());
+      // The dead-letter routes sit under /admin/*, behind the relay's admin token check.
+      rb.routes(app -> {
+        webhooks.get().register(app);
+        webhooks.get().registerAdmin(app);
+      }).closeOnStop(() -> webhooks.get().close());
     }
     RelayServer s = rb.build();
     try {
@@ -125,6 +129,15 @@ public final class RelayCommand implements Callable<Integer> {
         String forward = webhookForwardUrl != null ? webhookForwardUrl : env.get("CIO_WEBHOOK_FORWARD_URL");
         if (forward != null && !forward.isBlank()) {
           wb.forwardUrl(URI.create(forward));
+        }
+        String attempts = env.get("CIO_WEBHOOK_MAX_ATTEMPTS");
+        if (attempts != null && !attempts.isBlank()) {
+          try {
+            wb.maxAttempts(Integer.parseInt(attempts.trim()));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CIO_WEBHOOK_MAX_ATTEMPTS must be a whole number in 1.."
+                + WebhookConfig.MAX_MAX_ATTEMPTS + " but was '" + attempts + "'");
+          }
         }
         webhooks.set(WebhookReceiver.start(wb.build(), s.meterRegistry()));
       }

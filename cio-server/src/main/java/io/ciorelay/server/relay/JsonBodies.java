@@ -209,7 +209,9 @@ final class JsonBodies {
     } catch (JsonProcessingException e) {
       throw ApiError.of(400, shape, "invalid", "body", "body: malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The body is in memory, so this is about its bytes: Jackson guesses UTF-16 or UTF-32 from
+      // leading zero bytes and reports an impossible character as a CharConversionException.
+      throw ApiError.of(400, shape, "invalid", "body", "body: not JSON text in UTF-8: " + e.getMessage());
     }
     if (!sawBatch) {
       throw ApiError.of(400, shape, "invalid", "batch", "body must be an object with a 'batch' array");

@@ -21,7 +21,7 @@ import java.util.Set;
  * {@value #DEFAULT_TOLERANCE_SECONDS} s, forward timeout {@value #DEFAULT_FORWARD_TIMEOUT_MILLIS} ms,
  * backoff {@value #DEFAULT_BACKOFF_BASE_MILLIS} ms doubling to {@value #DEFAULT_BACKOFF_CAP_MILLIS} ms
  * with jitter {@value #DEFAULT_BACKOFF_JITTER}, max body {@value #DEFAULT_MAX_BODY_BYTES} bytes,
- * {@value #DEFAULT_LANES} lanes, retention {@value #DEFAULT_RETENTION_HOURS} h, the system UTC clock.
+ * {@value #DEFAULT_LANES} lanes, {@value #DEFAULT_MAX_ATTEMPTS} forward attempts before a dead letter, retention {@value #DEFAULT_RETENTION_HOURS} h, the system UTC clock.
  *
  * <p>Setters reject bad values at once with an {@link IllegalArgumentException} naming the field
  * and the value; {@link Builder#build()} checks the required fields. Immutable and thread-safe.
@@ -44,6 +44,14 @@ public final class WebhookConfig {
   /** Default time a delivered event's id is kept for de-duplication: 168 hours (Customer.io retries for 7 days). */
   public static final long DEFAULT_RETENTION_HOURS = 168;
 
+  /**
+   * Default forward attempts before an event is dead-lettered: 100 (with the default backoff, about
+   * 100 minutes of a consumer refusing it).
+   */
+  public static final int DEFAULT_MAX_ATTEMPTS = 100;
+  /** Largest attempt budget accepted. */
+  public static final int MAX_MAX_ATTEMPTS = 1_000_000;
+
   /** Largest lane count accepted. */
   public static final int MAX_LANES = 64;
   /** Largest body cap accepted: 16 MiB. */
@@ -63,6 +71,7 @@ public final class WebhookConfig {
   private final double backoffJitter;
   private final int maxBodyBytes;
   private final int lanes;
+  private final int maxAttempts;
   private final Map<String, String> forwardHeaders;
   private final Duration retention;
   private final Clock clock;
@@ -78,6 +87,7 @@ public final class WebhookConfig {
     this.backoffJitter = b.backoffJitter;
     this.maxBodyBytes = b.maxBodyBytes;
     this.lanes = b.lanes;
+    this.maxAttempts = b.maxAttempts;
     this.forwardHeaders = Map.copyOf(b.forwardHeaders);
     this.retention = b.retention;
     this.clock = b.clock;
@@ -144,6 +154,11 @@ public final class WebhookConfig {
   }
 
   /** Extra headers sent with every forward request (for example the consumer's auth header). */
+  /** Forward attempts (each a refusal, timeout or network error) after which an event is dead-lettered. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
   public Map<String, String> forwardHeaders() {
     return forwardHeaders;
   }
@@ -180,6 +195,7 @@ public final class WebhookConfig {
     private double backoffJitter = DEFAULT_BACKOFF_JITTER;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int lanes = DEFAULT_LANES;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private final Map<String, String> forwardHeaders = new LinkedHashMap<>();
     private Duration retention = Duration.ofHours(DEFAULT_RETENTION_HOURS);
     private Clock clock = Clock.systemUTC();
@@ -269,6 +285,19 @@ public final class WebhookConfig {
         throw new IllegalArgumentException("lanes must be in 1.." + MAX_LANES + " but was " + lanes);
       }
       this.lanes = lanes;
+      return this;
+    }
+
+    /**
+     * Forward attempts before an event goes to the webhook dead letters.
+     *
+     * @throws IllegalArgumentException unless in 1..{@value WebhookConfig#MAX_MAX_ATTEMPTS}
+     */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1 || attempts > MAX_MAX_ATTEMPTS) {
+        throw new IllegalArgumentException("maxAttempts must be in 1.." + MAX_MAX_ATTEMPTS + " but was " + attempts);
+      }
+      this.maxAttempts = attempts;
       return this;
     }
 

@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
  * Forwards stored events to the consumer URL: the raw body with the original
  * {@code X-CIO-Timestamp} and {@code X-CIO-Signature}, plus {@code X-Webhook-Event-Id} and the
  * configured headers. A 2xx marks the event delivered; anything else (status, timeout, network
- * error) is retried after {@link Backoff} with jitter, forever, and the lane waits: events of one
- * lane (so of one person) go out in receipt order, one at a time, while other lanes keep going.
- * At least once: a delivery whose mark was not yet committed is sent again after a restart.
+ * error) is retried after {@link Backoff} with jitter, and the lane waits: events of one lane (so
+ * of one person) go out in receipt order, one at a time, while other lanes keep going. After
+ * {@link WebhookConfig#maxAttempts()} failed attempts the event becomes a dead letter with the last
+ * failure as its reason, and the lane moves on; an event that cannot be sent at all (the JDK refuses
+ * its {@code event_id} as a header value) is dead-lettered at once. No failure of one event ends a
+ * lane thread. At least once: a delivery whose mark was not yet committed is sent again after a
+ * restart; a replayed dead letter goes out after the lane's current events, not in its old place.
  *
  * <p><b>Concurrency:</b> Thread-safe. One daemon thread per lane,
  * {@code cio-webhook-forwarder-<lane>}, reads its lane through the store and sends synchronously
@@ -46,6 +50,7 @@ final class WebhookForwarder implements AutoCloseable {
   private final HttpClient http;
   private final ExecutorService httpExecutor;
   private final Semaphore[] wake;
+  private final java.util.concurrent.atomic.AtomicBoolean[] rewind;
   private final Thread[] threads;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -68,9 +73,11 @@ final class WebhookForwarder implements AutoCloseable {
         .build();
     int lanes = store.lanes();
     this.wake = new Semaphore[lanes];
+    this.rewind = new java.util.concurrent.atomic.AtomicBoolean[lanes];
     this.threads = new Thread[lanes];
     for (int lane = 0; lane < lanes; lane++) {
       wake[lane] = new Semaphore(0);
+      rewind[lane] = new java.util.concurrent.atomic.AtomicBoolean();
       int l = lane;
       threads[lane] = new Thread(() -> runLane(l), "cio-webhook-forwarder-" + lane);
       threads[lane].setDaemon(true);
@@ -88,6 +95,14 @@ final class WebhookForwarder implements AutoCloseable {
     wake[lane].release();
   }
 
+  /** Tells every lane to read from its start again: dead letters became pending (called on the store's writer). */
+  void rewindAll() {
+    for (int lane = 0; lane < wake.length; lane++) {
+      rewind[lane].set(true);
+      wake[lane].release();
+    }
+  }
+
   private boolean running() {
     return stopped.getCount() > 0;
   }
@@ -98,6 +113,9 @@ final class WebhookForwarder implements AutoCloseable {
       List<WebhookEvent> batch;
       try {
         wake[lane].drainPermits();
+        if (rewind[lane].getAndSet(false)) {
+          cursor = 0;
+        }
         batch = store.pendingInLane(lane, cursor, BATCH);
       } catch (Exception e) {
         if (running()) {
@@ -117,7 +135,17 @@ final class WebhookForwarder implements AutoCloseable {
         continue;
       }
       for (WebhookEvent event : batch) {
-        if (!deliver(event)) {
+        boolean done;
+        try {
+          done = deliver(event);
+        } catch (RuntimeException e) {
+          // A defect, not the consumer: give the event up with the reason rather than lose the lane.
+          log.error("webhook forwarder lane {}: forwarding {} failed unexpectedly; dead-lettering it", lane,
+              event.eventId(), e);
+          store.deadLetter(event.seq(), "forwarder error: " + e, event.attempts() + 1);
+          done = true;
+        }
+        if (!done) {
           return;
         }
         cursor = event.seq();
@@ -125,11 +153,24 @@ final class WebhookForwarder implements AutoCloseable {
     }
   }
 
-  /** Sends one event until it is accepted; false if the forwarder stopped first. */
+  /**
+   * Sends one event until it is accepted or given up (a dead letter); false if the forwarder
+   * stopped first.
+   */
   private boolean deliver(WebhookEvent event) {
     int attempt = event.attempts();
     while (running()) {
-      String error = send(event);
+      String error;
+      HttpRequest request;
+      try {
+        request = request(event);
+      } catch (IllegalArgumentException e) {
+        failures.increment();
+        store.deadLetter(event.seq(), "cannot be sent: " + e.getMessage(), attempt + 1);
+        log.warn("webhook {} cannot be sent ({}); dead-lettered", printable(event.eventId()), e.getMessage());
+        return true;
+      }
+      error = send(request);
       if (error == null) {
         store.delivered(event.seq());
         forwarded.increment();
@@ -140,6 +181,11 @@ final class WebhookForwarder implements AutoCloseable {
       }
       attempt++;
       failures.increment();
+      if (attempt >= config.maxAttempts()) {
+        store.deadLetter(event.seq(), error + " (gave up after " + attempt + " attempts)", attempt);
+        log.warn("webhook {} dead-lettered after {} attempts: {}", printable(event.eventId()), attempt, error);
+        return true;
+      }
       store.failed(event.seq(), error);
       long delay = Backoff.delayMillis(attempt, config.backoffBase().toMillis(), config.backoffCap().toMillis(),
           config.backoffJitter(), ThreadLocalRandom.current().nextDouble());
@@ -150,8 +196,8 @@ final class WebhookForwarder implements AutoCloseable {
     return false;
   }
 
-  /** Sends once; null on a 2xx, else why it failed. */
-  private String send(WebhookEvent event) {
+  /** The forward request. @throws IllegalArgumentException if a header value is one the JDK refuses */
+  private HttpRequest request(WebhookEvent event) {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.forwardUrl().toString()))
         .timeout(config.forwardTimeout())
         .header("Content-Type", "application/json")
@@ -164,8 +210,23 @@ final class WebhookForwarder implements AutoCloseable {
     for (Map.Entry<String, String> h : config.forwardHeaders().entrySet()) {
       req.header(h.getKey(), h.getValue());
     }
+    return req.build();
+  }
+
+  /** An event id for a log line: control characters escaped, at most 100 characters. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < 100; i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return b.toString();
+  }
+
+  /** Sends once; null on a 2xx, else why it failed. */
+  private String send(HttpRequest request) {
     try {
-      HttpResponse<Void> response = http.send(req.build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
       int status = response.statusCode();
       return status >= 200 && status < 300 ? null : "HTTP " + status;
     } catch (IOException e) {

@@ -59,8 +59,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Metrics</b> (Micrometer; Prometheus adds {@code _total} to counters):
  * {@code cio.webhook.received}, {@code cio.webhook.rejected} (tag {@code reason}),
  * {@code cio.webhook.duplicates}, {@code cio.webhook.stored}, {@code cio.webhook.forwarded},
- * {@code cio.webhook.forward.failures} (counters); {@code cio.webhook.backlog} (gauge, events) and
- * {@code cio.webhook.oldest.pending.age} (gauge, seconds). They are removed from the registry by
+ * {@code cio.webhook.forward.failures} (counters); {@code cio.webhook.backlog} and
+ * {@code cio.webhook.dead.letters} (gauges, events) and {@code cio.webhook.oldest.pending.age}
+ * (gauge, seconds).
+ *
+ * <p><b>Dead letters:</b> an event the consumer refused for {@link WebhookConfig#maxAttempts()}
+ * attempts, or one that cannot be sent, is kept as a {@link WebhookDeadLetter}; list, replay and
+ * purge them with {@link #deadLetters}, {@link #replayDeadLetters}, {@link #purgeDeadLetters}, or
+ * over HTTP with {@link #registerAdmin}. They are removed from the registry by
  * {@link #close()}.
  *
  * <p><b>Concurrency:</b> Thread-safe. Requests run on the web server's threads and wait (without
@@ -105,8 +111,12 @@ public final class WebhookReceiver implements AutoCloseable {
         .description("Webhooks stored but not yet delivered").baseUnit("events").register(registry));
     meters.add(Gauge.builder("cio.webhook.oldest.pending.age", this, r -> r.oldestPendingAge().toMillis() / 1000.0)
         .description("Age of the oldest undelivered webhook").baseUnit("seconds").register(registry));
+    meters.add(Gauge.builder("cio.webhook.dead.letters", store, WebhookStore::deadLetterCount)
+        .description("Webhooks the forwarder gave up on (list, replay, purge under /admin/webhooks/dead-letters)")
+        .baseUnit("events").register(registry));
     if (forwarder != null) {
       store.onInsert(forwarder::wake);
+      store.onRequeue(forwarder::rewindAll);
       forwarder.start();
     }
   }
@@ -164,6 +174,68 @@ public final class WebhookReceiver implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read webhook store " + config.storePath() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Dead letters now in the store. */
+  public long deadLetterCount() {
+    return store.deadLetterCount();
+  }
+
+  /**
+   * Up to {@code limit} dead letters with an id ({@link WebhookEvent#seq()}) above {@code afterSeq}, oldest first.
+   *
+   * @throws IllegalArgumentException if limit is not in 1..1000
+   * @throws IllegalStateException if the store cannot be read (for example after close)
+   */
+  public List<WebhookDeadLetter> deadLetters(long afterSeq, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be in 1..1000 but was " + limit);
+    }
+    try {
+      return store.deadLetters(afterSeq, limit);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read webhook store " + config.storePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes these dead letters (every one when {@code ids} is null) pending again, attempts reset;
+   * they are forwarded after the events already waiting in their lanes. Returns how many moved.
+   *
+   * @throws IllegalStateException if the store cannot commit within 10 s or is closed
+   */
+  public int replayDeadLetters(List<Long> ids) {
+    return await(store.requeue(ids));
+  }
+
+  /** Deletes these dead letters (every one when {@code ids} is null) for good. Returns how many were deleted. */
+  public int purgeDeadLetters(List<Long> ids) {
+    return await(store.purge(ids));
+  }
+
+  private int await(java.util.concurrent.CompletableFuture<Integer> f) {
+    try {
+      return f.get(STORE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("webhook store " + config.storePath() + ": " + e.getCause().getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("webhook store " + config.storePath() + " did not commit within "
+          + STORE_WAIT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Mounts the dead-letter admin routes: {@code GET /admin/webhooks/dead-letters?after=&limit=},
+   * {@code POST /admin/webhooks/dead-letters/replay} and {@code .../purge} with
+   * {@code {"ids":[..]}} or {@code {"all":true}}. They check no credentials themselves: mount them
+   * only on an app whose {@code /admin/*} requests are authenticated, as the relay's are (its
+   * admin token).
+   */
+  public void registerAdmin(Javalin app) {
+    new WebhookAdminRoutes(this).register(app);
   }
 
   /** Group commits of the store since start (for benchmarks and tests). */

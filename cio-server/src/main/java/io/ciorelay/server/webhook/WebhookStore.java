@@ -35,8 +35,13 @@ import org.sqlite.SQLiteConfig;
  * webhook_events(seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
  *     person_key TEXT NOT NULL, lane INTEGER NOT NULL, received_at INTEGER NOT NULL,
  *     cio_timestamp TEXT NOT NULL, cio_signature TEXT, body BLOB, attempts INTEGER NOT NULL DEFAULT 0,
- *     last_error TEXT, delivered_at INTEGER)       -- NULL delivered_at = pending
+ *     last_error TEXT, delivered_at INTEGER,
+ *     dead_at INTEGER)                             -- NULL delivered_at and dead_at = pending
  * </pre>
+ * A <b>dead letter</b> is an event the forwarder gave up on ({@code dead_at} set, the reason in
+ * {@code last_error}): the consumer refused it for the whole attempt budget, or it cannot be sent
+ * at all. It keeps its row and body until it is replayed (pending again, attempts reset) or purged
+ * (deleted); retention never prunes it.
  * The UNIQUE {@code event_id} is the de-duplication, so it survives restarts. A delivered event
  * keeps its row (body and signature dropped) until the retention has passed, then it is pruned.
  * Times are epoch milliseconds. If the file was written with another lane count, pending events
@@ -59,7 +64,7 @@ final class WebhookStore implements AutoCloseable {
     "CREATE TABLE IF NOT EXISTS webhook_events(seq INTEGER PRIMARY KEY AUTOINCREMENT, "
         + "event_id TEXT NOT NULL UNIQUE, person_key TEXT NOT NULL, lane INTEGER NOT NULL, "
         + "received_at INTEGER NOT NULL, cio_timestamp TEXT NOT NULL, cio_signature TEXT, body BLOB, "
-        + "attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at INTEGER)",
+        + "attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at INTEGER, dead_at INTEGER)",
     "CREATE INDEX IF NOT EXISTS webhook_pending_lane ON webhook_events(lane, seq) WHERE delivered_at IS NULL",
     "CREATE INDEX IF NOT EXISTS webhook_pending ON webhook_events(seq) WHERE delivered_at IS NULL",
     "CREATE INDEX IF NOT EXISTS webhook_delivered ON webhook_events(delivered_at) WHERE delivered_at IS NOT NULL"
@@ -68,7 +73,7 @@ final class WebhookStore implements AutoCloseable {
       "seq, event_id, person_key, lane, received_at, cio_timestamp, cio_signature, body, attempts";
 
   /** What the writer thread does; the queue holds these. */
-  private sealed interface Op permits Insert, Delivered, Failed, Stop {}
+  private sealed interface Op permits Insert, Delivered, Failed, Dead, Requeue, Purge, Stop {}
 
   private record Insert(String eventId, String personKey, int lane, long receivedAt, String timestamp,
       String signature, byte[] body, CompletableFuture<Boolean> stored) implements Op {}
@@ -79,6 +84,15 @@ final class WebhookStore implements AutoCloseable {
 
   private record Stop() implements Op {}
 
+  /** Gives up on an event: it becomes a dead letter with this reason. */
+  private record Dead(long seq, String reason, int attempts, long at) implements Op {}
+
+  /** Makes these dead letters (all of them when {@code seqs} is null) pending again. */
+  private record Requeue(List<Long> seqs, CompletableFuture<Integer> done) implements Op {}
+
+  /** Deletes these dead letters (all of them when {@code seqs} is null). */
+  private record Purge(List<Long> seqs, CompletableFuture<Integer> done) implements Op {}
+
   private final Path path;
   private final int lanes;
   private final Clock clock;
@@ -86,9 +100,11 @@ final class WebhookStore implements AutoCloseable {
   private final boolean pruneUndelivered;
   private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final Thread writer;
   private volatile IntConsumer insertListener = lane -> { };
+  private volatile Runnable requeueListener = () -> { };
   private volatile boolean closed;
   // Writer thread only: the write connection's current synchronous setting.
   private boolean fullSync = true;
@@ -99,14 +115,15 @@ final class WebhookStore implements AutoCloseable {
   private boolean readerClosed;
 
   private WebhookStore(Path path, int lanes, Clock clock, long retentionMillis, boolean pruneUndelivered,
-      Connection writeConnection, Connection reader, long backlog) {
+      Connection writeConnection, Connection reader, long[] counts) {
     this.path = path;
     this.lanes = lanes;
     this.clock = clock;
     this.retentionMillis = retentionMillis;
     this.pruneUndelivered = pruneUndelivered;
     this.reader = reader;
-    this.backlog.set(backlog);
+    this.backlog.set(counts[0]);
+    this.deadLetters.set(counts[1]);
     this.writer = new Thread(() -> runWriter(writeConnection), "cio-webhook-store-writer");
     writer.setDaemon(true);
     writer.start();
@@ -128,12 +145,12 @@ final class WebhookStore implements AutoCloseable {
         Files.createDirectories(parent);
       }
       w = connect(path);
-      long backlog = prepare(w, lanes);
+      long[] counts = prepare(w, lanes);
       r = connect(path);
       try (Statement st = r.createStatement()) {
         st.execute("PRAGMA query_only = 1");
       }
-      return new WebhookStore(path, lanes, clock, retentionMillis, pruneUndelivered, w, r, backlog);
+      return new WebhookStore(path, lanes, clock, retentionMillis, pruneUndelivered, w, r, counts);
     } catch (SQLException | IOException e) {
       closeQuietly(r);
       closeQuietly(w);
@@ -149,12 +166,24 @@ final class WebhookStore implements AutoCloseable {
     return DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), cfg.toProperties());
   }
 
-  /** Creates the schema, re-lanes pending events if the lane count changed, and counts the backlog. */
-  private static long prepare(Connection c, int lanes) throws SQLException {
+  /**
+   * Creates the schema (adding {@code dead_at} to a file from before dead letters), re-lanes
+   * pending events if the lane count changed, and counts the backlog and the dead letters.
+   */
+  private static long[] prepare(Connection c, int lanes) throws SQLException {
     c.setAutoCommit(false);
     try (Statement st = c.createStatement()) {
       for (String ddl : DDL) {
         st.execute(ddl);
+      }
+      boolean hasDeadAt = false;
+      try (ResultSet rs = st.executeQuery("PRAGMA table_info(webhook_events)")) {
+        while (rs.next()) {
+          hasDeadAt |= rs.getString("name").equals("dead_at");
+        }
+      }
+      if (!hasDeadAt) {
+        st.execute("ALTER TABLE webhook_events ADD COLUMN dead_at INTEGER");
       }
       Integer stored = null;
       try (ResultSet rs = st.executeQuery("SELECT value FROM webhook_meta WHERE key = 'lanes'")) {
@@ -164,7 +193,7 @@ final class WebhookStore implements AutoCloseable {
       }
       if (stored != null && stored != lanes) {
         try (ResultSet rs = c.createStatement().executeQuery(
-                "SELECT seq, person_key FROM webhook_events WHERE delivered_at IS NULL");
+                "SELECT seq, person_key FROM webhook_events WHERE delivered_at IS NULL AND dead_at IS NULL");
             PreparedStatement up = c.prepareStatement("UPDATE webhook_events SET lane = ? WHERE seq = ?")) {
           while (rs.next()) {
             up.setInt(1, io.ciorelay.delivery.outbox.LaneHash.lane(rs.getString(2), lanes));
@@ -174,13 +203,15 @@ final class WebhookStore implements AutoCloseable {
         }
       }
       st.execute("INSERT OR REPLACE INTO webhook_meta(key, value) VALUES('lanes', " + lanes + ")");
-      long backlog;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM webhook_events WHERE delivered_at IS NULL")) {
+      long[] counts = new long[2];
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE dead_at IS NULL), "
+          + "count(*) FILTER (WHERE dead_at IS NOT NULL) FROM webhook_events WHERE delivered_at IS NULL")) {
         rs.next();
-        backlog = rs.getLong(1);
+        counts[0] = rs.getLong(1);
+        counts[1] = rs.getLong(2);
       }
       c.commit();
-      return backlog;
+      return counts;
     } catch (SQLException e) {
       c.rollback();
       throw e;
@@ -190,6 +221,11 @@ final class WebhookStore implements AutoCloseable {
   /** Sets who is told, on the writer thread, that a lane got a new event. */
   void onInsert(IntConsumer listener) {
     this.insertListener = listener;
+  }
+
+  /** Sets who is told, on the writer thread, that dead letters became pending again (lanes must re-read). */
+  void onRequeue(Runnable listener) {
+    this.requeueListener = listener;
   }
 
   int lanes() {
@@ -226,6 +262,67 @@ final class WebhookStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up on an event after {@code attempts} failed attempts: it becomes a dead letter with the
+   * reason (committed later, in a group).
+   */
+  void deadLetter(long seq, String reason, int attempts) {
+    if (!closed) {
+      queue.add(new Dead(seq, reason, attempts, clock.millis()));
+    }
+  }
+
+  /**
+   * Makes dead letters pending again with their attempts reset; {@code seqs} null means all. The
+   * future completes after the commit with how many moved.
+   */
+  CompletableFuture<Integer> requeue(List<Long> seqs) {
+    return enqueue(done -> new Requeue(seqs == null ? null : List.copyOf(seqs), done));
+  }
+
+  /** Deletes dead letters for good; {@code seqs} null means all. Completes with how many were deleted. */
+  CompletableFuture<Integer> purge(List<Long> seqs) {
+    return enqueue(done -> new Purge(seqs == null ? null : List.copyOf(seqs), done));
+  }
+
+  private CompletableFuture<Integer> enqueue(java.util.function.Function<CompletableFuture<Integer>, Op> op) {
+    CompletableFuture<Integer> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("webhook store " + path + " is closed"));
+    } else {
+      queue.add(op.apply(done));
+    }
+    return done;
+  }
+
+  /** Dead letters committed so far. */
+  long deadLetterCount() {
+    return deadLetters.get();
+  }
+
+  /** Up to {@code limit} dead letters with seq above {@code afterSeq}, in order. */
+  List<WebhookDeadLetter> deadLetters(long afterSeq, int limit) throws SQLException {
+    readerLock.lock();
+    try {
+      checkOpen();
+      try (PreparedStatement ps = reader.prepareStatement("SELECT " + COLUMNS + ", last_error, dead_at "
+          + "FROM webhook_events WHERE seq > ? AND delivered_at IS NULL AND dead_at IS NOT NULL ORDER BY seq LIMIT ?")) {
+        ps.setLong(1, afterSeq);
+        ps.setInt(2, limit);
+        List<WebhookDeadLetter> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String reason = rs.getString(10);
+            out.add(new WebhookDeadLetter(event(rs), reason == null ? "" : reason, Instant.ofEpochMilli(rs.getLong(11))));
+          }
+        }
+        return out;
+      }
+    } finally {
+      readerLock.unlock();
+    }
+  }
+
   /** Group commits since open (for benchmarks and tests). */
   long commits() {
     return commits.get();
@@ -239,13 +336,13 @@ final class WebhookStore implements AutoCloseable {
   /** Up to {@code limit} pending events of {@code lane} with seq above {@code afterSeq}, in order. */
   List<WebhookEvent> pendingInLane(int lane, long afterSeq, int limit) throws SQLException {
     return query("SELECT " + COLUMNS + " FROM webhook_events WHERE lane = ? AND seq > ? AND delivered_at IS NULL "
-        + "ORDER BY seq LIMIT ?", lane, afterSeq, limit);
+        + "AND dead_at IS NULL ORDER BY seq LIMIT ?", lane, afterSeq, limit);
   }
 
   /** Up to {@code limit} pending events with seq above {@code afterSeq}, in order. */
   List<WebhookEvent> pending(long afterSeq, int limit) throws SQLException {
     return query("SELECT " + COLUMNS + " FROM webhook_events WHERE seq > ? AND delivered_at IS NULL "
-        + "ORDER BY seq LIMIT ?", afterSeq, limit);
+        + "AND dead_at IS NULL ORDER BY seq LIMIT ?", afterSeq, limit);
   }
 
   /** When the first pending event (by seq) was received, or -1 if none is pending. */
@@ -255,7 +352,7 @@ final class WebhookStore implements AutoCloseable {
       checkOpen();
       try (Statement st = reader.createStatement();
           ResultSet rs = st.executeQuery(
-              "SELECT received_at FROM webhook_events WHERE delivered_at IS NULL ORDER BY seq LIMIT 1")) {
+              "SELECT received_at FROM webhook_events WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1")) {
         return rs.next() ? rs.getLong(1) : -1;
       }
     } finally {
@@ -274,11 +371,7 @@ final class WebhookStore implements AutoCloseable {
         List<WebhookEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            byte[] body = rs.getBytes(8);
-            String sig = rs.getString(7);
-            out.add(new WebhookEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), sig == null ? "" : sig,
-                body == null ? new byte[0] : body, rs.getInt(9)));
+            out.add(event(rs));
           }
         }
         return out;
@@ -286,6 +379,15 @@ final class WebhookStore implements AutoCloseable {
     } finally {
       readerLock.unlock();
     }
+  }
+
+  /** The event in the current row, read in {@link #COLUMNS} order. */
+  private static WebhookEvent event(ResultSet rs) throws SQLException {
+    byte[] body = rs.getBytes(8);
+    String sig = rs.getString(7);
+    return new WebhookEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+        Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), sig == null ? "" : sig,
+        body == null ? new byte[0] : body, rs.getInt(9));
   }
 
   private void checkOpen() throws SQLException {
@@ -335,14 +437,16 @@ final class WebhookStore implements AutoCloseable {
         PreparedStatement delivered = c.prepareStatement("UPDATE webhook_events SET delivered_at = ?, body = NULL, "
             + "cio_signature = NULL WHERE seq = ? AND delivered_at IS NULL");
         PreparedStatement failed = c.prepareStatement(
-            "UPDATE webhook_events SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
+            "UPDATE webhook_events SET attempts = attempts + 1, last_error = ? WHERE seq = ?");
+        PreparedStatement dead = c.prepareStatement("UPDATE webhook_events SET dead_at = ?, last_error = ?, "
+            + "attempts = ? WHERE seq = ? AND delivered_at IS NULL AND dead_at IS NULL")) {
       boolean stop = false;
       while (!stop) {
         Op first = queue.poll(PRUNE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         if (first != null) {
           group.add(first);
           queue.drainTo(group, MAX_GROUP - 1);
-          stop = commitGroup(c, group, insert, delivered, failed);
+          stop = commitGroup(c, group, insert, delivered, failed, dead);
           group.clear();
         }
         long now = clock.millis();
@@ -366,8 +470,11 @@ final class WebhookStore implements AutoCloseable {
 
   /** Runs one group in one transaction; returns true if it held the stop marker. */
   private boolean commitGroup(Connection c, List<Op> group, PreparedStatement insert, PreparedStatement delivered,
-      PreparedStatement failed) throws SQLException {
+      PreparedStatement failed, PreparedStatement dead) throws SQLException {
     boolean stop = false;
+    long deadDelta = 0;
+    int[] changed = new int[group.size()];
+    boolean requeued = false;
     setFullSync(c, group.stream().anyMatch(op -> op instanceof Insert));
     boolean[] stored = new boolean[group.size()];
     long backlogDelta = 0;
@@ -396,6 +503,22 @@ final class WebhookStore implements AutoCloseable {
           failed.setString(1, f.error());
           failed.setLong(2, f.seq());
           failed.executeUpdate();
+        } else if (op instanceof Dead d) {
+          dead.setLong(1, d.at());
+          dead.setString(2, d.reason());
+          dead.setInt(3, d.attempts());
+          dead.setLong(4, d.seq());
+          int n = dead.executeUpdate();
+          backlogDelta -= n;
+          deadDelta += n;
+        } else if (op instanceof Requeue q) {
+          changed[i] = updateDead(c, "UPDATE webhook_events SET dead_at = NULL, attempts = 0", q.seqs());
+          backlogDelta += changed[i];
+          deadDelta -= changed[i];
+          requeued |= changed[i] > 0;
+        } else if (op instanceof Purge p) {
+          changed[i] = updateDead(c, "DELETE FROM webhook_events", p.seqs());
+          deadDelta -= changed[i];
         } else {
           stop = true;
         }
@@ -411,15 +534,31 @@ final class WebhookStore implements AutoCloseable {
       for (Op op : group) {
         if (op instanceof Insert in) {
           in.stored().completeExceptionally(e);
+        } else if (op instanceof Requeue q) {
+          q.done().completeExceptionally(e);
+        } else if (op instanceof Purge p) {
+          p.done().completeExceptionally(e);
         }
       }
       return stop;
     }
     commits.incrementAndGet();
     backlog.addAndGet(backlogDelta);
+    deadLetters.addAndGet(deadDelta);
     for (int i = 0; i < group.size(); i++) {
       if (group.get(i) instanceof Insert in) {
         in.stored().complete(stored[i]);
+      } else if (group.get(i) instanceof Requeue q) {
+        q.done().complete(changed[i]);
+      } else if (group.get(i) instanceof Purge p) {
+        p.done().complete(changed[i]);
+      }
+    }
+    if (requeued) {
+      try {
+        requeueListener.run();
+      } catch (RuntimeException e) {
+        log.warn("webhook store requeue listener failed", e);
       }
     }
     IntConsumer listener = insertListener;
@@ -433,6 +572,24 @@ final class WebhookStore implements AutoCloseable {
       }
     }
     return stop;
+  }
+
+  /** Runs {@code head} over the dead letters among {@code seqs} (every dead letter when null); returns the row count. */
+  private static int updateDead(Connection c, String head, List<Long> seqs) throws SQLException {
+    String where = " WHERE delivered_at IS NULL AND dead_at IS NOT NULL";
+    if (seqs == null) {
+      try (Statement st = c.createStatement()) {
+        return st.executeUpdate(head + where);
+      }
+    }
+    int n = 0;
+    try (PreparedStatement ps = c.prepareStatement(head + where + " AND seq = ?")) {
+      for (long seq : seqs) {
+        ps.setLong(1, seq);
+        n += ps.executeUpdate();
+      }
+    }
+    return n;
   }
 
   /**
@@ -459,7 +616,7 @@ final class WebhookStore implements AutoCloseable {
     try (PreparedStatement ps = c.prepareStatement(
             "DELETE FROM webhook_events WHERE delivered_at IS NOT NULL AND delivered_at < ?");
         PreparedStatement undelivered = c.prepareStatement(
-            "DELETE FROM webhook_events WHERE delivered_at IS NULL AND received_at < ?")) {
+            "DELETE FROM webhook_events WHERE delivered_at IS NULL AND dead_at IS NULL AND received_at < ?")) {
       ps.setLong(1, before);
       int pruned = ps.executeUpdate();
       int prunedPending = 0;
@@ -484,8 +641,13 @@ final class WebhookStore implements AutoCloseable {
 
   private void failAll(List<Op> ops) {
     for (Op op : ops) {
+      IllegalStateException closedError = new IllegalStateException("webhook store " + path + " is closed");
       if (op instanceof Insert in) {
-        in.stored().completeExceptionally(new IllegalStateException("webhook store " + path + " is closed"));
+        in.stored().completeExceptionally(closedError);
+      } else if (op instanceof Requeue q) {
+        q.done().completeExceptionally(closedError);
+      } else if (op instanceof Purge p) {
+        p.done().completeExceptionally(closedError);
       }
     }
   }

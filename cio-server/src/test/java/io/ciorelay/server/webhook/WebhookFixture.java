@@ -83,22 +83,7 @@ final class WebhookFixture {
     }
 
     private HttpResponse<String> send(HttpRequest.BodyPublisher publisher, String timestamp, String signature) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(url).POST(publisher)
-          .header("Content-Type", "application/json");
-      if (timestamp != null) {
-        b.header("X-CIO-Timestamp", timestamp);
-      }
-      if (signature != null) {
-        b.header("X-CIO-Signature", signature);
-      }
-      try {
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      return WebhookFixture.send(url, publisher, timestamp, signature);
     }
 
     double rejected(String reason) {
@@ -110,6 +95,33 @@ final class WebhookFixture {
     public void close() {
       app.stop();
       receiver.close();
+    }
+  }
+
+  /** Posts {@code body} signed with the test key at {@link #NOW} to a receiver mounted at {@code url}. */
+  static HttpResponse<String> signedPost(URI url, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return send(url, HttpRequest.BodyPublishers.ofByteArray(bytes), Long.toString(NOW.getEpochSecond()),
+        WebhookVerifier.sign(KEY, NOW.getEpochSecond(), bytes));
+  }
+
+  private static HttpResponse<String> send(URI url, HttpRequest.BodyPublisher publisher, String timestamp,
+      String signature) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).POST(publisher)
+        .header("Content-Type", "application/json");
+    if (timestamp != null) {
+      b.header("X-CIO-Timestamp", timestamp);
+    }
+    if (signature != null) {
+      b.header("X-CIO-Signature", signature);
+    }
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

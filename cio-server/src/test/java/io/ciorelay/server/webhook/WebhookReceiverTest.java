@@ -9,6 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciorelay.server.Cio;
+import io.ciorelay.server.relay.RelayServer;
+import io.ciorelay.server.relay.RelayTestSupport;
+import io.ciorelay.simulator.CioSimulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpRequest;
+import picocli.CommandLine;
 import io.ciorelay.server.webhook.WebhookFixture.Consumer;
 import io.ciorelay.server.webhook.WebhookFixture.Received;
 import io.ciorelay.server.webhook.WebhookFixture.Running;
@@ -32,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WebhookReceiverTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dir;
@@ -399,6 +410,152 @@ class WebhookReceiverTest {
 
   private static List<String> ids(List<WebhookEvent> events) {
     return events.stream().map(WebhookEvent::eventId).toList();
+  }
+
+  /** A body whose event_id is given as raw JSON string content (so it may hold escapes). */
+  private static String eventWithRawId(String jsonEscapedId, String customerId) {
+    return "{\"event_id\":\"" + jsonEscapedId + "\",\"metric\":\"delivered\",\"data\":{\"customer_id\":\""
+        + customerId + "\"}}";
+  }
+
+  @Test
+  void anEventTheConsumerAlwaysRefusesIsDeadLetteredAfterTheAttemptBudgetAndItsLaneMovesOn() {
+    Consumer consumer = closing(new Consumer());
+    consumer.fail = req -> req.eventId().equals("refused");
+    Running r = closing(new Running(config(store(), consumer.uri()).lanes(1).maxAttempts(3).build()));
+
+    assertEquals(200, r.post(event("refused", "p1")).statusCode());
+    assertEquals(200, r.post(event("after", "p1")).statusCode());
+
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("after"));
+    assertEquals(3, consumer.requests.stream().filter(q -> q.eventId().equals("refused")).count(),
+        "exactly the attempt budget was spent on it");
+    assertEquals(1, r.receiver.deadLetterCount());
+    WebhookDeadLetter d = r.receiver.deadLetters(0, 10).get(0);
+    assertEquals("refused", d.event().eventId());
+    assertEquals("HTTP 500 (gave up after 3 attempts)", d.reason());
+    assertEquals(3, d.event().attempts());
+    assertEquals(0, r.receiver.stats().backlog(), "a dead letter is not backlog");
+  }
+
+  @Test
+  void anEventIdTheJdkRefusesAsAHeaderValueIsDeadLetteredInsteadOfKillingTheLaneThread() {
+    Consumer consumer = closing(new Consumer());
+    Running r = closing(new Running(config(store(), consumer.uri()).lanes(1).build()));
+
+    assertEquals(200, r.post(eventWithRawId("line\\nbreak", "p1")).statusCode());
+    assertEquals(200, r.post(event("next-in-lane", "p1")).statusCode());
+
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("next-in-lane"));
+    assertEquals(List.of("next-in-lane"), consumer.accepted(), "the unsendable event never reached the consumer");
+    WebhookDeadLetter d = r.receiver.deadLetters(0, 10).get(0);
+    assertEquals("line\nbreak", d.event().eventId());
+    assertTrue(d.reason().startsWith("cannot be sent: "), d.reason());
+    assertEquals(200, r.post(event("later", "p1")).statusCode());
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("later"));
+  }
+
+  @Test
+  void theRelayAdminApiAndCioDlqListReplayAndPurgeWebhookDeadLetters() throws Exception {
+    Consumer consumer = closing(new Consumer());
+    consumer.fail = req -> req.eventId().startsWith("refused");
+    WebhookConfig cfg = config(store(), consumer.uri()).maxAttempts(2).build();
+    WebhookReceiver receiver = WebhookReceiver.start(cfg, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    CioSimulator sim = closing(CioSimulator.builder().rateLimit(0).build().start());
+    RelayServer relay = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("relay")).build())
+        .routes(app -> {
+          receiver.register(app);
+          receiver.registerAdmin(app);
+        })
+        .closeOnStop(receiver)
+        .build().start();
+    closing(relay::stop);
+    URI hook = URI.create(relay.baseUrl() + WebhookReceiver.PATH);
+    for (String id : List.of("refused-1", "refused-2", "refused-3")) {
+      assertEquals(200, WebhookFixture.signedPost(hook, event(id, "p-" + id)).statusCode());
+    }
+    await().atMost(WAIT).until(() -> receiver.deadLetterCount() == 3);
+
+    String url = relay.baseUrl() + "/admin/webhooks/dead-letters";
+    assertEquals(401, get(url, "Bearer wrong").statusCode(), "behind the relay's admin token");
+    HttpResponse<String> list = get(url + "?limit=2", "Bearer " + RelayTestSupport.ADMIN_TOKEN);
+    assertEquals(200, list.statusCode(), list.body());
+    JsonNode page = JSON.readTree(list.body());
+    assertEquals(3, page.path("count").asInt());
+    assertEquals(2, page.path("dead_letters").size());
+    JsonNode first = page.path("dead_letters").get(0);
+    assertEquals("refused-1", first.path("event_id").asText());
+    assertEquals("HTTP 500 (gave up after 2 attempts)", first.path("reason").asText());
+    assertEquals(2, first.path("attempts").asInt());
+    assertEquals("refused-1", first.path("body").path("event_id").asText(), "the body as received");
+    assertEquals(first.path("id").asLong() + 1, page.path("dead_letters").get(1).path("id").asLong() , list.body());
+    assertTrue(page.path("next_after").isNumber());
+    assertEquals(400, get(url + "?limit=0", "Bearer " + RelayTestSupport.ADMIN_TOKEN).statusCode());
+
+    Cli listed = cio("dlq", "list", "--webhooks", "--url", relay.baseUrl(), "--token", RelayTestSupport.ADMIN_TOKEN);
+    assertEquals(0, listed.exit(), listed.err());
+    assertTrue(listed.out().startsWith("3 webhook dead letter(s)"), listed.out());
+    assertTrue(listed.out().contains("event refused-2") && listed.out().contains("reason:  HTTP 500"), listed.out());
+
+    consumer.fail = req -> false;
+    long id1 = first.path("id").asLong();
+    Cli replayed = cio("dlq", "replay", "--webhooks", "--ids", Long.toString(id1), "--url", relay.baseUrl(),
+        "--token", RelayTestSupport.ADMIN_TOKEN);
+    assertEquals(0, replayed.exit(), replayed.err());
+    assertTrue(replayed.out().contains("replayed 1 dead letter(s)"), replayed.out());
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("refused-1"));
+    assertEquals(2, receiver.deadLetterCount());
+
+    HttpResponse<String> purged = post(url + "/purge", "{\"all\":true}");
+    assertEquals(200, purged.statusCode(), purged.body());
+    assertEquals("{\"purged\":2}", purged.body());
+    assertEquals(0, receiver.deadLetterCount());
+    assertEquals(400, post(url + "/replay", "{\"ids\":[\"x\"]}").statusCode());
+    assertEquals(List.of("refused-1"), consumer.accepted(), "purged dead letters are never forwarded");
+  }
+
+  @Test
+  void deadLettersSurviveARestartAndAreNotForwardedAgainUntilReplayed() {
+    Consumer consumer = closing(new Consumer());
+    consumer.fail = req -> true;
+    WebhookConfig cfg = config(store(), consumer.uri()).maxAttempts(1).build();
+    try (Running r = new Running(cfg)) {
+      assertEquals(200, r.post(event("e1", "p1")).statusCode());
+      await().atMost(WAIT).until(() -> r.receiver.deadLetterCount() == 1);
+    }
+    consumer.fail = req -> false;
+    Running again = closing(new Running(cfg));
+    assertEquals(1, again.receiver.deadLetterCount());
+    assertEquals(0, again.receiver.stats().backlog());
+    assertEquals(200, again.post(event("e2", "p1")).statusCode());
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("e2"));
+    assertEquals(List.of("e2"), consumer.accepted());
+    assertEquals(1, again.receiver.replayDeadLetters(null));
+    await().atMost(WAIT).until(() -> consumer.accepted().contains("e1"));
+    assertEquals(0, again.receiver.deadLetterCount());
+  }
+
+  record Cli(int exit, String out, String err) {}
+
+  private static Cli cio(String... args) {
+    CommandLine cli = Cio.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Cli(exit, out.toString(), err.toString());
+  }
+
+  private static HttpResponse<String> get(String url, String auth) throws Exception {
+    return WebhookFixture.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String url, String body) throws Exception {
+    return WebhookFixture.HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertInOrderPerPerson(List<String> accepted, List<String> persons, int perPerson) {
