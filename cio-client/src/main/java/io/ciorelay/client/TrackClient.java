@@ -360,7 +360,7 @@ public final class TrackClient implements AutoCloseable {
         return r;
     }
 
-    private static CioTransportException transportFailure(ApiRequest request, Throwable error) {
+    static CioTransportException transportFailure(ApiRequest request, Throwable error) {
         Throwable e = error;
         while (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
