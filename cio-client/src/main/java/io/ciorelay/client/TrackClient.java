@@ -351,7 +351,7 @@ public final class TrackClient implements AutoCloseable {
         return r;
     }
 
-    private static CioTransportException transportFailure(ApiRequest request, Throwable error) {
+    static CioTransportException transportFailure(ApiRequest request, Throwable error) {
         return CioTransportException.of(request, error);
     }
 

@@ -190,6 +190,8 @@ public final class RelayCommand implements Callable<Integer> {
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"
         : s.webhookBaseUrl() + "/webhooks/customerio"));
+    out.println("  pipelines:     " + (c.pipelinesWriteKeys().isEmpty()
+        ? "disabled (set CIO_PIPELINES_WRITE_KEY)" : url + "/v1/batch (Segment-spec clients: host " + url + ")"));
     out.println("Health:       " + url + "/health/live  " + url + "/health/ready  " + s.managementBaseUrl() + "/health/customerio");
     out.println("Metrics:      " + s.managementBaseUrl() + "/metrics");
     out.println("customerio-node (v5+):");

@@ -57,8 +57,8 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--type", paramLabel = "identify|event", description = "What each row is. Default: identify.")
   String type = "identify";
 
-  @Option(names = "--format", paramLabel = "ndjson|csv", description = "Input format. Default: from the extension "
-      + "(.ndjson, .jsonl, .csv).")
+  @Option(names = "--format", paramLabel = "ndjson|csv|segment", description = "Input format. Default: from the extension "
+      + "(.ndjson, .jsonl, .csv). segment: one Segment-spec call per line (identify, track, page, screen, group, alias).")
   String format;
 
   @Option(names = "--id-column", paramLabel = "NAME", description = "The column (CSV) or field (NDJSON) holding the "
@@ -155,12 +155,10 @@ public final class ImportCommand implements Callable<Integer> {
         }
         client = TrackClient.create(cb.build());
         limiter = new LocalRateLimiter(config.rateLimit(), Clock.systemUTC());
-        err.println("cio import: sending " + settings.file() + " (" + name(settings.type()) + " rows, "
-            + name(settings.format()) + ") to " + config.target() + " at up to "
+        err.println("cio import: sending " + settings.file() + " (" + rows(settings) + ") to " + config.target() + " at up to "
             + String.format(Locale.ROOT, "%.1f", config.rateLimit().effectiveRate()) + " requests/s");
       } else {
-        err.println("cio import: dry run of " + settings.file() + " (" + name(settings.type()) + " rows, "
-            + name(settings.format()) + "): validating only, nothing is sent");
+        err.println("cio import: dry run of " + settings.file() + " (" + rows(settings) + "): validating only, nothing is sent");
       }
       err.flush();
       boolean bar = !noProgress && System.console() != null;
@@ -199,12 +197,13 @@ public final class ImportCommand implements Callable<Integer> {
     };
     ImportFormat f;
     if (format == null) {
-      f = ImportFormat.fromFileName(file);
+      f = ImportFormat.detect(file);
     } else {
       f = switch (format.toLowerCase(Locale.ROOT)) {
         case "ndjson", "jsonl" -> ImportFormat.NDJSON;
         case "csv" -> ImportFormat.CSV;
-        default -> throw new ImportException("--format must be ndjson or csv but was '" + format + "'");
+        case "segment" -> ImportFormat.SEGMENT;
+        default -> throw new ImportException("--format must be ndjson, csv or segment but was '" + format + "'");
       };
     }
     String column = idColumn != null ? idColumn : t == ImportType.EVENT ? "person" : "id";
@@ -265,6 +264,11 @@ public final class ImportCommand implements Callable<Integer> {
 
   private static Path sibling(Path file, String suffix) {
     return file.resolveSibling(file.getFileName() + suffix);
+  }
+
+  private static String rows(Importer.Settings s) {
+    return s.format() == ImportFormat.SEGMENT ? "Segment calls, one per line"
+        : name(s.type()) + " rows, " + name(s.format());
   }
 
   private static String name(Enum<?> e) {

@@ -117,6 +117,8 @@ public final class Importer {
         parser = CsvRowParser.create(header.next(), s.type(), s.idColumn(), s.idType(), ids);
         offset = header.offset();
         line = header.line();
+      } else if (s.format() == ImportFormat.SEGMENT) {
+        parser = new SegmentRowParser(ids);
       } else {
         parser = new NdjsonRowParser(s.type(), s.idColumn(), s.idType(), ids);
       }

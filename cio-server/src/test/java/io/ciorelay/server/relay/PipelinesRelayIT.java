@@ -179,6 +179,28 @@ class PipelinesRelayIT {
   }
 
   @Test
+  void aBurstOfClientsIsAnswered200NeverWith429() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<Integer>> replies = new java.util.ArrayList<>();
+      for (int i = 0; i < 320; i++) {
+        int n = i;
+        replies.add(pool.submit(() -> send("POST", url + "/v1/batch", auth, batch(
+            call("track", "burst-" + n + "-a", "\"userId\":\"b" + (n % 8) + "\",\"event\":\"e\""),
+            call("track", "burst-" + n + "-b", "\"userId\":\"b" + (n % 8) + "\",\"event\":\"e\"")))
+            .status()));
+      }
+      for (java.util.concurrent.Future<Integer> f : replies) {
+        assertEquals(200, f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    relay.customerIo().flush().get();
+    assertEquals(640, sim.records().count());
+  }
+
+  @Test
   void aFullOutboxAnswers503WithRetryAfter(@TempDir Path other) throws Exception {
     sim.faults().outage(io.ciorelay.simulator.OutageMode.SERVICE_UNAVAILABLE);
     RelayServer full = RelayServer.builder(RelayTestSupport.config(sim, other).maxPendingOperations(2)
