@@ -51,6 +51,7 @@ public final class RelayServer implements AutoCloseable {
   });
   private Workspaces workspaces;
   private final List<AutoCloseable> storeResources = new ArrayList<>();
+  private io.ciorelay.server.ops.ProcessMetrics processMetrics;
   private Javalin app;
   private ShutdownReport report;
 
@@ -147,6 +148,7 @@ public final class RelayServer implements AutoCloseable {
       closeAll(storeResources);
       throw e;
     }
+    processMetrics = io.ciorelay.server.ops.ProcessMetrics.bindTo(registry);
     log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.workspaces().size() == 1
         ? config.workspaces().get(0).baseUrl() : config.workspaces());
     return this;
@@ -230,6 +232,7 @@ public final class RelayServer implements AutoCloseable {
     responder.shutdown();
     closeAll(storeResources);
     closeAll(closeables);
+    processMetrics.close();
     return report;
   }
 
