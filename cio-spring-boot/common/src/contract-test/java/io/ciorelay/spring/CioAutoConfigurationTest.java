@@ -279,6 +279,15 @@ class CioAutoConfigurationTest extends WithSimulator {
     }
   }
 
+  @Test
+  void startupFailureReportNamesThePropertyAndTheWayOut() {
+    CioPropertyException e = new CioPropertyException("cio.linger", "linger must be in 0..PT1M but was PT2M", null);
+    org.springframework.boot.diagnostics.FailureAnalysis a =
+        new CioPropertyFailureAnalyzer().analyze(new IllegalStateException("context failed", e));
+    assertThat(a.getDescription()).contains("cio.linger: linger must be in 0..PT1M but was PT2M");
+    assertThat(a.getAction()).contains("Change cio.linger").contains("cio.enabled=false");
+  }
+
   static void assertRefused(ApplicationContextRunner runner, String property, String message, String... props) {
     runner.withPropertyValues(props).run(ctx -> {
       assertThat(ctx).hasFailed();

@@ -25,6 +25,11 @@ public final class CioHealthDetails {
 
   /** From a single delivery or from workspaces (exactly one non-null). */
   public static CioHealthDetails of(CustomerIo single, Workspaces several) {
+    if (single == null && several == null) {
+      // Several CustomerIo beans and no Workspaces: which one is meant is the application's call.
+      return new CioHealthDetails(Map.of("delivery", "UNKNOWN", "reason",
+          "more than one CustomerIo bean; define a bean named customerioHealthIndicator for them"), false);
+    }
     if (single != null) {
       Health h = single.health();
       return new CioHealthDetails(details(h), h.status() == HealthStatus.DOWN);

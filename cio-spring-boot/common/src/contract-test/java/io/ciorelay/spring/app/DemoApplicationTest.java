@@ -6,15 +6,19 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciorelay.simulator.CioSimulator;
+import io.ciorelay.spring.CioRuntime;
 import io.ciorelay.simulator.RecordedOperation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 
 /**
@@ -34,6 +38,7 @@ class DemoApplicationTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Autowired Environment env;
+  @Autowired ApplicationContext context;
   @Autowired CioSimulator simulator;
 
   @Test
@@ -66,6 +71,16 @@ class DemoApplicationTest {
     assertThat(accepted.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(accepted.body()).path("measurements").get(0).path("value").asDouble())
         .isEqualTo(2.0 * calls);
+  }
+
+  @Test
+  void deliveryClosesAfterTheWebServerStopsTakingRequests() {
+    int cio = context.getBean(CioRuntime.class).getPhase();
+    Map<String, SmartLifecycle> web = new java.util.TreeMap<>(context.getBeansOfType(SmartLifecycle.class));
+    web.values().removeIf(l -> !l.getClass().getName().contains("WebServer"));
+    assertThat(web).as("Boot's web server lifecycles").hasSizeGreaterThanOrEqualTo(2);
+    // Lifecycles stop from the highest phase down: the web server's (and its graceful shutdown) first.
+    web.forEach((name, l) -> assertThat(l.getPhase()).as(name).isGreaterThan(cio));
   }
 
   private HttpResponse<String> post(String path) throws Exception {
