@@ -134,11 +134,12 @@ class RelayConsoleIT {
           HttpRequest.newBuilder(URI.create(url + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       for (String meter : List.of(
-          "jvm_memory_used_bytes{", "jvm_memory_max_bytes{", "jvm_buffer_memory_used_bytes{",
-          "jvm_gc_memory_allocated_bytes_total", "jvm_gc_overhead",
-          "jvm_threads_live_threads", "jvm_threads_states_threads{",
-          "jvm_classes_loaded_classes", "jvm_info{",
-          "process_cpu_usage", "system_cpu_usage", "system_cpu_count",
+          "jvm_memory_used_bytes{", "jvm_memory_committed_bytes{", "jvm_memory_max_bytes{",
+          "jvm_buffer_memory_used_bytes{", "jvm_gc_memory_allocated_bytes_total", "jvm_gc_memory_promoted_bytes_total",
+          "jvm_gc_live_data_size_bytes", "jvm_gc_overhead", "jvm_memory_usage_after_gc{",
+          "jvm_threads_live_threads", "jvm_threads_daemon_threads", "jvm_threads_peak_threads",
+          "jvm_threads_states_threads{", "jvm_classes_loaded_classes", "jvm_classes_unloaded_classes_total",
+          "jvm_info{", "process_cpu_usage", "system_cpu_usage", "system_cpu_count", "system_load_average_1m",
           "process_uptime_seconds", "process_start_time_seconds",
           "process_files_open_files", "process_files_max_files",
           "logback_events_total{level=\"info\"")) {
