@@ -60,6 +60,18 @@ public final class RelayCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Properties file with relay.* settings.")
   Path configFile;
 
+  @Option(names = "--log-format", description = "Console log lines: text (default) or json, one object a line "
+      + "(env CIO_LOG_FORMAT).")
+  String logFormat;
+
+  @Option(names = "--log-level", description = "Level of the relay's own log lines: trace, debug, info (default), "
+      + "warn, error, off (env CIO_LOG_LEVEL).")
+  String logLevel;
+
+  @Option(names = "--log-level-of", paramLabel = "LOGGER=LEVEL", description = "Level of any logger, e.g. "
+      + "--log-level-of org.eclipse.jetty=info (libraries log at warn by default; 'root' is every logger).")
+  Map<String, String> logLevels = new LinkedHashMap<>();
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any relay.* setting, e.g. --set relay.shutdown-timeout=30s.")
   Map<String, String> settings = new LinkedHashMap<>();
 
@@ -83,6 +95,13 @@ public final class RelayCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      io.ciorelay.server.ops.Logging.configure(logFormat != null ? logFormat : env.get("CIO_LOG_FORMAT"),
+          logLevel != null ? logLevel : env.get("CIO_LOG_LEVEL"), logLevels);
+    } catch (IllegalArgumentException e) {
+      err.println("cio relay: " + e.getMessage());
+      return 2;
+    }
     Map<String, String> flags = new LinkedHashMap<>(settings);
     put(flags, "relay.port", port == null ? null : port.toString());
     put(flags, "relay.host", host);

@@ -67,6 +67,7 @@ public final class RelayServer implements AutoCloseable {
   private volatile org.eclipse.jetty.server.ServerConnector webhookListener;
   private volatile org.eclipse.jetty.server.ServerConnector managementListener;
   private final List<AutoCloseable> storeResources = new ArrayList<>();
+  private io.ciorelay.server.ops.ProcessMetrics processMetrics;
   private Javalin app;
   private ShutdownReport report;
 
@@ -197,6 +198,7 @@ public final class RelayServer implements AutoCloseable {
       closeAll(storeResources);
       throw e;
     }
+    processMetrics = io.ciorelay.server.ops.ProcessMetrics.bindTo(registry);
     log.info("relay listening on {}:{}, delivering to {}", config.host(), port(), config.workspaces().size() == 1
         ? config.workspaces().get(0).baseUrl() : config.workspaces());
     return this;
@@ -341,6 +343,7 @@ public final class RelayServer implements AutoCloseable {
     deadlines.shutdownNow();
     closeAll(storeResources);
     closeAll(closeables);
+    processMetrics.close();
     return report;
   }
 
