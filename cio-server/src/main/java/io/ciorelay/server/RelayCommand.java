@@ -112,7 +112,7 @@ public final class RelayCommand implements Callable<Integer> {
     java.util.concurrent.atomic.AtomicReference<WebhookReceiver> webhooks = new java.util.concurrent.atomic.AtomicReference<>();
     RelayServer.Builder rb = RelayServer.builder(config);
     if (config.webhookSigningKey() != null) {
-      rb.routes(app -> webhooks.get().register(app)).closeOnStop(() -> webhooks.get().close());
+      rb.routes(app -> webhooks.get().register(app)).closeOnStop(() -> webhooks.get().close()).webhooks(webhooks::get);
     }
     RelayServer s = rb.build();
     try {
@@ -173,6 +173,8 @@ public final class RelayCommand implements Callable<Integer> {
     out.println("  store:         " + (c.store() == null ? "sqlite, " + c.dataDir().toAbsolutePath()
         : RelayConfig.redact(c.store()) + " (prefix " + c.storePrefix() + ")"));
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
+    out.println("  dashboard:     " + (c.adminToken() == null && c.dashboardViewerToken() == null
+        ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/dashboard"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"
         : url + "/webhooks/customerio"));
     out.println("Health:       " + url + "/health/live  " + url + "/health/ready  " + url + "/health/customerio");

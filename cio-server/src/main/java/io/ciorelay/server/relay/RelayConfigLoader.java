@@ -37,6 +37,7 @@ public final class RelayConfigLoader {
   public static final String ENV_API_KEY = "CIO_API_KEY";
   public static final String ENV_ADMIN_TOKEN = "CIO_ADMIN_TOKEN";
   public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
+  public static final String ENV_DASHBOARD_VIEWER_TOKEN = "CIO_DASHBOARD_VIEWER_TOKEN";
 
   /** Every key the relay reads, in the order they are applied. */
   public static final List<String> KEYS = List.of(
@@ -242,6 +243,11 @@ public final class RelayConfigLoader {
       b.adminToken(admin);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ENV_ADMIN_TOKEN + ": " + e.getMessage());
+    }
+    try {
+      b.dashboardViewerToken(secret(env, ENV_DASHBOARD_VIEWER_TOKEN));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ENV_DASHBOARD_VIEWER_TOKEN + ": " + e.getMessage());
     }
     b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
     return new Result(b, creds, v.containsKey("relay.target"));

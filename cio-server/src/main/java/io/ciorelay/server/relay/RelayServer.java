@@ -40,6 +40,9 @@ public final class RelayServer implements AutoCloseable {
   private final List<Consumer<Javalin>> registrars;
   private final List<AutoCloseable> closeables;
   private final Consumer<CustomerIoConfig.Builder> customizer;
+  private final java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks;
+  private final Map<String, RedisStoreConfig> redisStores = new java.util.LinkedHashMap<>();
+  private io.ciorelay.server.dashboard.Dashboard dashboard;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean accepting;
   // Writes the answers of requests whose operations have committed, so no request thread waits
@@ -59,6 +62,7 @@ public final class RelayServer implements AutoCloseable {
     this.registrars = List.copyOf(b.registrars);
     this.closeables = List.copyOf(b.closeables);
     this.customizer = b.customizer;
+    this.webhooks = b.webhooks;
   }
 
   public static Builder builder(RelayConfig config) {
@@ -135,6 +139,9 @@ public final class RelayServer implements AutoCloseable {
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
+      dashboard = new io.ciorelay.server.dashboard.Dashboard(workspaces, registry, config, redisStores, webhooks,
+          java.time.Clock.systemUTC());
+      dashboard.register(app);
       registrars.forEach(r -> r.accept(app));
       accepting = true;
       app.start(config.host(), config.port());
@@ -142,6 +149,9 @@ public final class RelayServer implements AutoCloseable {
       accepting = false;
       if (app != null) {
         app.stop();
+      }
+      if (dashboard != null) {
+        dashboard.close();
       }
       workspaces.close(Duration.ZERO);
       closeAll(storeResources);
@@ -171,6 +181,7 @@ public final class RelayServer implements AutoCloseable {
       rb.leaseTtl(config.storeLeaseTtl());
     }
     RedisStoreConfig store = rb.build();
+    redisStores.put(ws.name(), store);
     RedisRateLimiter limiter = RedisRateLimiter.create(store, ws.rateLimit() != null ? ws.rateLimit() : config.rateLimit());
     storeResources.add(limiter);
     cb.outboxFactory(RedisOutbox.factory(store)).rateLimiter(limiter);
@@ -227,6 +238,7 @@ public final class RelayServer implements AutoCloseable {
     }
     log.info("relay shutdown report: {}", report);
     app.stop();
+    dashboard.close();
     responder.shutdown();
     closeAll(storeResources);
     closeAll(closeables);
@@ -272,6 +284,7 @@ public final class RelayServer implements AutoCloseable {
     private final List<Consumer<Javalin>> registrars = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Consumer<CustomerIoConfig.Builder> customizer = b -> { };
+    private java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks = () -> null;
 
     private Builder(RelayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -292,6 +305,12 @@ public final class RelayServer implements AutoCloseable {
     /** Adjusts the library configuration after the relay's settings are applied (tests, embedding). */
     public Builder customerIo(Consumer<CustomerIoConfig.Builder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /** The webhook receiver mounted with {@link #routes}, for the dashboard (the supplier may answer null). */
+    public Builder webhooks(java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks) {
+      this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
       return this;
     }
 
