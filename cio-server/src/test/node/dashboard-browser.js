@@ -187,6 +187,16 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     await page.waitForFunction(() => document.querySelectorAll('#dl-table tbody tr[data-id]').length === 3);
     log('replayed ' + REFUSED_EVENTS + ' filtered dead letters; 3 others left');
 
+    // ---- webhooks: receipts and the forwarding backlog
+    await page.getByRole('button', { name: 'Webhooks' }).click();
+    await page.locator('#webhook-body table tbody tr').first().waitFor();
+    const hooks = await page.locator('#webhook-body').textContent();
+    check(hooks.includes('Received') && hooks.includes('01JWEBHOOK0000000000000001') && hooks.includes('person-3'),
+      'the receipts and the pending webhooks are listed: ' + hooks);
+    check(hooks.includes('keeps none'), 'the page says there are no webhook dead letters to act on');
+    await shot(page, 'webhooks.png');
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+
     // ---- every control has a label; nothing overflows at 1280 px
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('button, input, select')].filter((e) => {
       if (e.closest('[hidden]') && !e.closest('section')) return false;

@@ -102,6 +102,22 @@ class DashboardApiIT {
   }
 
   @Test
+  void crossSiteSignInsAreRefusedAndTheCookieIsSecureBehindHttps() throws Exception {
+    HttpResponse<String> crossSite = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site");
+    assertEquals(403, crossSite.statusCode(), crossSite.body());
+    assertTrue(crossSite.headers().allValues("Set-Cookie").isEmpty());
+    HttpResponse<String> opaque = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", "null");
+    assertEquals(403, opaque.statusCode(), opaque.body());
+    HttpResponse<String> https = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https");
+    assertEquals(303, https.statusCode());
+    assertTrue(https.headers().allValues("Set-Cookie").stream().allMatch(c -> c.endsWith("; Secure")),
+        https.headers().allValues("Set-Cookie").toString());
+  }
+
+  @Test
   void aBearerTokenWorksForToolsAndTheViewerMayLookButNotAct() throws Exception {
     assertEquals(200, call("GET", "/dashboard/api/overview", null, "Authorization", "Bearer " + VIEWER).statusCode());
     HttpResponse<String> refused = call("POST", "/dashboard/api/dead-letters/replay", "{\"filter\":{},\"up_to\":10}",

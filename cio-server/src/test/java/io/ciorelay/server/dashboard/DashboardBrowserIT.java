@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ciorelay.client.WebhookVerifier;
 import io.ciorelay.delivery.outbox.DeadLetter;
 import io.ciorelay.server.NodeScripts;
 import io.ciorelay.server.relay.RelayServer;
 import io.ciorelay.server.relay.RelayTestSupport;
+import io.ciorelay.server.webhook.WebhookConfig;
+import io.ciorelay.server.webhook.WebhookReceiver;
 import io.ciorelay.simulator.CioSimulator;
 import io.ciorelay.simulator.Faults;
 import io.ciorelay.simulator.OutageMode;
@@ -51,6 +54,7 @@ class DashboardBrowserIT {
   static final int OUTAGE_OPS = 200;
   static final int REFUSED_EVENTS = 5;
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final byte[] WEBHOOK_KEY = "webhook-key-for-tests".getBytes(StandardCharsets.UTF_8);
 
   @TempDir
   Path dir;
@@ -66,8 +70,22 @@ class DashboardBrowserIT {
   void anOperatorSeesTheOutageAndReplaysTheRefusedOperationsAViewerCannot() throws Exception {
     Files.createDirectories(SHOTS);
     try (CioSimulator sim = CioSimulator.builder().rateLimit(0).build().start()) {
-      RelayServer relay = RelayServer.builder(RelayTestSupport.config(sim, dir)
-          .dashboardViewerToken(VIEWER_TOKEN).build()).build().start();
+      RelayServer.Builder rb = RelayServer.builder(RelayTestSupport.config(sim, dir)
+          .dashboardViewerToken(VIEWER_TOKEN).build());
+      // The webhook receiver without a forward URL: what it receives is stored and shows as pending.
+      WebhookReceiver webhooks = WebhookReceiver.start(WebhookConfig.builder().signingKey(WEBHOOK_KEY)
+          .storePath(dir.resolve("webhooks.db")).build(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      RelayServer relay = rb.routes(webhooks::register).closeOnStop(webhooks).webhooks(() -> webhooks).build().start();
+      for (int i = 1; i <= 3; i++) {
+        String body = "{\"event_id\":\"01JWEBHOOK000000000000000" + i + "\",\"object_type\":\"email\",\"metric\":\"opened\","
+            + "\"timestamp\":1764633600,\"data\":{\"customer_id\":\"person-" + i + "\"}}";
+        long ts = System.currentTimeMillis() / 1000;
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + WebhookReceiver.PATH))
+            .header("X-CIO-Timestamp", Long.toString(ts))
+            .header("X-CIO-Signature", WebhookVerifier.sign(WEBHOOK_KEY, ts, body.getBytes(StandardCharsets.UTF_8)))
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+      }
       String auth = "Basic " + Base64.getEncoder().encodeToString((sim.siteId() + ":" + sim.apiKey())
           .getBytes(StandardCharsets.UTF_8));
       ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(NODE_DIR.toFile())
@@ -162,7 +180,7 @@ class DashboardBrowserIT {
       assertEquals(3, relay.customerIo().deadLetters().count(), "the viewer's replay did nothing");
       for (String png : List.of("sign-in.png", "overview.png", "overview-outage.png", "overview-paused.png",
           "dead-letters.png", "dead-letter-detail.png", "dead-letters-confirm.png", "dead-letters-replayed.png",
-          "viewer.png", "phone.png")) {
+          "webhooks.png", "viewer.png", "phone.png")) {
         assertTrue(Files.size(SHOTS.resolve(png)) > 1000, png);
       }
     }
