@@ -50,10 +50,13 @@
     return body;
   }
 
-  function banner(text, isError) {
+  let bannerTimer = null;
+  function banner(text, isError, sticky) {
     const b = $('banner');
     b.textContent = text || '';
     b.classList.toggle('error', !!isError);
+    clearTimeout(bannerTimer);
+    if (text && !sticky) bannerTimer = setTimeout(() => { b.textContent = ''; }, 10000);
   }
 
   function fmtTime(iso) {
@@ -469,11 +472,11 @@
     try {
       state.session = await api('/session');
     } catch (e) {
-      banner('Could not start: ' + e.message, true);
+      banner('Could not start: ' + e.message, true, true);
       return;
     }
     $('who').textContent = 'Signed in as ' + state.session.who + (mayAct() ? '' : ' · read-only');
-    if (!mayAct()) banner('Viewer token: you can see everything but not replay, purge, pause or resume.');
+    if (!mayAct()) banner('Viewer token: you can see everything but not replay, purge, pause or resume.', false, true);
     $('f-workspace').replaceChildren(...state.session.workspaces.map((w) => el('option', { value: w, text: w })));
     applyRole(document);
     updateSelectionButtons();
