@@ -19,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Cross-site protection for cookie sessions: the cookie is {@code HttpOnly; SameSite=Strict}
  * and scoped to {@code /dashboard}; every state-changing request must carry the session's CSRF
  * token in {@value #CSRF_HEADER} (an HMAC of the session under a key made at start, so a restart
- * asks the page to reload it); and any request whose {@code Origin} is not this relay, or whose
+ * asks the page to reload it); and any request whose {@code Origin} is not this relay (its
+ * {@code Host}, or {@code X-Forwarded-Host} behind a reverse proxy), or whose
  * {@code Sec-Fetch-Site} is {@code cross-site}, is refused. Bearer requests need no CSRF token (a
  * browser never adds that header by itself). Immutable and thread-safe.
  */
@@ -129,9 +130,10 @@ final class DashboardAuth {
     }
     String origin = ctx.header("Origin");
     String host = ctx.header("Host");
+    String forwarded = ctx.header("X-Forwarded-Host");
     if (origin != null && !"null".equals(origin)) {
       String bare = origin.replaceFirst("^https?://", "");
-      if (host == null || !bare.equalsIgnoreCase(host)) {
+      if (!bare.equalsIgnoreCase(host) && !bare.equalsIgnoreCase(forwarded)) {
         throw new DashboardException(403, "cross_site", "Origin", "requests from " + origin + " are refused");
       }
     } else if ("null".equals(origin)) {

@@ -118,6 +118,23 @@ class DashboardApiIT {
   }
 
   @Test
+  void theAdminApisPauseAndResumeAreRecordedAsTheAdminToken() throws Exception {
+    String bearer = "Bearer " + RelayTestSupport.ADMIN_TOKEN;
+    assertEquals(200, call("POST", "/admin/pause", null, "Authorization", bearer).statusCode());
+    JsonNode pause = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Authorization", bearer).body())
+        .path("workspaces").get(0).path("pause");
+    assertTrue(pause.path("paused").asBoolean(), pause.toString());
+    assertEquals("admin token (/admin API)", pause.path("by").asText());
+    assertEquals(401, call("POST", "/admin/resume", null, "Authorization", "Bearer wrong-token").statusCode());
+    pause = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Authorization", bearer).body())
+        .path("workspaces").get(0).path("pause");
+    assertEquals("paused", pause.path("last_change").asText(), "a refused resume is not recorded");
+    HttpResponse<String> proxied = call("POST", "/dashboard/api/resume", "{}", "Authorization", bearer,
+        "Origin", "https://relay.example.com", "X-Forwarded-Host", "relay.example.com");
+    assertEquals(200, proxied.statusCode(), "behind a proxy the forwarded host is this relay: " + proxied.body());
+  }
+
+  @Test
   void aBearerTokenWorksForToolsAndTheViewerMayLookButNotAct() throws Exception {
     assertEquals(200, call("GET", "/dashboard/api/overview", null, "Authorization", "Bearer " + VIEWER).statusCode());
     HttpResponse<String> refused = call("POST", "/dashboard/api/dead-letters/replay", "{\"filter\":{},\"up_to\":10}",
