@@ -18,7 +18,7 @@ import java.util.Objects;
  * and operators.
  *
  * <p>It connects on the first {@link #snapshot()} and reconnects by itself (Lettuce); each snapshot
- * is two round trips. Thread-safe.
+ * is two round trips. Thread-safe: one monitor guards the connection reference, never held during I/O.
  */
 public final class RedisFleetView implements AutoCloseable {
   private final RedisStoreConfig store;
@@ -120,16 +120,35 @@ public final class RedisFleetView implements AutoCloseable {
     return new Snapshot(shards, relays, free, unknown);
   }
 
+  /** The connection, made on first use; no lock is held while connecting (a racing extra one is closed). */
   private RedisLink link() {
     synchronized (lock) {
       if (closed) {
         throw new OutboxException("the fleet view of " + store.keyBase() + " is closed");
       }
-      if (link == null) {
-        link = RedisLink.connect(store, "fleet-view");
+      if (link != null) {
+        return link;
       }
-      return link;
     }
+    RedisLink made = RedisLink.connect(store, "fleet-view");
+    RedisLink extra = null;
+    RedisLink use;
+    synchronized (lock) {
+      if (closed || link != null) {
+        extra = made;
+        use = link;
+      } else {
+        link = made;
+        use = made;
+      }
+    }
+    if (extra != null) {
+      extra.close();
+    }
+    if (use == null) {
+      throw new OutboxException("the fleet view of " + store.keyBase() + " is closed");
+    }
+    return use;
   }
 
   /** Closes the connection, if one was made. Idempotent. */

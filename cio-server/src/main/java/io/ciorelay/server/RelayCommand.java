@@ -137,7 +137,7 @@ public final class RelayCommand implements Callable<Integer> {
       rb.routes(app -> {
         webhooks.get().register(app);
         webhooks.get().registerAdmin(app);
-      }).closeOnStop(() -> webhooks.get().close());
+      }).closeOnStop(() -> webhooks.get().close()).webhooks(webhooks::get);
     }
     RelayServer s = rb.build();
     try {
@@ -207,6 +207,8 @@ public final class RelayCommand implements Callable<Integer> {
     out.println("  store:         " + (c.store() == null ? "sqlite, " + c.dataDir().toAbsolutePath()
         : RelayConfig.redact(c.store()) + " (prefix " + c.storePrefix() + ")"));
     out.println("  admin API:     " + (c.adminToken() == null ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/admin"));
+    out.println("  dashboard:     " + (c.adminToken() == null && c.dashboardViewerToken() == null
+        ? "disabled (set CIO_ADMIN_TOKEN)" : url + "/dashboard"));
     out.println("  webhooks:      " + (c.webhookSigningKey() == null ? "disabled (set CIO_WEBHOOK_SIGNING_KEY)"
         : s.webhookBaseUrl() + "/webhooks/customerio"));
     out.println("  pipelines:     " + (c.pipelinesWriteKeys().isEmpty()

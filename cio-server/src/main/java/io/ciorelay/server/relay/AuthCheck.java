@@ -10,7 +10,7 @@ import java.util.Base64;
  * bearer token. Both sides are hashed with SHA-256 and compared with {@link MessageDigest#isEqual},
  * so neither the content nor the length of the secret leaks through timing. Immutable and thread-safe.
  */
-final class AuthCheck {
+public final class AuthCheck {
   private final byte[] expected;
 
   private AuthCheck(String secret) {
@@ -23,8 +23,13 @@ final class AuthCheck {
   }
 
   /** Accepts {@code Authorization: Bearer token}. */
-  static AuthCheck bearer(String token) {
+  public static AuthCheck bearer(String token) {
     return new AuthCheck(token);
+  }
+
+  /** Whether {@code candidate} is the secret itself (no scheme prefix); false for null. */
+  public boolean matches(String candidate) {
+    return candidate != null && MessageDigest.isEqual(expected, sha256(candidate));
   }
 
   boolean basicMatches(String header) {
@@ -40,7 +45,7 @@ final class AuthCheck {
     return MessageDigest.isEqual(expected, sha256(new String(decoded, StandardCharsets.UTF_8)));
   }
 
-  boolean bearerMatches(String header) {
+  public boolean bearerMatches(String header) {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * DEGRADED — and 503 when the breaker is open or delivery is DOWN), and {@code /metrics}
  * (Prometheus text). Thread-safe.
  */
-final class HealthRoutes {
+public final class HealthRoutes {
   private final Workspaces workspaces;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier accepting;
@@ -90,7 +90,8 @@ final class HealthRoutes {
     return h.status() != HealthStatus.DOWN && !open;
   }
 
-  static ObjectNode toJson(Health h) {
+  /** The health snapshot as served by {@code /health/customerio} (also the dashboard's overview). */
+  public static ObjectNode toJson(Health h) {
     ObjectNode n = JsonBodies.MAPPER.createObjectNode();
     n.put("status", h.status().name());
     n.putArray("reasons").addAll(h.reasons().stream().map(JsonBodies.MAPPER.getNodeFactory()::textNode).toList());

@@ -44,6 +44,7 @@ public final class RelayConfig {
   private final String apiKey;
   private final String adminToken;
   private final String webhookSigningKey;
+  private final String dashboardViewerToken;
   private final int maxBodyBytes;
   private final int maxJsonDepth;
   private final Duration durableTimeout;
@@ -82,6 +83,7 @@ public final class RelayConfig {
     this.apiKey = b.apiKey;
     this.adminToken = b.adminToken;
     this.webhookSigningKey = b.webhookSigningKey;
+    this.dashboardViewerToken = b.dashboardViewerToken;
     this.maxBodyBytes = b.maxBodyBytes;
     this.maxJsonDepth = b.maxJsonDepth;
     this.durableTimeout = b.durableTimeout;
@@ -220,6 +222,11 @@ public final class RelayConfig {
     return adminToken;
   }
 
+  /** The dashboard's read-only viewer token (secret), or null when there is none. */
+  public String dashboardViewerToken() {
+    return dashboardViewerToken;
+  }
+
   /** The webhook signing key (secret), or null; for the webhook receiver. */
   public String webhookSigningKey() {
     return webhookSigningKey;
@@ -356,6 +363,7 @@ public final class RelayConfig {
     private String apiKey;
     private String adminToken;
     private String webhookSigningKey;
+    private String dashboardViewerToken;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private Duration durableTimeout = DEFAULT_DURABLE_TIMEOUT;
@@ -546,6 +554,15 @@ public final class RelayConfig {
       return this;
     }
 
+    /** A read-only token for the dashboard (it sees, but cannot act); null for none. */
+    public Builder dashboardViewerToken(String v) {
+      if (v != null && v.length() < 8) {
+        throw new IllegalArgumentException("dashboard viewer token must be at least 8 characters but was " + v.length());
+      }
+      this.dashboardViewerToken = v;
+      return this;
+    }
+
     public Builder webhookSigningKey(String v) {
       this.webhookSigningKey = v;
       return this;
@@ -627,6 +644,9 @@ public final class RelayConfig {
 
     /** @throws IllegalArgumentException if credentials are missing */
     public RelayConfig build() {
+      if (dashboardViewerToken != null && dashboardViewerToken.equals(adminToken)) {
+        throw new IllegalArgumentException("the dashboard viewer token must differ from the admin token");
+      }
       if (workspaces.isEmpty() && (siteId == null || apiKey == null)) {
         throw new IllegalArgumentException("credentials must be set (CIO_SITE_ID and CIO_API_KEY)");
       }

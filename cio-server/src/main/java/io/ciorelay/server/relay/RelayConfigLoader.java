@@ -40,6 +40,7 @@ public final class RelayConfigLoader {
   /** The Data Pipelines write key of a single-workspace relay. */
   public static final String ENV_PIPELINES_WRITE_KEY = "CIO_PIPELINES_WRITE_KEY";
   public static final String ENV_TLS_KEYSTORE_PASSWORD = "CIO_TLS_KEYSTORE_PASSWORD";
+  public static final String ENV_DASHBOARD_VIEWER_TOKEN = "CIO_DASHBOARD_VIEWER_TOKEN";
 
   /** Every key the relay reads, in the order they are applied. */
   public static final List<String> KEYS = List.of(
@@ -276,6 +277,11 @@ public final class RelayConfigLoader {
       b.adminToken(admin);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ENV_ADMIN_TOKEN + ": " + e.getMessage());
+    }
+    try {
+      b.dashboardViewerToken(secret(env, ENV_DASHBOARD_VIEWER_TOKEN));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ENV_DASHBOARD_VIEWER_TOKEN + ": " + e.getMessage());
     }
     b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
     String envName = null;

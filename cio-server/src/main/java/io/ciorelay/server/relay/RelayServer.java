@@ -51,6 +51,9 @@ public final class RelayServer implements AutoCloseable {
   private final List<Consumer<Javalin>> registrars;
   private final List<AutoCloseable> closeables;
   private final Consumer<CustomerIoConfig.Builder> customizer;
+  private final java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks;
+  private final Map<String, RedisStoreConfig> redisStores = new java.util.LinkedHashMap<>();
+  private io.ciorelay.server.dashboard.Dashboard dashboard;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean accepting;
   // Writes the answers of requests whose operations have committed, so no request thread waits
@@ -76,6 +79,7 @@ public final class RelayServer implements AutoCloseable {
     this.registrars = List.copyOf(b.registrars);
     this.closeables = List.copyOf(b.closeables);
     this.customizer = b.customizer;
+    this.webhooks = b.webhooks;
   }
 
   public static Builder builder(RelayConfig config) {
@@ -185,6 +189,9 @@ public final class RelayServer implements AutoCloseable {
           io.ciorelay.server.pipelines.MessageIdGuard.defaults()).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
+      dashboard = new io.ciorelay.server.dashboard.Dashboard(workspaces, registry, config, redisStores, webhooks,
+          java.time.Clock.systemUTC());
+      dashboard.register(app);
       registrars.forEach(r -> r.accept(app));
       accepting = true;
       app.start();
@@ -194,6 +201,9 @@ public final class RelayServer implements AutoCloseable {
         app.stop();
       }
       deadlines.shutdownNow();
+      if (dashboard != null) {
+        dashboard.close();
+      }
       workspaces.close(Duration.ZERO);
       closeAll(storeResources);
       throw e;
@@ -223,6 +233,7 @@ public final class RelayServer implements AutoCloseable {
       rb.leaseTtl(config.storeLeaseTtl());
     }
     RedisStoreConfig store = rb.build();
+    redisStores.put(ws.name(), store);
     RedisRateLimiter limiter = RedisRateLimiter.create(store, ws.rateLimit() != null ? ws.rateLimit() : config.rateLimit());
     storeResources.add(limiter);
     cb.outboxFactory(RedisOutbox.factory(store)).rateLimiter(limiter);
@@ -339,6 +350,7 @@ public final class RelayServer implements AutoCloseable {
     }
     log.info("relay shutdown report: {}", report);
     app.stop();
+    dashboard.close();
     responder.shutdown();
     deadlines.shutdownNow();
     closeAll(storeResources);
@@ -386,6 +398,7 @@ public final class RelayServer implements AutoCloseable {
     private final List<Consumer<Javalin>> registrars = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Consumer<CustomerIoConfig.Builder> customizer = b -> { };
+    private java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks = () -> null;
 
     private Builder(RelayConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -406,6 +419,12 @@ public final class RelayServer implements AutoCloseable {
     /** Adjusts the library configuration after the relay's settings are applied (tests, embedding). */
     public Builder customerIo(Consumer<CustomerIoConfig.Builder> customizer) {
       this.customizer = Objects.requireNonNull(customizer, "customizer");
+      return this;
+    }
+
+    /** The webhook receiver mounted with {@link #routes}, for the dashboard (the supplier may answer null). */
+    public Builder webhooks(java.util.function.Supplier<io.ciorelay.server.webhook.WebhookReceiver> webhooks) {
+      this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
       return this;
     }
 

@@ -4,15 +4,12 @@ import static io.ciorelay.simulator.RecordedOperation.Action;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ciorelay.server.NodeScripts;
 import io.ciorelay.simulator.CioSimulator;
 import io.ciorelay.simulator.Identifier;
 import io.ciorelay.simulator.RecordedOperation;
 import io.ciorelay.simulator.Records;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,44 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * them this test fails rather than skips.
  */
 class OfficialClientRelayIT {
-  static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+  static final Path MODULE = NodeScripts.MODULE;
   static final Path NODE_DIR = MODULE.resolve("target/node-client");
   static final Path SCRIPT = MODULE.resolve("src/test/node/relay-client.js");
 
   @TempDir
   Path dir;
 
-  record Run(int exit, String output) {}
-
-  static Run run(List<String> command, Map<String, String> env, Path log, long timeoutSeconds) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      fail("cannot run " + command + " (node and npm must be installed): " + e.getMessage());
-      return null;
-    }
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(command + " did not finish within " + timeoutSeconds + " s; output:\n" + Files.readString(log));
-    }
-    return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  static NodeScripts.Run run(List<String> command, Map<String, String> env, Path log, long timeoutSeconds) throws Exception {
+    return NodeScripts.run(NODE_DIR, command, env, log, timeoutSeconds);
   }
 
   @BeforeAll
   static void installOfficialClient() throws Exception {
-    Files.createDirectories(NODE_DIR);
-    Path installed = NODE_DIR.resolve("node_modules/customerio-node/package.json");
-    if (Files.exists(installed) && Files.readString(installed).contains("\"version\": \"5.")) {
-      return;
-    }
-    Run npm = run(List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", NODE_DIR.toString(),
-        "customerio-node@5"), Map.of(), NODE_DIR.resolve("npm-install.log"), 300);
-    assertEquals(0, npm.exit(), "npm install customerio-node@5 failed:\n" + npm.output());
-    assertTrue(Files.exists(installed), "customerio-node not installed:\n" + npm.output());
+    NodeScripts.install(NODE_DIR, "customerio-node", "customerio-node@5", "\"version\": \"5.");
   }
 
   @Test
@@ -74,7 +47,7 @@ class OfficialClientRelayIT {
     try (CioSimulator sim = CioSimulator.builder().siteId("node-site").apiKey("node-key").rateLimit(0).build().start()) {
       RelayServer relay = RelayServer.builder(RelayTestSupport.config(sim, dir).build()).build().start();
       try {
-        Run node = run(List.of("node", SCRIPT.toString()), Map.of(
+        NodeScripts.Run node = run(List.of("node", SCRIPT.toString()), Map.of(
             "NODE_PATH", NODE_DIR.resolve("node_modules").toString(),
             "RELAY_TRACK_URL", relay.baseUrl() + "/api/v1",
             "RELAY_SITE_ID", sim.siteId(),

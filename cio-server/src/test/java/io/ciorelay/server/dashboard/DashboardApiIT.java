@@ -1,0 +1,190 @@
+package io.ciorelay.server.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciorelay.server.RedisProcess;
+import io.ciorelay.server.relay.RelayServer;
+import io.ciorelay.server.relay.RelayTestSupport;
+import io.ciorelay.simulator.CioSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dashboard's pages and API over HTTP: who may see, who may act, and the cross-site guards. */
+class DashboardApiIT {
+  static final String VIEWER = "viewer-token-for-tests";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+  CioSimulator sim;
+  RelayServer relay;
+
+  @BeforeEach
+  void start() {
+    sim = CioSimulator.builder().rateLimit(0).build().start();
+    relay = RelayServer.builder(RelayTestSupport.config(sim, dir).dashboardViewerToken(VIEWER).build()).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    relay.stop();
+    sim.close();
+  }
+
+  HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(relay.baseUrl() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  String cookieAfterSignIn(String token) throws Exception {
+    HttpResponse<String> r = call("POST", "/dashboard/login", "token=" + token + "&name=Ops+Bob",
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", relay.baseUrl());
+    assertEquals(303, r.statusCode(), r.body());
+    assertEquals("/dashboard", r.headers().firstValue("Location").orElseThrow());
+    List<String> set = r.headers().allValues("Set-Cookie");
+    String session = set.stream().filter(c -> c.startsWith(DashboardAuth.COOKIE + "=")).findFirst().orElseThrow();
+    assertTrue(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Path=/dashboard"), session);
+    return set.stream().map(c -> c.substring(0, c.indexOf(';'))).reduce((a, c) -> a + "; " + c).orElseThrow();
+  }
+
+  @Test
+  void pagesAndAssetsComeFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
+    HttpResponse<String> login = call("GET", "/dashboard/login", null);
+    assertEquals(200, login.statusCode());
+    assertTrue(login.body().contains("<form method=\"post\" action=\"/dashboard/login\">"), login.body());
+    assertTrue(login.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+    for (String asset : List.of("dashboard.css", "dashboard.js", "login.js")) {
+      assertEquals(200, call("GET", "/dashboard/assets/" + asset, null).statusCode(), asset);
+    }
+    assertEquals(404, call("GET", "/dashboard/assets/..%2Fsecret.txt", null).statusCode());
+    HttpResponse<String> unsigned = call("GET", "/dashboard", null);
+    assertEquals(303, unsigned.statusCode());
+    assertEquals("/dashboard/login", unsigned.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void theSignInCookieOpensTheApiAndStateChangesNeedTheCsrfToken() throws Exception {
+    String cookie = cookieAfterSignIn(RelayTestSupport.ADMIN_TOKEN);
+    assertEquals(200, call("GET", "/dashboard", null, "Cookie", cookie).statusCode());
+    JsonNode session = JSON.readTree(call("GET", "/dashboard/api/session", null, "Cookie", cookie).body());
+    assertEquals("admin", session.path("role").asText());
+    assertEquals("Ops Bob (admin token)", session.path("who").asText());
+    String csrf = session.path("csrf").asText();
+
+    HttpResponse<String> noCsrf = call("POST", "/dashboard/api/pause", "{}", "Cookie", cookie);
+    assertEquals(403, noCsrf.statusCode(), noCsrf.body());
+    HttpResponse<String> foreign = call("POST", "/dashboard/api/pause", "{}", "Cookie", cookie,
+        DashboardAuth.CSRF_HEADER, csrf, "Origin", "https://evil.example");
+    assertEquals(403, foreign.statusCode(), foreign.body());
+    HttpResponse<String> ok = call("POST", "/dashboard/api/pause", "{}", "Cookie", cookie, DashboardAuth.CSRF_HEADER, csrf,
+        "Origin", relay.baseUrl());
+    assertEquals(200, ok.statusCode(), ok.body());
+    JsonNode ws = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Cookie", cookie).body()).path("workspaces").get(0);
+    assertTrue(ws.path("pause").path("paused").asBoolean(), ws.toString());
+    assertEquals("Ops Bob (admin token)", ws.path("pause").path("by").asText());
+    assertEquals("DOWN", ws.path("status").asText());
+  }
+
+  @Test
+  void crossSiteSignInsAreRefusedAndTheCookieIsSecureBehindHttps() throws Exception {
+    HttpResponse<String> crossSite = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site");
+    assertEquals(403, crossSite.statusCode(), crossSite.body());
+    assertTrue(crossSite.headers().allValues("Set-Cookie").isEmpty());
+    HttpResponse<String> opaque = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", "null");
+    assertEquals(403, opaque.statusCode(), opaque.body());
+    HttpResponse<String> https = call("POST", "/dashboard/login", "token=" + RelayTestSupport.ADMIN_TOKEN,
+        "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https");
+    assertEquals(303, https.statusCode());
+    assertTrue(https.headers().allValues("Set-Cookie").stream().allMatch(c -> c.endsWith("; Secure")),
+        https.headers().allValues("Set-Cookie").toString());
+  }
+
+  @Test
+  void theAdminApisPauseAndResumeAreRecordedAsTheAdminToken() throws Exception {
+    String bearer = "Bearer " + RelayTestSupport.ADMIN_TOKEN;
+    assertEquals(200, call("POST", "/admin/pause", null, "Authorization", bearer).statusCode());
+    JsonNode pause = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Authorization", bearer).body())
+        .path("workspaces").get(0).path("pause");
+    assertTrue(pause.path("paused").asBoolean(), pause.toString());
+    assertEquals("admin token (/admin API)", pause.path("by").asText());
+    assertEquals(401, call("POST", "/admin/resume", null, "Authorization", "Bearer wrong-token").statusCode());
+    pause = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Authorization", bearer).body())
+        .path("workspaces").get(0).path("pause");
+    assertEquals("paused", pause.path("last_change").asText(), "a refused resume is not recorded");
+    HttpResponse<String> proxied = call("POST", "/dashboard/api/resume", "{}", "Authorization", bearer,
+        "Origin", "https://relay.example.com", "X-Forwarded-Host", "relay.example.com");
+    assertEquals(200, proxied.statusCode(), "behind a proxy the forwarded host is this relay: " + proxied.body());
+  }
+
+  @Test
+  void aBearerTokenWorksForToolsAndTheViewerMayLookButNotAct() throws Exception {
+    assertEquals(200, call("GET", "/dashboard/api/overview", null, "Authorization", "Bearer " + VIEWER).statusCode());
+    HttpResponse<String> refused = call("POST", "/dashboard/api/dead-letters/replay", "{\"filter\":{},\"up_to\":10}",
+        "Authorization", "Bearer " + VIEWER);
+    assertEquals(403, refused.statusCode(), refused.body());
+    assertEquals("read_only", JSON.readTree(refused.body()).path("error").asText());
+    HttpResponse<String> admin = call("POST", "/dashboard/api/dead-letters/replay", "{\"filter\":{},\"up_to\":10}",
+        "Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN);
+    assertEquals(200, admin.statusCode(), admin.body());
+    assertEquals(401, call("GET", "/dashboard/api/overview", null, "Authorization", "Bearer wrong-token").statusCode());
+    assertEquals(401, call("GET", "/dashboard/api/overview", null).statusCode());
+    HttpResponse<String> wrong = call("POST", "/dashboard/login", "token=wrong-token",
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals("/dashboard/login?error=token", wrong.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void onRedisTheOverviewShowsTheFleetsRelaysAndTheShardsEachHolds() throws Exception {
+    try (RedisProcess redis = RedisProcess.sharedOrPrivate(dir)) {
+      String prefix = "dash" + Long.toHexString(System.nanoTime());
+      RelayServer onRedis = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("redis"))
+          .store(URI.create(redis.uri(0))).storePrefix(prefix).storeShards(4).build()).build().start();
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(onRedis.baseUrl() + "/dashboard/api/overview"))
+            .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode store = JSON.readTree(r.body()).path("workspaces").get(0).path("store");
+        assertEquals("redis", store.path("kind").asText(), store.toString());
+        JsonNode fleet = store.path("fleet");
+        assertEquals(4, fleet.path("shards").asInt(), fleet.toString());
+        assertEquals(1, fleet.path("relays").size(), fleet.toString());
+        JsonNode me = fleet.path("relays").get(0);
+        assertTrue(me.path("this").asBoolean(), fleet.toString());
+        assertEquals("[0,1,2,3]", me.path("shards").toString(), "a lone relay holds every shard");
+      } finally {
+        onRedis.stop();
+        redis.deleteKeys(prefix);
+      }
+    }
+  }
+
+  @Test
+  void badFiltersAreRefusedNamingTheField() throws Exception {
+    String bearer = "Bearer " + RelayTestSupport.ADMIN_TOKEN;
+    HttpResponse<String> r = call("GET", "/dashboard/api/dead-letters?status=abc", null, "Authorization", bearer);
+    assertEquals(400, r.statusCode());
+    assertEquals("status", JSON.readTree(r.body()).path("field").asText());
+    r = call("GET", "/dashboard/api/dead-letters?from=yesterday", null, "Authorization", bearer);
+    assertEquals("from", JSON.readTree(r.body()).path("field").asText(), r.body());
+    r = call("POST", "/dashboard/api/dead-letters/purge", "{\"ids\":[1],\"filter\":{}}", "Authorization", bearer);
+    assertEquals(400, r.statusCode(), r.body());
+  }
+}
