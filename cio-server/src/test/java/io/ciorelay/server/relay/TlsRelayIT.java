@@ -162,7 +162,7 @@ class TlsRelayIT {
   void theOfficialNodeClientSendsEveryCallOverHttps() throws Exception {
     OfficialClientRelayIT.installOfficialClient();
     relay = RelayServer.builder(RelayTestSupport.config(sim, dir).tls(TlsConfig.pem(certPem, keyPem)).build()).build().start();
-    OfficialClientRelayIT.Run node = OfficialClientRelayIT.run(List.of("node", OfficialClientRelayIT.SCRIPT.toString()), Map.of(
+    io.ciorelay.server.NodeScripts.Run node = OfficialClientRelayIT.run(List.of("node", OfficialClientRelayIT.SCRIPT.toString()), Map.of(
         "NODE_PATH", OfficialClientRelayIT.NODE_DIR.resolve("node_modules").toString(),
         "NODE_EXTRA_CA_CERTS", certPem.toString(),
         "RELAY_TRACK_URL", relay.baseUrl() + "/api/v1",
