@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>Ordering: each lane has at most one request in flight and frees itself only after the
  * outbox has committed the acknowledgement (or dead-lettering) of that request's operations, so
  * the next read of the lane starts after them. A bisected batch keeps its halves in order in the
- * lane's work queue.
+ * lane's work queue. A batch headed by a merge waits until the secondary person's lane has
+ * nothing pending older than the merge ({@link Outbox#oldestPendingSeq(int)}).
+ *
+ * <p>Pauses: a credentials or endpoint refusal ({@link io.ciorelay.delivery.outcome.OutcomePolicy})
+ * blocks every lane until its interval passes (or {@link #resume()}), then lets one request at a
+ * time probe until a proper answer clears it; nothing is dead-lettered meanwhile.
  *
  * <p>Ownership: a lane the outbox no longer {@linkplain Outbox#owns owns} is skipped and its read
  * batches dropped unsent; a request already in flight finishes and its answer is still recorded.
