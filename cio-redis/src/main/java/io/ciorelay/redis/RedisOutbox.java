@@ -830,6 +830,20 @@ public final class RedisOutbox implements Outbox {
     return t[4] < 0 ? -1 : (t[4] << SHARD_BITS) | t[5];
   }
 
+  /**
+   * {@inheritDoc} One read of the shard stream's first entry (whoever owns the shard; acknowledged
+   * entries are deleted, so the first entry is the oldest pending one). Changes no read or lease
+   * state. Lets the engine hold a merge until the secondary person's earlier operations are done.
+   */
+  @Override
+  public long oldestPendingSeq(int lane) {
+    OutboxArguments.checkLane(lane, shards);
+    checkOpen();
+    List<Object> r = list(link.await(link.eval(Script.OLDEST, new byte[][] {streamKeys[lane]}, b(base)),
+        "reading the oldest entry of a shard"));
+    return r.isEmpty() ? -1 : seqOf(s(r.get(0)));
+  }
+
   @Override
   public long newestPendingSeq() {
     long[] t = freshTotals();

@@ -20,6 +20,7 @@ final class Script {
   static final Script PURGE = outbox("purge", ScriptOutputType.INTEGER);
   static final Script DEAD_LETTERS = outbox("dead_letters", ScriptOutputType.MULTI);
   static final Script REPLAYED_AS = outbox("replayed_as", ScriptOutputType.MULTI);
+  static final Script OLDEST = outbox("oldest", ScriptOutputType.MULTI);
   static final Script TOTALS = outbox("totals", ScriptOutputType.MULTI);
   static final Script TICK = outbox("tick", ScriptOutputType.MULTI);
   static final Script RELEASE = outbox("release", ScriptOutputType.INTEGER);

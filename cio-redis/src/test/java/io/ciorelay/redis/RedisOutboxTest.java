@@ -296,6 +296,21 @@ class RedisOutboxTest {
   }
 
   @Test
+  void oldestPendingSeqOfALaneFollowsAcknowledgementsAndChangesNothing() throws Exception {
+    RedisOutbox outbox = open(1);
+    assertEquals(-1, outbox.oldestPendingSeq(0), "an empty lane");
+    long a = appendCommitted(outbox, entry("p", "a"));
+    long b = appendCommitted(outbox, entry("p", "b"));
+    assertEquals(a, outbox.oldestPendingSeq(0));
+    assertEquals(a, outbox.oldestPendingSeq(0), "asking twice changes nothing");
+    assertEquals(2, outbox.peek(0, 10, 10_000).size(), "the read state is untouched");
+    outbox.ack(new long[] {a}).get(5, TimeUnit.SECONDS);
+    assertEquals(b, outbox.oldestPendingSeq(0));
+    outbox.ack(new long[] {b}).get(5, TimeUnit.SECONDS);
+    assertEquals(-1, outbox.oldestPendingSeq(0));
+  }
+
+  @Test
   void replayAllAndPurgeAll() throws Exception {
     RedisOutbox outbox = open(4);
     List<DeadLetterRequest> reqs = new ArrayList<>();
