@@ -46,9 +46,14 @@ final class PipelinesRoutes {
   private final List<Map.Entry<AuthCheck, String>> writeKeys;
   private final Map<String, String> keyToWorkspace;
   private final MessageIdGuard guard;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+
+  /** Calls not stored again because their messageId was committed recently, tagged {@code workspace}. */
+  static final String REPEATS = "relay.pipelines.repeats";
 
   PipelinesRoutes(Ingest ingest, JsonBodies bodies, Acceptance acceptance, Map<String, String> writeKeysByWorkspace,
-      MessageIdGuard guard) {
+      MessageIdGuard guard, io.micrometer.core.instrument.MeterRegistry registry) {
+    this.registry = registry;
     this.ingest = ingest;
     this.bodies = bodies;
     this.acceptance = acceptance;
@@ -121,6 +126,7 @@ final class PipelinesRoutes {
     List<String> messageIds = new ArrayList<>();
     for (PipelinesMapping.Mapped m : mapped) {
       if (guard.seen(workspace, m.messageId())) {
+        registry.counter(REPEATS, "workspace", workspace).increment();
         continue;
       }
       Receipt r = m.operation() != null ? ingest.submit(ctx, m.operation())

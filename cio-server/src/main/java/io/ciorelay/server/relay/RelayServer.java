@@ -186,7 +186,7 @@ public final class RelayServer implements AutoCloseable {
       new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
       new PipelinesRoutes(ingest, bodies, acceptance, config.pipelinesWriteKeys(),
-          io.ciorelay.server.pipelines.MessageIdGuard.defaults()).register(app);
+          io.ciorelay.server.pipelines.MessageIdGuard.defaults(), registry).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
       new AdminRoutes(workspaces, bodies, config.adminToken()).register(app);
       dashboard = new io.ciorelay.server.dashboard.Dashboard(workspaces, registry, config, redisStores, webhooks,

@@ -111,6 +111,7 @@ class PipelinesRelayIT {
     assertEquals(200, send("POST", url + "/v1/batch", auth, body).status());
     relay.customerIo().flush().get();
     assertEquals(2, sim.records().forPerson("u3").size());
+    assertEquals(2.0, relay.meterRegistry().counter("relay.pipelines.repeats", "workspace", "default").count());
     assertEquals(2, relay.stop().accepted(), "the retry was not stored");
     assertEquals(0, sim.records().duplicateCount());
   }
