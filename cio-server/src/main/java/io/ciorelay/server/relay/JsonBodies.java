@@ -141,7 +141,9 @@ final class JsonBodies {
     } catch (JsonProcessingException e) {
       throw ApiError.of(400, shape, "invalid", field, field + ": malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The bytes are in memory, so this is about them: Jackson guesses UTF-16 or UTF-32 from
+      // leading zero bytes and reports an impossible character as a CharConversionException.
+      throw ApiError.of(400, shape, "invalid", field, field + ": not JSON text in UTF-8: " + e.getMessage());
     }
   }
 
