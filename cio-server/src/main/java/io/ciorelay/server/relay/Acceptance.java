@@ -87,9 +87,16 @@ final class Acceptance {
       });
     }
     CompletableFuture<Void> answered = new CompletableFuture<>();
+    // The answer is written only once the request is handed over to asynchronous mode (Javalin
+    // asks for the future after the handler returns): a commit that is already done must not
+    // race the request thread and write before the response may be written asynchronously.
+    CompletableFuture<Void> handedOver = new CompletableFuture<>();
     CompletableFuture.allOf(all)
         .orTimeout(durableTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((v, err) -> {
+        .handle((v, err) -> err == null ? java.util.Optional.<Throwable>empty() : java.util.Optional.of(err))
+        .thenCombine(handedOver, (err, x) -> err)
+        .thenAcceptAsync(failure -> {
+          Throwable err = failure.orElse(null);
           try {
             Answer a = err == null ? onDurable.get() : Answer.of(ApiError.unavailable(shape,
                 "the operation was not confirmed on disk within " + durableTimeout.toMillis()
@@ -99,6 +106,9 @@ final class Acceptance {
             answered.completeExceptionally(e);
           }
         }, responder);
-    ctx.future(() -> answered);
+    ctx.future(() -> {
+      handedOver.complete(null);
+      return answered;
+    });
   }
 }

@@ -36,6 +36,20 @@ final class AsyncAnswers {
 
   /** Starts writing {@code answer}; completes {@code done} when it is written, failed or abandoned. */
   void write(Context ctx, Acceptance.Answer answer, CompletableFuture<Void> done) {
+    write(ctx, answer, done, System.nanoTime() + timeout.toNanos());
+  }
+
+  private void write(Context ctx, Acceptance.Answer answer, CompletableFuture<Void> done, long startBy) {
+    if (!ctx.req().isAsyncStarted()) {
+      // Javalin starts asynchronous mode right around asking for the future; until it has, a
+      // write listener may not be set. Try again shortly (bounded by the response timeout).
+      if (System.nanoTime() - startBy > 0) {
+        done.complete(null);
+        return;
+      }
+      scheduler.schedule(() -> write(ctx, answer, done, startBy), 1, TimeUnit.MILLISECONDS);
+      return;
+    }
     HttpServletResponse res = ctx.res();
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     res.setStatus(answer.status());
