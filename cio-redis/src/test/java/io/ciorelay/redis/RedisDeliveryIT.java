@@ -27,6 +27,13 @@ import org.junit.jupiter.api.Test;
 /** {@code CustomerIo} delivering from the Redis store to the simulator: alone, and two relays sharing it. */
 class RedisDeliveryIT {
   static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Long enough that no request times out on a loaded 2-core machine: a timed-out request is
+   * re-sent, and a re-sent identify is recorded twice, which the strict per-person order check
+   * below would report (events are de-duplicated by id). With 2 s, first requests timed out under
+   * a load average of 30.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   String uri;
   String prefix;
   CioSimulator sim;
@@ -50,7 +57,7 @@ class RedisDeliveryIT {
 
   RedisStoreConfig store(String relayId, SimpleMeterRegistry registry) {
     return RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws").relayId(relayId)
-        .leaseTtl(Duration.ofSeconds(3)).maxRequestTime(Duration.ofSeconds(2)).meterRegistry(registry).build();
+        .leaseTtl(REQUEST_TIMEOUT.multipliedBy(3).dividedBy(2)).maxRequestTime(REQUEST_TIMEOUT).meterRegistry(registry).build();
   }
 
   CustomerIo relay(String relayId, int rps, SimpleMeterRegistry registry) {
@@ -64,7 +71,7 @@ class RedisDeliveryIT {
         .lanes(16)
         .maxBatchOperations(50)
         .linger(Duration.ofMillis(50))
-        .requestTimeout(Duration.ofSeconds(2))
+        .requestTimeout(REQUEST_TIMEOUT)
         .retry(RetryConfig.builder().baseDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(2)).build())
         .outboxFactory(RedisOutbox.factory(store))
         .rateLimiter(limiter)
