@@ -141,7 +141,7 @@ final class WebhookForwarder implements AutoCloseable {
         } catch (RuntimeException e) {
           // A defect, not the consumer: give the event up with the reason rather than lose the lane.
           log.error("webhook forwarder lane {}: forwarding {} failed unexpectedly; dead-lettering it", lane,
-              event.eventId(), e);
+              printable(event.eventId()), e);
           store.deadLetter(event.seq(), "forwarder error: " + e, event.attempts() + 1);
           done = true;
         }
