@@ -49,6 +49,17 @@ final class RedisLink implements AutoCloseable {
     this.client = client;
     this.connection = connection;
     this.async = connection.async();
+    // A connection that opens (or re-opens after Redis restarted) loads the scripts first, so
+    // appends, which are not re-sent on NOSCRIPT, find them.
+    client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
+        if (c == connection) {
+          loadScripts();
+        }
+      }
+    });
+    loadScripts();
   }
 
   /**
@@ -86,6 +97,36 @@ final class RedisLink implements AutoCloseable {
 
   boolean isOpen() {
     return connection.isOpen();
+  }
+
+  /**
+   * Runs a script whose order relative to the calls sent after it matters (an append: a person's
+   * operations must land in the stream in the order they were handed over). On {@code NOSCRIPT} (a
+   * restarted Redis, or a flushed script cache) it is not re-sent as {@code EVAL} — calls sent after
+   * it may already have run, and the re-sent one would land behind them — but fails, nothing
+   * stored; the scripts are loaded again so later calls find them.
+   */
+  CompletableFuture<Object> evalInOrder(Script script, byte[][] keys, byte[]... args) {
+    count(script.name);
+    CompletableFuture<Object> first = async.evalsha(script.sha, script.output, keys, args).toCompletableFuture();
+    return first.exceptionallyCompose(e -> {
+      Throwable c = unwrap(e);
+      if (c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT")) {
+        loadScripts();
+        return CompletableFuture.failedFuture(new io.lettuce.core.RedisException("Redis at " + config.hostAndPort()
+            + " had lost its copy of the " + script.name + " script (restarted, or its scripts were flushed);"
+            + " nothing was stored and the scripts are being loaded again: retry"));
+      }
+      return CompletableFuture.failedFuture(c);
+    });
+  }
+
+  /** Loads every script into Redis' cache (asynchronously; failures are left to the calls that need them). */
+  void loadScripts() {
+    for (Script s : Script.ALL) {
+      count("script_load");
+      async.scriptLoad(s.source);
+    }
   }
 
   /** Runs a script (one round trip); the future completes on a Lettuce I/O thread. */

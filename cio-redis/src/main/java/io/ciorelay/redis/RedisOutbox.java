@@ -460,7 +460,7 @@ public final class RedisOutbox implements Outbox {
    * answers the same counter.
    */
   CompletableFuture<Object> appendScript(int shard, NewEntry entry, String appendId) {
-    return link.eval(Script.APPEND,
+    return link.evalInOrder(Script.APPEND,
         new byte[][] {seqKey, streamKeys[shard], bytesKey, b(base + ":ap:" + appendId)},
         b(base), b(shard), b(entry.personKey()),
         b(entry.eventId() == null ? "0" : "1" + entry.eventId()),

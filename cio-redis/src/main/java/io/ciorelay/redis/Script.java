@@ -26,6 +26,9 @@ final class Script {
   static final Script RELEASE = outbox("release", ScriptOutputType.INTEGER);
   static final Script META = outbox("meta", ScriptOutputType.MULTI);
   static final Script RATE_LIMIT = new Script("rate_limit", load("rate_limit"), ScriptOutputType.MULTI);
+  /** Every script, loaded into Redis when a connection opens. */
+  static final java.util.List<Script> ALL = java.util.List.of(APPEND, PEEK, ACK, RECORD_FAILURE, DEAD_LETTER, REPLAY,
+      PURGE, DEAD_LETTERS, REPLAYED_AS, OLDEST, TOTALS, TICK, RELEASE, META, RATE_LIMIT);
 
   final String name;
   final byte[] source;
