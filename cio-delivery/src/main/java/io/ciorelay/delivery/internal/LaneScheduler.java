@@ -398,6 +398,16 @@ public final class LaneScheduler {
         metrics.rateLimitWait();
         return now + Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
       }
+      if (!outbox.owns(lane.index)) {
+        // Asked again right before the request starts: on a shared store the limiter and the read
+        // are round trips that can take seconds, and the lease may have run short meanwhile.
+        // Send nothing; the lane's next owner reads it again from the store.
+        breaker.releasePermission();
+        lane.work.clear();
+        lane.notBefore = 0;
+        lane.lingerUntil = 0;
+        return 0;
+      }
       if (fresh) {
         lane.work.addLast(batch);
       }

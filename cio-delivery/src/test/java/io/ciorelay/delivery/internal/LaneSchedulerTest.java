@@ -107,9 +107,15 @@ class LaneSchedulerTest {
   };
 
   private void open() throws Exception {
+    open(o -> o, UNLIMITED);
+  }
+
+  /** Opens the store, handing the scheduler {@code wrap} of it, gated by {@code limiter}. */
+  private void open(java.util.function.UnaryOperator<io.ciorelay.delivery.outbox.Outbox> wrap, RateLimiter limiter)
+      throws Exception {
     outbox = SqliteOutbox.open(OutboxConfig.builder().path(dir.resolve("outbox.db")).lanes(LANES).build());
     RetryConfig retry = RetryConfig.builder().endpointRetryInterval(ENDPOINT_INTERVAL).build();
-    scheduler = new LaneScheduler("test", outbox, transport, UNLIMITED,
+    scheduler = new LaneScheduler("test", wrap.apply(outbox), transport, limiter,
         BreakerConfig.defaults().newBreaker("test", clock), new Backoff(retry, () -> 0.0),
         new DeliveryMetrics(new SimpleMeterRegistry(), "test"), health,
         new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs), clock,
@@ -156,6 +162,42 @@ class LaneSchedulerTest {
     scheduler.step();
     assertEquals(1, transport.sent.size());
     return p;
+  }
+
+  /**
+   * Issue 10, finding 4: on a shared store each gate before the send (the limiter, the read) is a
+   * round trip that can take seconds; a lease that ran short meanwhile must stop the send, so the
+   * store is asked again right before the request starts.
+   */
+  @Test
+  void aLeaseThatRanShortDuringTheGatesStartsNoRequest() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean leaseLeft = new java.util.concurrent.atomic.AtomicBoolean(true);
+    RateLimiter slowSharedLimiter = new RateLimiter() {
+      @Override
+      public long tryAcquire() {
+        leaseLeft.set(false); // the lease ran short while this call waited on the shared store
+        return 0;
+      }
+
+      @Override
+      public long nanosUntilAvailable() {
+        return 0;
+      }
+
+      @Override
+      public void pauseUntil(long epochMillis) {}
+
+      @Override
+      public long pausedUntil() {
+        return 0;
+      }
+    };
+    open(store -> new LeaseGatedOutbox(store, leaseLeft::get), slowSharedLimiter);
+    append(Operation.event(Identifiers.id(personIn(0, "p")), "late", Map.of()));
+    scheduler.step();
+    assertEquals(0, transport.sent.size(), "no request starts on a lane whose lease ran short before the send");
+    leaseLeft.set(true);
+    assertTrue(outbox.pending(0) == 1, "the operation stays in the store for the lane's next owner");
   }
 
   @Test
