@@ -58,6 +58,7 @@ public final class Dashboard implements AutoCloseable {
   private final RateSampler sampler;
   private final ScheduledExecutorService scheduler;
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
+  private final Supplier<WebhookReceiver> webhookReceiver;
 
   /**
    * @param redisStores the Redis store of each workspace on a shared store (empty on SQLite)
@@ -66,6 +67,7 @@ public final class Dashboard implements AutoCloseable {
   public Dashboard(Workspaces workspaces, MeterRegistry registry, RelayConfig config,
       Map<String, RedisStoreConfig> redisStores, Supplier<WebhookReceiver> webhooks, Clock clock) {
     this.workspaces = workspaces;
+    this.webhookReceiver = webhooks;
     this.clock = clock;
     this.auth = new DashboardAuth(config.adminToken(), config.dashboardViewerToken());
     this.sampler = new RateSampler(registry);
@@ -119,6 +121,8 @@ public final class Dashboard implements AutoCloseable {
     app.get(BASE + "/api/webhooks", ctx -> json(ctx, overview.webhooks(
         DeadLetterRoutes.longParam(ctx, "after", 0, 0, Long.MAX_VALUE),
         (int) DeadLetterRoutes.longParam(ctx, "limit", 50, 1, 200))));
+    app.post(BASE + "/api/webhooks/dead-letters/replay", ctx -> webhookDeadLetters(ctx, true));
+    app.post(BASE + "/api/webhooks/dead-letters/purge", ctx -> webhookDeadLetters(ctx, false));
     app.post(BASE + "/api/pause", ctx -> pause(ctx, true));
     app.post(BASE + "/api/resume", ctx -> pause(ctx, false));
     deadLetters.register(app);
@@ -203,6 +207,31 @@ public final class Dashboard implements AutoCloseable {
 
   static DashboardAuth.Identity identity(Context ctx) {
     return ctx.attribute("dashboard.identity");
+  }
+
+  /** Replays or purges webhook dead letters: {@code {"ids":[..]}} or {@code {"all":true}}. Admin only (see authorize). */
+  private void webhookDeadLetters(Context ctx, boolean replay) {
+    WebhookReceiver r = webhookReceiver.get();
+    if (r == null) {
+      throw new DashboardException(404, "not_found", "", "the webhook receiver is off: set CIO_WEBHOOK_SIGNING_KEY");
+    }
+    com.fasterxml.jackson.databind.JsonNode body = DeadLetterRoutes.body(ctx);
+    List<Long> ids = null;
+    if (!body.path("all").asBoolean(false)) {
+      com.fasterxml.jackson.databind.JsonNode list = body.get("ids");
+      if (list == null || !list.isArray() || list.isEmpty()) {
+        throw DashboardException.badRequest("ids", "body must be {\"ids\":[1,2,...]} or {\"all\":true}");
+      }
+      ids = new java.util.ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode id : list) {
+        if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+          throw DashboardException.badRequest("ids", "ids must be whole numbers");
+        }
+        ids.add(id.longValue());
+      }
+    }
+    int n = replay ? r.replayDeadLetters(ids) : r.purgeDeadLetters(ids);
+    json(ctx, JSON.createObjectNode().put(replay ? "replayed" : "purged", n));
   }
 
   private void pause(Context ctx, boolean paused) {

@@ -157,8 +157,19 @@ final class Overview implements AutoCloseable {
         .put("rejected", s.rejectedTotal()).put("forwarded", s.forwarded()).put("forward_failures", s.forwardFailures())
         .put("backlog", s.backlog()).put("oldest_pending_age_seconds", s.oldestPendingAge().toMillis() / 1000.0);
     st.set("rejected_by_reason", Dashboard.JSON.valueToTree(s.rejected()));
-    // Webhook dead letters are not kept by this version of the receiver: it retries forever.
-    out.put("dead_letters_supported", false);
+    out.put("dead_letters_supported", true);
+    ArrayNode dead = out.putArray("dead_letters");
+    try {
+      out.put("dead_letter_count", r.deadLetterCount());
+      for (io.ciorelay.server.webhook.WebhookDeadLetter d : r.deadLetters(0, limit)) {
+        WebhookEvent e = d.event();
+        dead.addObject().put("id", e.seq()).put("event_id", e.eventId()).put("person_key", e.personKey())
+            .put("reason", d.reason()).put("attempts", e.attempts()).put("dead_at", d.deadAt().toString());
+      }
+    } catch (RuntimeException e) {
+      out.put("error", e.getMessage());
+      return out;
+    }
     ArrayNode pending = out.putArray("pending");
     List<WebhookEvent> page;
     try {

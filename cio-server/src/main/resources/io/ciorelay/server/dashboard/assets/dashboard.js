@@ -425,11 +425,31 @@
         ['Forwarding to', w.forwarding ? w.forward_to : 'not forwarding (stored only)'], ['Forwarded', s.forwarded],
         ['Forward failures', s.forward_failures], ['Forwarding backlog', s.backlog],
         ['Oldest pending', s.backlog ? duration(s.oldest_pending_age_seconds) : '—']];
+      const deadRows = w.dead_letters.map((d) => {
+        const replay = el('button', { type: 'button', class: 'act', 'aria-label': 'Replay webhook dead letter ' + d.id, text: 'Replay' });
+        const purge = el('button', { type: 'button', class: 'act danger', 'aria-label': 'Purge webhook dead letter ' + d.id, text: 'Purge' });
+        replay.disabled = purge.disabled = !mayAct();
+        replay.addEventListener('click', () => actOnWebhookDeadLetters([d.id], true));
+        purge.addEventListener('click', () => actOnWebhookDeadLetters([d.id], false));
+        return el('tr', {}, el('td', { text: d.id }), el('td', { text: d.event_id }), el('td', { text: d.person_key }),
+          el('td', { text: d.reason }), el('td', { text: d.attempts }), el('td', { text: new Date(d.dead_at).toLocaleString() }),
+          el('td', {}, replay, purge));
+      });
+      const replayAll = el('button', { type: 'button', id: 'wh-replay-all', text: 'Replay all ' + w.dead_letter_count });
+      const purgeAll = el('button', { type: 'button', id: 'wh-purge-all', class: 'danger', text: 'Purge all ' + w.dead_letter_count });
+      replayAll.disabled = purgeAll.disabled = !mayAct() || w.dead_letter_count === 0;
+      replayAll.addEventListener('click', () => actOnWebhookDeadLetters(null, true, w.dead_letter_count));
+      purgeAll.addEventListener('click', () => actOnWebhookDeadLetters(null, false, w.dead_letter_count));
       const rows = w.pending.map((e) => el('tr', {}, el('td', { text: e.seq }), el('td', { text: e.event_id }),
         el('td', { text: e.person_key }), el('td', { text: new Date(e.received_at).toLocaleString() }), el('td', { text: e.attempts })));
       box.replaceChildren(
         el('dl', { class: 'fields' }, ...fields.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })])),
-        el('p', { class: 'hint', text: 'Webhook dead letters: this relay version keeps none (an event the consumer refuses is retried until it is accepted), so there is nothing to replay or purge here.' }),
+        el('div', { class: 'table-wrap' }, el('table', {},
+          el('caption', { text: 'Webhook dead letters: ' + w.dead_letter_count + ' (events the consumer kept refusing, or that could not be sent)' }),
+          el('thead', {}, el('tr', {}, ...['Id', 'Event id', 'Person', 'Reason', 'Attempts', 'Dead since', 'Actions'].map((h) => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, ...(deadRows.length ? deadRows : [el('tr', {}, el('td', { colspan: 7, class: 'empty', text: 'No webhook dead letters.' }))])))),
+        el('p', {}, replayAll, ' ', purgeAll),
+        el('p', { id: 'wh-result', role: 'status', 'aria-live': 'polite' }),
         el('div', { class: 'table-wrap' }, el('table', {},
           el('caption', { text: 'Forwarding backlog (first ' + w.pending.length + ')' }),
           el('thead', {}, el('tr', {}, ...['Seq', 'Event id', 'Person', 'Received', 'Failed attempts'].map((h) => el('th', { scope: 'col', text: h })))),
@@ -437,6 +457,24 @@
     } catch (e) {
       box.replaceChildren(el('p', { class: 'error', text: 'Could not load webhooks: ' + e.message }));
     }
+  }
+
+  async function actOnWebhookDeadLetters(ids, replay, count) {
+    const verb = replay ? 'Replay' : 'Purge';
+    const n = ids ? ids.length : count;
+    const ok = await confirmDialog(verb + (ids ? ' ' : ' all ') + n + ' webhook dead letter' + (n === 1 ? '' : 's') + '?'
+      + (replay ? ' They are forwarded again to the consumer.' : ' They are deleted for good.'));
+    if (!ok) return;
+    let text;
+    try {
+      const r = await api('/webhooks/dead-letters/' + (replay ? 'replay' : 'purge'), { body: ids ? { ids: ids } : { all: true } });
+      text = (replay ? 'Replayed ' : 'Purged ') + (replay ? r.replayed : r.purged) + ' of ' + n + ' webhook dead letter(s).';
+    } catch (e) {
+      text = verb + ' failed: ' + e.message;
+    }
+    await loadWebhooks();
+    const res = $('wh-result');
+    if (res) res.textContent = text;
   }
 
   // ------------------------------------------------------------ dialogs and roles
