@@ -193,7 +193,9 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     const hooks = await page.locator('#webhook-body').textContent();
     check(hooks.includes('Received') && hooks.includes('01JWEBHOOK0000000000000001') && hooks.includes('person-3'),
       'the receipts and the pending webhooks are listed: ' + hooks);
-    check(hooks.includes('keeps none'), 'the page says there are no webhook dead letters to act on');
+    check(hooks.includes('Webhook dead letters: 0') && hooks.includes('No webhook dead letters.'),
+      'the webhook dead letters are listed (none here): ' + hooks);
+    check(await page.locator('#wh-replay-all').isDisabled(), 'nothing to replay: the bulk replay is off');
     await shot(page, 'webhooks.png');
     await page.getByRole('button', { name: 'Dead letters' }).click();
 
