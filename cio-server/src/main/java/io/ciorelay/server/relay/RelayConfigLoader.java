@@ -49,6 +49,7 @@ public final class RelayConfigLoader {
       "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
       "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
       "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
+      "relay.retry.endpoint-retry-interval", "relay.retry.auth-retry-interval",
       "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
       "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default",
       "relay.store", "relay.store-prefix", "relay.store-shards", "relay.store-lease-ttl",
@@ -210,6 +211,10 @@ public final class RelayConfigLoader {
     set(v, "relay.retry.max-delay", s -> retry.maxDelay(duration("relay.retry.max-delay", s)));
     set(v, "relay.retry.budget", s -> retry.budget(duration("relay.retry.budget", s)));
     set(v, "relay.retry.max-attempts", s -> retry.maxAttempts(integer("relay.retry.max-attempts", s)));
+    set(v, "relay.retry.endpoint-retry-interval",
+        s -> retry.endpointRetryInterval(duration("relay.retry.endpoint-retry-interval", s)));
+    set(v, "relay.retry.auth-retry-interval",
+        s -> retry.authRetryInterval(duration("relay.retry.auth-retry-interval", s)));
     guard(v, "relay.retry.base-delay", () -> b.retry(retry.build()));
 
     BreakerConfig.Builder breaker = BreakerConfig.builder();

@@ -44,10 +44,13 @@ class RelayConfigLoaderTest {
   @Test
   void libraryPoliciesAreBuiltWithTheLibrarysBuilders() throws Exception {
     Path f = file("relay.retry.base-delay=250ms\nrelay.retry.max-attempts=7\nrelay.breaker.failure-threshold=9\n"
-        + "relay.breaker.open-wait=PT45S\nrelay.region=eu\nrelay.rate-limit-headroom=0.5\n");
+        + "relay.breaker.open-wait=PT45S\nrelay.region=eu\nrelay.rate-limit-headroom=0.5\n"
+        + "relay.retry.endpoint-retry-interval=10s\nrelay.retry.auth-retry-interval=2m\n");
     RelayConfig c = RelayConfigLoader.load(f, CREDS, Map.of()).builder().build();
     assertEquals(Duration.ofMillis(250), c.retry().baseDelay());
     assertEquals(7, c.retry().maxAttempts());
+    assertEquals(Duration.ofSeconds(10), c.retry().endpointRetryInterval(), "how often a wrong endpoint is probed");
+    assertEquals(Duration.ofMinutes(2), c.retry().authRetryInterval());
     assertEquals(9, c.breaker().failureThreshold());
     assertEquals(Duration.ofSeconds(45), c.breaker().openWait());
     assertEquals(0.5, c.rateLimit().headroom());
