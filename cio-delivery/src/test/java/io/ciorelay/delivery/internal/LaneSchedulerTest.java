@@ -86,25 +86,31 @@ class LaneSchedulerTest {
     }
   }
 
-  private static final RateLimiter UNLIMITED = new RateLimiter() {
-    @Override
-    public long tryAcquire() {
-      return 0;
-    }
+  private static final RateLimiter UNLIMITED = grantingEvery(() -> {});
 
-    @Override
-    public long nanosUntilAvailable() {
-      return 0;
-    }
+  /** A limiter that grants every request, running {@code onAcquire} first (a shared store's round trip). */
+  private static RateLimiter grantingEvery(Runnable onAcquire) {
+    return new RateLimiter() {
+      @Override
+      public long tryAcquire() {
+        onAcquire.run();
+        return 0;
+      }
 
-    @Override
-    public void pauseUntil(long epochMillis) {}
+      @Override
+      public long nanosUntilAvailable() {
+        return 0;
+      }
 
-    @Override
-    public long pausedUntil() {
-      return 0;
-    }
-  };
+      @Override
+      public void pauseUntil(long epochMillis) {}
+
+      @Override
+      public long pausedUntil() {
+        return 0;
+      }
+    };
+  }
 
   private void open() throws Exception {
     open(o -> o, UNLIMITED);
@@ -172,26 +178,8 @@ class LaneSchedulerTest {
   @Test
   void aLeaseThatRanShortDuringTheGatesStartsNoRequest() throws Exception {
     java.util.concurrent.atomic.AtomicBoolean leaseLeft = new java.util.concurrent.atomic.AtomicBoolean(true);
-    RateLimiter slowSharedLimiter = new RateLimiter() {
-      @Override
-      public long tryAcquire() {
-        leaseLeft.set(false); // the lease ran short while this call waited on the shared store
-        return 0;
-      }
-
-      @Override
-      public long nanosUntilAvailable() {
-        return 0;
-      }
-
-      @Override
-      public void pauseUntil(long epochMillis) {}
-
-      @Override
-      public long pausedUntil() {
-        return 0;
-      }
-    };
+    // The lease runs short while the limiter's call waits on the shared store.
+    RateLimiter slowSharedLimiter = grantingEvery(() -> leaseLeft.set(false));
     open(store -> new LeaseGatedOutbox(store, leaseLeft::get), slowSharedLimiter);
     append(Operation.event(Identifiers.id(personIn(0, "p")), "late", Map.of()));
     scheduler.step();
