@@ -324,7 +324,16 @@ public final class RedisOutbox implements Outbox {
   /** While the poller cannot reach Redis: why (host and port, no password); else null. */
   @Override
   public String problem() {
-    return pollFailing && !closed ? "Redis store " + base + " unreachable: " + pollError : null;
+    if (closed) {
+      return null;
+    }
+    if (pollFailing) {
+      return "Redis store " + base + " unreachable: " + pollError;
+    }
+    // The connection is down before the next poll round notices: appends are being refused now,
+    // so health must not read the poller's last good round as "the store works".
+    return link.isOpen() ? null
+        : "Redis store " + base + " unreachable: Redis at " + store.hostAndPort() + " is not connected (reconnecting)";
   }
 
   /** {@inheritDoc} The poller's reach of Redis is the store's health. */
