@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * records the thread it ran on.
  * Thread-safe.
  */
-final class FaultyOutbox implements Outbox {
-  final Outbox real;
+final class FaultyOutbox extends io.ciorelay.delivery.outbox.ForwardingOutbox {
   final AtomicInteger failCommits = new AtomicInteger();
   final Set<String> readThreads = ConcurrentHashMap.newKeySet();
   /** While set, commits are reported only once this completes, on the thread that completes it. */
@@ -34,7 +33,7 @@ final class FaultyOutbox implements Outbox {
   volatile CompletableFuture<Long> lastHeldCommit;
 
   FaultyOutbox(Outbox real) {
-    this.real = real;
+    super(real);
   }
 
   @Override
@@ -72,28 +71,5 @@ final class FaultyOutbox implements Outbox {
     return real.deadLetterOf(seq);
   }
 
-  @Override public int laneOf(String personKey) { return real.laneOf(personKey); }
-  @Override public int lanes() { return real.lanes(); }
-  @Override public List<StoredEntry> peek(int lane, int maxEntries, long maxBytes) { return real.peek(lane, maxEntries, maxBytes); }
-  @Override public boolean owns(int lane) { return real.owns(lane); }
-  @Override public long pending(int lane) { return real.pending(lane); }
-  @Override public CompletableFuture<Void> ack(long[] seqs) { return real.ack(seqs); }
-  @Override public CompletableFuture<Void> deadLetter(List<DeadLetterRequest> requests) { return real.deadLetter(requests); }
-  @Override public CompletableFuture<Void> recordFailure(long[] seqs, long atMillis, String lastError) { return real.recordFailure(seqs, atMillis, lastError); }
-  @Override public OutboxStats stats() { return real.stats(); }
-  @Override public List<DeadLetter> deadLetters(long afterId, int limit) { return real.deadLetters(afterId, limit); }
-  @Override public long oldestPendingSeq() { return real.oldestPendingSeq(); }
-  @Override public long newestPendingSeq() { return real.newestPendingSeq(); }
-  @Override public long deadLetterCount() { return real.deadLetterCount(); }
-  @Override public int replay(Collection<Long> deadLetterIds) { return real.replay(deadLetterIds); }
-  @Override public int replayAll() { return real.replayAll(); }
-  @Override public int purge(Collection<Long> deadLetterIds) { return real.purge(deadLetterIds); }
-  @Override public int purgeAll() { return real.purgeAll(); }
-  @Override public java.util.OptionalLong replayedAs(long seq) { return real.replayedAs(seq); }
-  @Override public String problem() { return real.problem(); }
-  @Override public boolean reportsProblems() { return real.reportsProblems(); }
-  @Override public void onAppendCommitted(Runnable listener) { real.onAppendCommitted(listener); }
-  @Override public void stopAccepting() { real.stopAccepting(); }
-  @Override public void close(boolean requestsInFlight) { real.close(requestsInFlight); }
-  @Override public void close() { real.close(); }
 }
+
