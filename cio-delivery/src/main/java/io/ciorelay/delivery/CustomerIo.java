@@ -115,8 +115,8 @@ public final class CustomerIo implements AutoCloseable {
     this.healthTracker = new HealthTracker(clock, config.health());
     this.tracker = new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs);
     this.sender = Sender.create(http, Scheduler.of(maintenance));
-    this.dispatcher = new LaneScheduler(ws, outbox, sender, limiter, breaker, backoff, metrics, healthTracker,
-        tracker, clock, new LaneScheduler.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
+    this.dispatcher = new LaneScheduler(ws, new LaneScheduler.Parts(outbox, sender, limiter, breaker, backoff, metrics,
+        healthTracker, tracker, clock, System::nanoTime), new LaneScheduler.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
             config.linger(), config.retry().authRetryInterval(), config.retry().endpointRetryInterval()));
     this.identifyGuard = config.identifyDedupWindow().isZero() ? null
         : Caffeine.newBuilder().maximumSize(config.identifyDedupSize())

@@ -5,6 +5,7 @@ import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.internal.BreakerFeedback;
 import io.ciorelay.delivery.internal.HealthTracker;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
@@ -123,40 +124,29 @@ public final class DirectClient {
       long elapsed = System.nanoTime() - start;
       Duration latency = Duration.ofNanos(elapsed);
       parts.metrics().request(action.tag(), latency);
+      BreakerFeedback.record(parts.breaker(), action, elapsed, error);
       if (action instanceof Action.Acknowledge) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         parts.metrics().delivered(1);
         parts.health().success(1);
         return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
       } else if (action instanceof Action.Partial p) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         parts.health().success(0);
         String why = p.refused().isEmpty() ? p.reason() : p.refused().get(0).reason();
         return new Result(Result.Status.REJECTED, op.id(), why, attempts, null);
       } else if (action instanceof Action.DeadLetter || action instanceof Action.Split) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         return new Result(Result.Status.REJECTED, op.id(), action.reason(), attempts, null);
       } else if (action instanceof Action.PauseCredentials) {
-        parts.breaker().releasePermission();
         parts.health().authFailure(action.reason());
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.PauseEndpoint) {
-        parts.breaker().releasePermission();
         parts.health().endpointFailure(action.reason());
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.PauseRateLimit rl) {
-        parts.breaker().releasePermission();
         parts.metrics().rateLimitPause();
         long until = parts.clock().millis() + parts.backoff().delay(1, rl.retryAfter()).toMillis();
         parts.limiter().pauseUntil(until);
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.RetryAfter r) {
-        if (r.countsAsBreakerFailure()) {
-          parts.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
-              error != null ? error : new RuntimeException("HTTP " + r.status()));
-        } else {
-          parts.breaker().releasePermission();
-        }
         if (r.timeout()) {
           parts.health().timeout(r.reason());
         } else {
