@@ -14,7 +14,7 @@ import io.ciorelay.delivery.outcome.Request;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
 import io.ciorelay.delivery.send.Scheduler;
-import io.ciorelay.delivery.send.Sender;
+import io.ciorelay.delivery.send.Transport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -57,8 +58,8 @@ public final class DirectClient {
   }
 
   /** What the direct path is built from: the same parts as queued delivery. */
-  record Parts(Sender sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
-      Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
+  record Parts(Transport sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
+      LongSupplier ticker, Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
       Function<Operation, Receipt> queue, BooleanSupplier closing) {}
 
   private final Parts parts;
@@ -101,7 +102,7 @@ public final class DirectClient {
         return queue(op, attempts, "rate limit: next request slot in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
       }
       attempts++;
-      long start = System.nanoTime();
+      long start = parts.ticker().getAsLong();
       Action action;
       Throwable error = null;
       Request request = Request.single(Request.Kind.V2_ENTITY, "POST", parts.sender().url("/api/v2/entity"));
@@ -121,7 +122,7 @@ public final class DirectClient {
         parts.breaker().releasePermission();
         return queue(op, attempts, "interrupted");
       }
-      long elapsed = System.nanoTime() - start;
+      long elapsed = parts.ticker().getAsLong() - start;
       Duration latency = Duration.ofNanos(elapsed);
       parts.metrics().request(action.tag(), latency);
       BreakerFeedback.record(parts.breaker(), action, elapsed, error);
