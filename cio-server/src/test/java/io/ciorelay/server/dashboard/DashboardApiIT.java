@@ -260,23 +260,57 @@ class DashboardApiIT {
       String prefix = "dash" + Long.toHexString(System.nanoTime());
       RelayServer onRedis = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("redis"))
           .store(URI.create(redis.uri(0))).storePrefix(prefix).storeShards(4).build()).build().start();
+      RelayServer second = null;
       try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(onRedis.baseUrl() + "/dashboard/api/overview"))
-            .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode store = JSON.readTree(r.body()).path("workspaces").get(0).path("store");
-        assertEquals("redis", store.path("kind").asText(), store.toString());
-        JsonNode fleet = store.path("fleet");
+        JsonNode fleet = fleet(onRedis);
+        assertEquals("redis", JSON.readTree(overview(onRedis)).path("workspaces").get(0).path("store").path("kind").asText());
         assertEquals(4, fleet.path("shards").asInt(), fleet.toString());
         assertEquals(1, fleet.path("relays").size(), fleet.toString());
         JsonNode me = fleet.path("relays").get(0);
         assertTrue(me.path("this").asBoolean(), fleet.toString());
         assertEquals("[0,1,2,3]", me.path("shards").toString(), "a lone relay holds every shard");
+
+        second = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("redis2"))
+            .store(URI.create(redis.uri(0))).storePrefix(prefix).storeShards(4).build()).build().start();
+        RelayServer other = second;
+        // The second relay takes its share; the first relay's overview shows both and who holds what.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+          JsonNode f = fleet(onRedis);
+          return f.path("relays").size() == 2 && f.path("relays").get(0).path("shards").size() == 2
+              && f.path("relays").get(1).path("shards").size() == 2;
+        });
+        fleet = fleet(onRedis);
+        java.util.Set<Integer> held = new java.util.TreeSet<>();
+        int mine = 0;
+        for (JsonNode r : fleet.path("relays")) {
+          r.path("shards").forEach(n -> held.add(n.asInt()));
+          mine += r.path("this").asBoolean() ? 1 : 0;
+        }
+        assertEquals(java.util.Set.of(0, 1, 2, 3), held, "every shard held by exactly one of the two: " + fleet);
+        assertEquals(1, mine, "one of them is marked as this relay: " + fleet);
+        assertEquals(fleet.path("this_relay").asText(), JSON.readTree(overview(onRedis)).path("workspaces").get(0)
+            .path("store").path("fleet").path("this_relay").asText());
+        JsonNode fromOther = fleet(other);
+        assertTrue(!fromOther.path("this_relay").asText().equals(fleet.path("this_relay").asText()), fromOther.toString());
       } finally {
+        if (second != null) {
+          second.stop();
+        }
         onRedis.stop();
         redis.deleteKeys(prefix);
       }
     }
+  }
+
+  static String overview(RelayServer relay) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/dashboard/api/overview"))
+        .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
+  static JsonNode fleet(RelayServer relay) throws Exception {
+    return JSON.readTree(overview(relay)).path("workspaces").get(0).path("store").path("fleet");
   }
 
   @Test
