@@ -31,7 +31,11 @@ import java.util.function.LongSupplier;
  */
 public final class CustomerIoConfig {
   public static final Path DEFAULT_STORAGE_PATH = Path.of("cio-data", "outbox.db");
-  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 1000;
+  /**
+   * Operations per v2 batch: high enough that batches are filled by bytes ({@link #DEFAULT_MAX_BATCH_BYTES}),
+   * as Customer.io limits a batch by its size, not by a count.
+   */
+  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 10_000;
   /** Request body bytes; Customer.io requires a batch request under 500 KB. */
   public static final int DEFAULT_MAX_BATCH_BYTES = 500_000;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
