@@ -40,8 +40,10 @@ function watch(page, label) {
 ); });
 }
 
+// The whole page, or only the viewport when a modal dialog is open (its backdrop covers only that).
 async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+  const modal = await page.evaluate(() => !!document.querySelector('dialog[open]'));
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: !modal });
   log('screenshot ' + name);
 }
 
@@ -136,6 +138,12 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     check((await login.getByRole('alert').textContent()).includes('neither'), 'a wrong token is refused with a message');
     await login.getByLabel('Token').fill('');
     await shot(login, 'sign-in.png');
+    const unnamedLogin = await unnamedControls(login);
+    check(unnamedLogin.length === 0, 'every control of the sign-in page has an accessible name: ' + unnamedLogin.join(', '));
+    await login.getByLabel('Token').focus();
+    check((await focused(login)).name === 'Token', 'the token field is named Token');
+    await tabTo(login, /^Your name/);
+    await tabTo(login, 'Sign in');
     await login.close();
 
     const page = await signIn(admin, ADMIN, 'Ops Alice', 'admin');
@@ -177,12 +185,21 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     check(points && points.split(' ').length >= 5, 'the delivered line has points: ' + points);
     const summary = await page.locator('#chart-summary').textContent();
     check(/delivered \d+/.test(summary), 'the chart summary names the delivered rate: ' + summary);
-    // the chart moves on by itself at least every 2 s
-    for (let i = 0; i < 3; i++) {
-      const before = await page.locator('#chart').getAttribute('data-second');
-      const t0 = Date.now();
-      await page.waitForFunction((b) => document.getElementById('chart').dataset.second !== b, before, { timeout: 2000 });
-      log('chart advanced from second ' + before + ' after ' + (Date.now() - t0) + ' ms');
+    // the chart moves on by itself at least every 2 s: three advances in a row, each within 2 s (a
+    // second round only if the loaded machine stalled the first)
+    for (let round = 1; ; round++) {
+      try {
+        for (let i = 0; i < 3; i++) {
+          const before = await page.locator('#chart').getAttribute('data-second');
+          const t0 = Date.now();
+          await page.waitForFunction((b) => document.getElementById('chart').dataset.second !== b, before, { timeout: 2000 });
+          log('chart advanced from second ' + before + ' after ' + (Date.now() - t0) + ' ms');
+        }
+        break;
+      } catch (e) {
+        if (round === 2) throw new Error('the chart did not advance within 2 s: ' + e.message);
+        log('chart: round ' + round + ' stalled, measuring again');
+      }
     }
     await shot(page, 'overview.png');
     check(await overflowX(page) <= 1, 'the overview does not scroll sideways at 1280 px');
