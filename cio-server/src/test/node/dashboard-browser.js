@@ -119,6 +119,33 @@ async function confirmWith(page, text) {
 
 const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-1'])[1].replace(/[^\d]/g, ''));
 
+// MODE=fleet: two relays on one Redis; the overview shows both and the shards each holds.
+async function fleet(browser) {
+  const seen = [];
+  for (const [label, viewport] of [['fleet', { width: 1280, height: 900 }], ['fleet-phone', { width: 390, height: 844 }]]) {
+    const context = await browser.newContext({ viewport: viewport, isMobile: viewport.width < 600 });
+    const page = await signIn(context, ADMIN, '', label);
+    const table = page.locator('[data-workspace] [data-field="fleet"] table');
+    await table.locator('tbody tr').nth(1).waitFor();
+    const caption = await table.locator('caption').textContent();
+    check(/2 relay\(s\), 4 shards/.test(caption), 'the fleet caption names the relays and shards: ' + caption);
+    const cells = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    check(cells.filter((c) => c[0].endsWith('(this relay)')).length === 1, 'one relay is this one: ' + JSON.stringify(cells));
+    const held = cells.flatMap((c) => c[1].split(', ').map(Number)).sort();
+    check(JSON.stringify(held) === '[0,1,2,3]', 'each shard held by one relay: ' + JSON.stringify(cells));
+    check((await field(page, 'store')).startsWith('redis'), 'the store is Redis: ' + await field(page, 'store'));
+    check(await overflowX(page) <= 1, label + ': the overview does not scroll sideways');
+    const unnamed = await unnamedControls(page);
+    check(unnamed.length === 0, 'every control has an accessible name: ' + unnamed.join(', '));
+    if (label === 'fleet') await shot(page, 'overview-fleet.png');
+    seen.push(cells.map((c) => c[0] + ': ' + c[1]).join('; '));
+    await context.close();
+  }
+  log('fleet: ' + seen[0]);
+  check(problems.length === 0, 'no JavaScript errors:\n' + problems.join('\n'));
+  console.log('DONE');
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -127,6 +154,10 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
       '--disable-component-update', '--disable-sync'],
   });
   try {
+    if (process.env.MODE === 'fleet') {
+      await fleet(browser);
+      return;
+    }
     // ---- sign in (a wrong token first)
     const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const login = await admin.newPage();

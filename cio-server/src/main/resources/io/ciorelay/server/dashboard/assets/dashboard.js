@@ -76,6 +76,7 @@
     return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
   }
   function num(n) { return Number(n).toLocaleString(); }
+  function rate(v) { return v >= 10 ? String(Math.round(v)) : String(Math.round(v * 10) / 10); }
   function mayAct() { return state.session && state.session.role === 'admin'; }
 
   // ------------------------------------------------------------ sections
@@ -249,7 +250,7 @@
     const y = (v) => top + (H - top - bottom) * (1 - v / max);
     for (const f of [0, 0.5, 1]) {
       chart.append(svg('line', { x1: 0, x2: W, y1: y(max * f), y2: y(max * f), class: 'grid' }));
-      chart.append(svg('text', { x: 4, y: y(max * f) - 2, class: 'axis', text: Math.round(max * f) + '/s' }));
+      chart.append(svg('text', { x: 4, y: y(max * f) - 2, class: 'axis', text: rate(max * f) + '/s' }));
     }
     chart.append(svg('text', { x: 4, y: H - 4, class: 'axis', text: Math.round(range / 60) + ' min ago' }));
     chart.append(svg('text', { x: W - 4, y: H - 4, class: 'axis end', text: 'now' }));
