@@ -341,6 +341,32 @@ async function fleet(browser) {
     check((await page.locator('#webhook-pending').textContent()).includes('Nothing waiting'), 'nothing is waiting to be forwarded');
     await shot(page, 'webhooks.png');
     check(await overflowX(page) <= 1, 'the webhooks do not scroll sideways at 1280 px');
+    // a late answer to an older request does not overwrite a newer one: the first page request
+    // after "Per page" is held until the filtered one has been shown
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let heldOne = false;
+    const slow = /\/dashboard\/api\/webhooks\/dead-letters\?.*limit=25/;
+    await page.route(slow, async (route) => {
+      if (!heldOne) {
+        heldOne = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await hooks.getByLabel('Per page').selectOption('25');
+    await hooks.getByLabel('Metric').selectOption('bounced');
+    await hooks.getByRole('button', { name: 'Apply filter' }).click();
+    await rows(page, 'wh', BOUNCED);
+    const late = page.waitForResponse(slow);
+    release();
+    await late;
+    await page.waitForTimeout(300);
+    const afterLate = await page.locator('#wh-table tbody tr[data-id]').count();
+    check(afterLate === BOUNCED, 'the filtered rows stay after a late unfiltered answer, got ' + afterLate);
+    await page.unroute(slow);
+    await hooks.getByRole('button', { name: 'Clear' }).click();
+    await rows(page, 'wh', CLICKED + BOUNCED);
     await hooks.getByLabel('Metric').selectOption('clicked');
     await hooks.getByLabel('Last HTTP status').fill('500');
     await hooks.getByLabel('Per page').selectOption('10');

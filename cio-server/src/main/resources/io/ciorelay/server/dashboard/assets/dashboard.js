@@ -397,10 +397,11 @@
 
   async function loadPanel(panel, after) {
     const count = panel.$('count');
+    const seq = panel.seq = (panel.seq || 0) + 1;
     try {
       const r = await api(panel.spec.api + '?' + query(Object.assign({ workspace: panelWorkspace(panel), after: after,
-        limit: panel.$('per-page').value },
-        panel.filter)));
+        limit: panel.$('per-page').value }, panel.filter)));
+      if (seq !== panel.seq) return; // a later load (another filter or page) answers instead
       panel.after = after;
       panel.next = r.next_after;
       const body = panel.$('table').querySelector('tbody');
