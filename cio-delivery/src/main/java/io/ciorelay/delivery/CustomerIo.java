@@ -16,6 +16,7 @@ import io.ciorelay.delivery.breaker.BreakerConfig;
 import io.ciorelay.delivery.health.Health;
 import io.ciorelay.delivery.internal.DeliveryTracker;
 import io.ciorelay.delivery.internal.LaneScheduler;
+import io.ciorelay.delivery.internal.RequestEncoder;
 import io.ciorelay.delivery.internal.HealthTracker;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outbox.AppendResult;
@@ -59,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * with a ULID {@code id} and a timestamp, hands the operation to a durable outbox and returns a
  * {@link Receipt} at once — accepted, skipped or rejected with the specific reason. Nothing
  * public throws for delivery reasons. In the background, operations are delivered in Track API
- * v2 batches, per-person order kept, under the workspace rate limit, behind a circuit breaker,
- * with retries that re-send the same event ids.
+ * v2 batches (or, with {@link Api#PIPELINES}, Data Pipelines batches of Segment-spec calls),
+ * per-person order kept, under the workspace rate limit, behind a circuit breaker, with retries
+ * that re-send the same event ids and messageIds.
  *
  * <p>Thread-safe. Threads: the outbox writer, one dispatcher ({@code cio-dispatch-<workspace>}),
  * a bounded HTTP pool ({@code cio-http-<workspace>-N}) and one maintenance thread
@@ -82,6 +84,7 @@ public final class CustomerIo implements AutoCloseable {
   private final HealthTracker healthTracker;
   private final DeliveryTracker tracker;
   private final Sender sender;
+  private final RequestEncoder encoder;
   private final LaneScheduler dispatcher;
   private final Cache<String, String> identifyGuard;
   private final DirectClient direct;
@@ -114,15 +117,20 @@ public final class CustomerIo implements AutoCloseable {
     this.metrics = new DeliveryMetrics(config.meterRegistry(), ws);
     this.healthTracker = new HealthTracker(clock, config.health());
     this.tracker = new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs);
-    this.sender = Sender.create(http, Scheduler.of(maintenance));
+    // The one place the API is chosen: its sender (auth, headers) and its encoder (bodies, limits).
+    boolean pipelines = config.api() == Api.PIPELINES;
+    this.sender = pipelines ? Sender.pipelines(http, config.pipelinesWriteKey(), Scheduler.of(maintenance))
+        : Sender.create(http, Scheduler.of(maintenance));
+    this.encoder = RequestEncoder.of(config.api());
     this.dispatcher = new LaneScheduler(ws, outbox, sender, limiter, breaker, backoff, metrics, healthTracker,
         tracker, clock, new LaneScheduler.Settings(config.maxBatchOperations(), config.maxBatchBytes(),
-            config.linger(), config.retry().authRetryInterval(), config.retry().endpointRetryInterval()));
+            config.linger(), config.retry().authRetryInterval(), config.retry().endpointRetryInterval()), encoder);
     this.identifyGuard = config.identifyDedupWindow().isZero() ? null
         : Caffeine.newBuilder().maximumSize(config.identifyDedupSize())
             .expireAfterWrite(config.identifyDedupWindow()).build();
     this.direct = new DirectClient(new DirectClient.Parts(sender, breaker, limiter, backoff, clock,
-        Scheduler.of(maintenance), healthTracker, metrics, this::stamp, this::submitOperation, () -> closing));
+        Scheduler.of(maintenance), healthTracker, metrics, this::stamp, this::submitOperation, () -> closing,
+        !pipelines));
     breaker.getEventPublisher().onStateTransition(e -> {
       String to = e.getStateTransition().getToState().name();
       metrics.breakerTransition(to.toLowerCase(java.util.Locale.ROOT));
@@ -270,7 +278,12 @@ public final class CustomerIo implements AutoCloseable {
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
       return reject(Rejection.Reason.INVALID, String.valueOf(e.getMessage()), List.of());
     }
-    return append(new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis()), id, null);
+    NewEntry entry = new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis());
+    List<Violation> refused = encoder.check(entry);
+    if (!refused.isEmpty()) {
+      return invalid(refused);
+    }
+    return append(entry, id, null);
   }
 
   // ---------------------------------------------------------------- lifecycle and views
@@ -506,8 +519,15 @@ public final class CustomerIo implements AutoCloseable {
           }
         }
       }
-      return append(new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
-          clock.millis()), stamped.id(), digest == null ? null : new GuardEntry(stamped.personKey(), digest));
+      // Under the Pipelines API every operation carries a messageId: an event its ULID, any other a
+      // ULID given here and stored with it, so each retry and restart re-sends the same one.
+      String messageId = stamped.id() == null && config.api() == Api.PIPELINES ? Ulid.fast().toString() : stamped.id();
+      NewEntry entry = new NewEntry(stamped.personKey(), messageId, EntryKind.V2_OPERATION, payload, clock.millis());
+      List<Violation> refused = encoder.check(entry);
+      if (!refused.isEmpty()) {
+        return invalid(refused);
+      }
+      return append(entry, stamped.id(), digest == null ? null : new GuardEntry(stamped.personKey(), digest));
     } catch (ValidationException e) {
       return invalid(e.violations());
     } catch (RuntimeException e) {

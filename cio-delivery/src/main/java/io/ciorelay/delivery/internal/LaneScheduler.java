@@ -1,9 +1,7 @@
 package io.ciorelay.delivery.internal;
 
-import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.Operation;
-import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
 import io.ciorelay.delivery.outcome.OutcomePolicy;
@@ -67,6 +65,7 @@ public final class LaneScheduler {
   private final String workspace;
   private final Outbox outbox;
   private final Transport sender;
+  private final RequestEncoder encoder;
   private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
@@ -102,7 +101,16 @@ public final class LaneScheduler {
   public LaneScheduler(String workspace, Outbox outbox, Transport sender, RateLimiter limiter,
       CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
       DeliveryTracker tracker, Clock clock, Settings settings) {
+    this(workspace, outbox, sender, limiter, breaker, backoff, metrics, health, tracker, clock, settings,
+        RequestEncoder.of(io.ciorelay.delivery.Api.TRACK_V2));
+  }
+
+  /** A scheduler whose requests are built by {@code encoder} (the workspace's API). */
+  public LaneScheduler(String workspace, Outbox outbox, Transport sender, RateLimiter limiter,
+      CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
+      DeliveryTracker tracker, Clock clock, Settings settings, RequestEncoder encoder) {
     this.workspace = workspace;
+    this.encoder = encoder;
     this.outbox = outbox;
     this.sender = sender;
     this.limiter = limiter;
@@ -113,7 +121,8 @@ public final class LaneScheduler {
     this.tracker = tracker;
     this.clock = clock;
     this.settings = settings;
-    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis());
+    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis(),
+        encoder.measuresWire() ? encoder::wireBytes : null);
     this.lanes = new Lane[outbox.lanes()];
     this.inFlightSince = new AtomicLongArray(lanes.length);
     for (int i = 0; i < lanes.length; i++) {
@@ -460,17 +469,12 @@ public final class LaneScheduler {
 
   private void send(Lane lane, Batch batch) {
     long startNanos = System.nanoTime();
-    ApiRequest request;
-    if (batch.kind() == EntryKind.V2_OPERATION) {
-      List<byte[]> payloads = new ArrayList<>(batch.entries.size());
-      for (StoredEntry e : batch.entries) {
-        payloads.add(e.payload());
-      }
-      request = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(payloads));
-    } else {
-      request = new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload());
+    CompletableFuture<ApiResponse> f;
+    try {
+      f = sender.send(encoder.encode(batch.entries));
+    } catch (io.ciorelay.client.ValidationException e) {
+      f = CompletableFuture.failedFuture(e); // the outcome policy isolates and dead-letters it
     }
-    CompletableFuture<ApiResponse> f = sender.send(request);
     lane.inFlight = true;
     inFlightSince.set(lane.index, clock.millis());
     inFlight++;
@@ -482,9 +486,7 @@ public final class LaneScheduler {
     inFlightSince.set(lane.index, 0);
     long elapsedNanos = System.nanoTime() - startNanos;
     Duration latency = Duration.ofNanos(elapsedNanos);
-    Request request = batch.kind() == EntryKind.V2_OPERATION
-        ? Request.batch(url("/api/v2/batch"), batch.entries.size())
-        : Request.single(Request.Kind.V1, "POST", url("/api/v1/events"));
+    Request request = encoder.describe(batch.entries, this::url);
     Action action = error != null ? OutcomePolicy.decide(request, error)
         : OutcomePolicy.decide(request, response, clock.instant());
     long now = clock.millis();

@@ -1,0 +1,131 @@
+package io.ciorelay.delivery.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciorelay.client.ApiRequest;
+import io.ciorelay.client.Operation;
+import io.ciorelay.client.PipelinesClient;
+import io.ciorelay.client.SegmentCalls;
+import io.ciorelay.client.ValidationException;
+import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.outbox.EntryKind;
+import io.ciorelay.delivery.outbox.NewEntry;
+import io.ciorelay.delivery.outbox.StoredEntry;
+import io.ciorelay.delivery.outcome.Request;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Data Pipelines encoding: each stored entry becomes its Segment-spec calls
+ * ({@link SegmentCalls}; a v1 anonymous event becomes a track, page or screen with
+ * {@code anonymousId}) inside {@code POST /v1/batch}.
+ *
+ * <p>{@code messageId}: an event's ULID {@code id}; otherwise the entry's stored event id (a ULID
+ * given at acceptance); otherwise (an entry stored before this API was chosen)
+ * {@code cio-relay-<seq>}. So every retry, every restart and every relay sharing the store sends
+ * the same messageId for a stored operation, and a second call of one operation gets {@code -2},
+ * {@code -3}…
+ *
+ * <p>Limits: 32 KB ({@value PipelinesClient#MAX_CALL_BYTES} bytes) per encoded call, checked at
+ * acceptance ({@link #check}) and again when encoding. Stateless and thread-safe.
+ */
+final class PipelinesEncoder implements RequestEncoder {
+  static final PipelinesEncoder INSTANCE = new PipelinesEncoder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A stand-in messageId as long as a ULID, for sizing a call before its entry is stored. */
+  private static final String SIZING_ID = "0".repeat(26);
+  /** Bytes of {@code {"batch":[} and {@code ]}}. */
+  private static final int ENVELOPE_BYTES = 11;
+
+  private PipelinesEncoder() {}
+
+  @Override
+  public ApiRequest encode(List<StoredEntry> entries) {
+    List<Map<String, Object>> calls = new ArrayList<>();
+    for (StoredEntry e : entries) {
+      calls.addAll(calls(e.kind(), e.payload(), messageId(e)));
+    }
+    return new ApiRequest("POST", PipelinesClient.BATCH_PATH, PipelinesClient.batchBody(calls));
+  }
+
+  @Override
+  public Request describe(List<StoredEntry> entries, Function<String, URI> url) {
+    return Request.pipelinesBatch(url.apply(PipelinesClient.BATCH_PATH), entries.size());
+  }
+
+  @Override
+  public int wireBytes(StoredEntry entry) {
+    try {
+      return encodedSize(calls(entry.kind(), entry.payload(), messageId(entry)));
+    } catch (RuntimeException e) {
+      return entry.payload().length; // not encodable: encode() refuses it and the policy dead-letters it
+    }
+  }
+
+  @Override
+  public boolean measuresWire() {
+    return true;
+  }
+
+  @Override
+  public List<Violation> check(NewEntry entry) {
+    try {
+      PipelinesClient.batchBody(calls(entry.kind(), entry.payload(),
+          entry.eventId() != null ? entry.eventId() : SIZING_ID));
+      return List.of();
+    } catch (ValidationException e) {
+      return e.violations();
+    }
+  }
+
+  /** The messageId of a stored entry's (first) call. */
+  static String messageId(StoredEntry e) {
+    return e.eventId() != null ? e.eventId() : "cio-relay-" + e.seq();
+  }
+
+  /** The Segment-spec calls of one stored payload. @throws ValidationException if it has none */
+  static List<Map<String, Object>> calls(EntryKind kind, byte[] payload, String messageId) {
+    if (kind == EntryKind.V2_OPERATION) {
+      return SegmentCalls.toCalls(Operation.fromJson(payload), messageId);
+    }
+    return List.of(anonymousEvent(payload, messageId));
+  }
+
+  /** A v1 anonymous event ({@code name, type?, data, id, timestamp, anonymous_id}) as a track, page or screen. */
+  private static Map<String, Object> anonymousEvent(byte[] payload, String messageId) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(payload);
+    } catch (IOException e) {
+      throw new ValidationException(new Violation("payload", "stored anonymous event is not JSON", -1, -1));
+    }
+    String type = n.path("type").asText("event");
+    Map<String, Object> c = new LinkedHashMap<>();
+    boolean view = type.equals("page") || type.equals("screen");
+    c.put("type", view ? type : "track");
+    c.put("messageId", n.hasNonNull("id") ? n.get("id").asText() : messageId);
+    c.put("anonymousId", n.path("anonymous_id").asText());
+    if (n.hasNonNull("timestamp")) {
+      c.put("timestamp", Instant.ofEpochSecond(n.get("timestamp").asLong()).toString());
+    }
+    c.put(view ? "name" : "event", n.path("name").asText());
+    c.put("properties", n.has("data") ? JSON.convertValue(n.get("data"), Map.class) : Map.of());
+    return c;
+  }
+
+  private static int encodedSize(List<Map<String, Object>> calls) {
+    return PipelinesClient.batchBody(calls).length - ENVELOPE_BYTES;
+  }
+
+  /** For tests: the body text of one entry's calls. */
+  static String describeCalls(StoredEntry e) {
+    return new String(PipelinesClient.batchBody(calls(e.kind(), e.payload(), messageId(e))), StandardCharsets.UTF_8);
+  }
+}
