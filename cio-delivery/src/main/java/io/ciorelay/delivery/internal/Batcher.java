@@ -19,7 +19,7 @@ import java.util.function.ToIntFunction;
 public final class Batcher {
   /** Bytes of {@code {"batch":[} and {@code ]}}. */
   static final int BATCH_ENVELOPE_BYTES = 11;
-  private static final byte[] MERGE_MARK = "\"action\":\"merge\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MERGE = "merge".getBytes(StandardCharsets.UTF_8);
 
   /** What to do with a lane now. */
   public sealed interface Decision {}
@@ -99,17 +99,15 @@ public final class Batcher {
     }
     int n = 1;
     long bytes = size(head) + 1;
-    boolean full = false;
     while (n < peeked.size() && peeked.get(n).kind() == EntryKind.V2_OPERATION && !isMerge(peeked.get(n))) {
       long next = size(peeked.get(n)) + 1;
       if (wireBytes != null && bytes + next > payloadBudget) {
-        full = true;
-        break;
+        break; // the encoded body would pass the limit
       }
       bytes += next;
       n++;
     }
-    boolean cut = full || n < peeked.size(); // full, or another kind or a merge follows: this batch is closed
+    boolean cut = n < peeked.size(); // full, or another kind or a merge follows: this batch is closed
     List<StoredEntry> batch = n == peeked.size() ? peeked : peeked.subList(0, n);
     if (!flushing && !cut && n < maxOperations && bytes < payloadBudget / 2) {
       long due = head.acceptedAtMillis() + lingerMillis;
@@ -124,21 +122,12 @@ public final class Batcher {
     return wireBytes == null ? e.payload().length : wireBytes.applyAsInt(e);
   }
 
-  /** Whether the entry is a v2 merge (the payload says {@code "action":"merge"}). */
+  /**
+   * Whether the entry is a v2 merge: its top-level {@code action} is {@code "merge"}. Only the
+   * top level counts (an event whose attributes hold {@code {"action":"merge"}} is not a merge),
+   * and the scan stops at the {@code action} field, which our operations write near the start.
+   */
   public static boolean isMerge(StoredEntry e) {
-    return e.kind() == EntryKind.V2_OPERATION && contains(e.payload(), MERGE_MARK);
-  }
-
-  private static boolean contains(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return e.kind() == EntryKind.V2_OPERATION && TopLevelAction.is(e.payload(), MERGE);
   }
 }

@@ -550,7 +550,8 @@ public final class RelayConfigLoader {
     try {
       return URI.create(s);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("relay.store must be redis://host:port/db, rediss://host:port/db or sqlite but is not a URI");
+      throw new ConfigException("relay.store must be redis://host:port/db, rediss://host:port/db,"
+          + " redis-cluster://host:port,host:port,… or sqlite but is not a URI");
     }
   }
 
