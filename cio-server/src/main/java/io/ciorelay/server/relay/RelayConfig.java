@@ -274,6 +274,13 @@ public final class RelayConfig {
     return apis.getOrDefault(workspace, api);
   }
 
+  /** Where and how a workspace delivers, for the banner: e.g. {@code https://cdp.customer.io (Pipelines API)}. */
+  public String deliversTo(RelayWorkspace ws) {
+    io.ciorelay.delivery.Api a = api(ws.name());
+    java.net.URI base = ws.target() != null ? ws.target() : a.baseUrl(ws.region());
+    return base + (a == io.ciorelay.delivery.Api.PIPELINES ? " (Pipelines API, /v1/batch)" : " (Track API v2)");
+  }
+
   /**
    * The rate limit a workspace delivers under: its own, else {@code relay.rate-limit} if set, else
    * its API's default (the Pipelines API's 3,000 requests per 3 s, or the Track default).

@@ -60,6 +60,7 @@ class PipelinesConfigTest {
     assertFalse(lib.toString().contains("wk-out"), lib.toString());
     assertFalse(c.toString().contains("wk-out"), c.toString());
     assertTrue(c.toString().contains("relay.api=pipelines"), c.toString());
+    assertEquals("https://cdp-eu.customer.io (Pipelines API, /v1/batch)", c.deliversTo(c.workspaces().get(0)));
     RelayConfig limited = RelayConfigLoader.load(null, env, Map.of("relay.rate-limit", "50")).builder().build();
     assertEquals(50, limited.toCustomerIoConfig().build().rateLimit().requestsPerSecond(), "an explicit limit wins");
     assertEquals(Api.TRACK_V2, RelayConfigLoader.load(null, CREDS, Map.of()).builder().build().api("default"));
