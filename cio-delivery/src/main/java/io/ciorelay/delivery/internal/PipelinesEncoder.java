@@ -2,6 +2,8 @@ package io.ciorelay.delivery.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.PipelinesClient;
@@ -12,11 +14,12 @@ import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.NewEntry;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.outcome.Request;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,25 +37,66 @@ import java.util.function.Function;
  * {@code -3}…
  *
  * <p>Limits: 32 KB ({@value PipelinesClient#MAX_CALL_BYTES} bytes) per encoded call, checked at
- * acceptance ({@link #check}) and again when encoding. Stateless and thread-safe.
+ * acceptance ({@link #check}) and again when encoding. An entry is encoded once and kept (at most
+ * {@value #CACHE_BYTES} bytes) for the batcher's sizing, the request and its retries. Thread-safe
+ * (the cache is Caffeine's).
  */
 final class PipelinesEncoder implements RequestEncoder {
-  static final PipelinesEncoder INSTANCE = new PipelinesEncoder();
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A stand-in messageId as long as a ULID, for sizing a call before its entry is stored. */
   private static final String SIZING_ID = "0".repeat(26);
-  /** Bytes of {@code {"batch":[} and {@code ]}}. */
-  private static final int ENVELOPE_BYTES = 11;
+  private static final byte[] HEAD = "{\"batch\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
+  /** Encoded entries kept for the batch that sizes them and the request that sends them (and its retries). */
+  static final long CACHE_BYTES = 8L << 20;
 
-  private PipelinesEncoder() {}
+  /**
+   * An entry's calls as they go in a body (joined by commas), or why it cannot be sent. Kept by
+   * sequence number: a stored entry never changes, so the batcher's sizing, the request and every
+   * retry encode it once.
+   */
+  private record Encoded(byte[] calls, ValidationException refused) {}
+
+  private final Cache<Long, Encoded> encoded = Caffeine.newBuilder().maximumWeight(CACHE_BYTES)
+      .weigher((Long seq, Encoded e) -> e.calls == null ? 64 : e.calls.length + 64).build();
+
+  /** One encoder per workspace (its cache is keyed by that store's sequence numbers). */
+  PipelinesEncoder() {}
 
   @Override
   public ApiRequest encode(List<StoredEntry> entries) {
-    List<Map<String, Object>> calls = new ArrayList<>();
-    for (StoredEntry e : entries) {
-      calls.addAll(calls(e.kind(), e.payload(), messageId(e)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(HEAD);
+    for (int i = 0; i < entries.size(); i++) {
+      Encoded e = encoded(entries.get(i));
+      if (e.refused != null) {
+        throw e.refused;
+      }
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(e.calls);
     }
-    return new ApiRequest("POST", PipelinesClient.BATCH_PATH, PipelinesClient.batchBody(calls));
+    out.writeBytes(TAIL);
+    if (out.size() > PipelinesClient.MAX_BATCH_BYTES) {
+      throw new ValidationException(new Violation("batch", "request is " + out.size() + " bytes; the Pipelines limit is "
+          + PipelinesClient.MAX_BATCH_BYTES + " bytes", PipelinesClient.MAX_BATCH_BYTES, out.size()));
+    }
+    return new ApiRequest("POST", PipelinesClient.BATCH_PATH, out.toByteArray());
+  }
+
+  private Encoded encoded(StoredEntry entry) {
+    return encoded.get(entry.seq(), seq -> {
+      try {
+        byte[] body = PipelinesClient.batchBody(calls(entry.kind(), entry.payload(), messageId(entry)));
+        return new Encoded(Arrays.copyOfRange(body, HEAD.length, body.length - TAIL.length), null);
+      } catch (ValidationException e) {
+        return new Encoded(null, e);
+      } catch (RuntimeException e) {
+        return new Encoded(null, new ValidationException(new Violation("payload",
+            "stored operation cannot be read: " + e.getMessage(), -1, -1)));
+      }
+    });
   }
 
   @Override
@@ -62,11 +106,9 @@ final class PipelinesEncoder implements RequestEncoder {
 
   @Override
   public int wireBytes(StoredEntry entry) {
-    try {
-      return encodedSize(calls(entry.kind(), entry.payload(), messageId(entry)));
-    } catch (RuntimeException e) {
-      return entry.payload().length; // not encodable: encode() refuses it and the policy dead-letters it
-    }
+    Encoded e = encoded(entry);
+    // Not encodable: encode() refuses it and the policy dead-letters it once it is alone.
+    return e.calls != null ? e.calls.length : entry.payload().length;
   }
 
   @Override
@@ -118,14 +160,5 @@ final class PipelinesEncoder implements RequestEncoder {
     c.put(view ? "name" : "event", n.path("name").asText());
     c.put("properties", n.has("data") ? JSON.convertValue(n.get("data"), Map.class) : Map.of());
     return c;
-  }
-
-  private static int encodedSize(List<Map<String, Object>> calls) {
-    return PipelinesClient.batchBody(calls).length - ENVELOPE_BYTES;
-  }
-
-  /** For tests: the body text of one entry's calls. */
-  static String describeCalls(StoredEntry e) {
-    return new String(PipelinesClient.batchBody(calls(e.kind(), e.payload(), messageId(e))), StandardCharsets.UTF_8);
   }
 }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * them, the facts the {@link io.ciorelay.delivery.outcome.OutcomePolicy} needs about it, the bytes
  * each entry takes in a request body (for the {@link Batcher}), and what the API refuses at
  * acceptance beyond the Track limits. Chosen once per workspace by {@link #of(Api)}.
- * Implementations are stateless and thread-safe.
+ * Implementations are thread-safe.
  */
 public interface RequestEncoder {
 
@@ -39,8 +39,8 @@ public interface RequestEncoder {
   /** Why this API would refuse the entry (empty when it is fine); checked before it is stored. */
   List<Violation> check(NewEntry entry);
 
-  /** The encoder of {@code api}. */
+  /** An encoder for {@code api}; use one per workspace (it may keep entries of that workspace's store). */
   static RequestEncoder of(Api api) {
-    return api == Api.PIPELINES ? PipelinesEncoder.INSTANCE : TrackEncoder.INSTANCE;
+    return api == Api.PIPELINES ? new PipelinesEncoder() : TrackEncoder.INSTANCE;
   }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelinesEncoderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final RequestEncoder ENCODER = RequestEncoder.of(Api.PIPELINES);
+  /** One per test, as one per workspace: it keeps encoded entries by sequence number. */
+  private final RequestEncoder encoder = RequestEncoder.of(Api.PIPELINES);
   private long seq;
 
   private StoredEntry stored(Operation op, String eventId) {
@@ -50,7 +51,7 @@ class PipelinesEncoderTest {
         stored(event, event.id()),
         stored(Operation.addDevice(Identifiers.id("p1"), Device.builder("tok", "ios").build()), "01HBBBBBBBBBBBBBBBBBBBBBBB"),
         stored(Operation.suppress(Identifiers.id("p1")), null));
-    ApiRequest r = ENCODER.encode(entries);
+    ApiRequest r = encoder.encode(entries);
     assertEquals("POST", r.method());
     assertEquals(PipelinesClient.BATCH_PATH, r.path());
     JsonNode batch = body(r).get("batch");
@@ -73,15 +74,15 @@ class PipelinesEncoderTest {
   @Test
   void theSameStoredEntryEncodesToTheSameBytesEveryTime() {
     StoredEntry e = stored(Operation.identify(Identifiers.id("p"), Map.of("x", 1)), "01HCCCCCCCCCCCCCCCCCCCCCCC");
-    assertEquals(new String(ENCODER.encode(List.of(e)).body(), StandardCharsets.UTF_8),
-        new String(ENCODER.encode(List.of(e)).body(), StandardCharsets.UTF_8));
+    assertEquals(new String(encoder.encode(List.of(e)).body(), StandardCharsets.UTF_8),
+        new String(encoder.encode(List.of(e)).body(), StandardCharsets.UTF_8));
   }
 
   @Test
   void aMergeBecomesAnAliasAndAnAnonymousEventATrackWithAnonymousId() throws Exception {
     StoredEntry merge = stored(Operation.merge(Identifiers.id("keep"), Identifiers.email("old@example.com")),
         "01HDDDDDDDDDDDDDDDDDDDDDDD");
-    JsonNode alias = body(ENCODER.encode(List.of(merge))).get("batch").get(0);
+    JsonNode alias = body(encoder.encode(List.of(merge))).get("batch").get(0);
     assertEquals("alias", alias.get("type").asText());
     assertEquals("keep", alias.get("userId").asText());
     assertEquals("old@example.com", alias.get("previousId").asText());
@@ -89,7 +90,7 @@ class PipelinesEncoderTest {
         .getBytes(StandardCharsets.UTF_8);
     StoredEntry anon = new StoredEntry(99, 0, "anon:anon-1", "01HEEEEEEEEEEEEEEEEEEEEEEE", EntryKind.V1_ANONYMOUS_EVENT,
         v1, 1000, 0, 0);
-    JsonNode track = body(ENCODER.encode(List.of(anon))).get("batch").get(0);
+    JsonNode track = body(encoder.encode(List.of(anon))).get("batch").get(0);
     assertEquals("track", track.get("type").asText());
     assertEquals("anon-1", track.get("anonymousId").asText());
     assertEquals("viewed", track.get("event").asText());
@@ -101,7 +102,7 @@ class PipelinesEncoderTest {
   void describesAPipelinesBatchForTheOutcomePolicy() {
     List<StoredEntry> two = List.of(stored(Operation.delete(Identifiers.id("a")), null),
         stored(Operation.delete(Identifiers.id("b")), null));
-    Request r = ENCODER.describe(two, p -> URI.create("https://cdp.customer.io" + p));
+    Request r = encoder.describe(two, p -> URI.create("https://cdp.customer.io" + p));
     assertEquals(Request.Kind.PIPELINES_BATCH, r.kind());
     assertEquals(2, r.operations());
     assertEquals(URI.create("https://cdp.customer.io/v1/batch"), r.url());
@@ -110,17 +111,17 @@ class PipelinesEncoderTest {
   @Test
   void anOperationOver32KbAsACallIsRefusedAtAcceptanceNamingTheLimit() {
     Operation big = Operation.identify(Identifiers.id("p"), Map.of("blob", "x".repeat(33_000)));
-    List<Violation> v = ENCODER.check(new NewEntry(big.personKey(), null, EntryKind.V2_OPERATION, big.toJson(), 0));
+    List<Violation> v = encoder.check(new NewEntry(big.personKey(), null, EntryKind.V2_OPERATION, big.toJson(), 0));
     assertEquals(1, v.size(), v.toString());
     assertTrue(v.get(0).message().contains("the Pipelines limit is 32768 bytes"), v.get(0).message());
     Operation fine = Operation.identify(Identifiers.id("p"), Map.of("blob", "x".repeat(30_000)));
-    assertTrue(ENCODER.check(new NewEntry(fine.personKey(), null, EntryKind.V2_OPERATION, fine.toJson(), 0)).isEmpty());
+    assertTrue(encoder.check(new NewEntry(fine.personKey(), null, EntryKind.V2_OPERATION, fine.toJson(), 0)).isEmpty());
   }
 
   @Test
   void aPhoneIdentifierHasNoSegmentSpecCallAndIsRefusedAtAcceptance() {
     Operation op = Operation.identify(Identifiers.phone("+15555550100"), Map.of());
-    List<Violation> v = ENCODER.check(new NewEntry(op.personKey(), null, EntryKind.V2_OPERATION, op.toJson(), 0));
+    List<Violation> v = encoder.check(new NewEntry(op.personKey(), null, EntryKind.V2_OPERATION, op.toJson(), 0));
     assertEquals("identifiers.phone", v.get(0).field());
   }
 
@@ -128,7 +129,7 @@ class PipelinesEncoderTest {
   void anEntryThatCannotBeSentMakesEncodeFailWithAValidationError() {
     Operation big = Operation.identify(Identifiers.id("p"), Map.of("blob", "x".repeat(33_000)));
     StoredEntry e = stored(big, "01HFFFFFFFFFFFFFFFFFFFFFFF"); // stored before the Pipelines API was chosen
-    assertThrows(ValidationException.class, () -> ENCODER.encode(List.of(e)));
+    assertThrows(ValidationException.class, () -> encoder.encode(List.of(e)));
   }
 
   @Test
@@ -139,12 +140,12 @@ class PipelinesEncoderTest {
       entries.add(stored(Operation.identify(Identifiers.id("p" + i), Map.of("blob", "y".repeat(2000))),
           "01HGGGGGGGGGGGGGGGGGGGG" + String.format("%03d", i)));
     }
-    Batcher b = new Batcher(1000, 500_000, 0, ENCODER::wireBytes);
+    Batcher b = new Batcher(1000, 500_000, 0, encoder::wireBytes);
     List<StoredEntry> sent = assertInstanceOf(Batcher.Send.class, b.next(entries, 0, false)).entries();
     assertTrue(sent.size() < 300, "cut by bytes, not count: " + sent.size());
-    int body = ENCODER.encode(sent).body().length;
+    int body = encoder.encode(sent).body().length;
     assertTrue(body < 500_000, "body " + body + " under the limit");
-    int withOneMore = ENCODER.encode(entries.subList(0, sent.size() + 1)).body().length;
+    int withOneMore = encoder.encode(entries.subList(0, sent.size() + 1)).body().length;
     assertTrue(withOneMore >= 500_000 - 1000, "no more would fit: " + withOneMore);
   }
 
