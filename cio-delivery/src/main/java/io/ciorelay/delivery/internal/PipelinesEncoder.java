@@ -32,7 +32,8 @@ import java.util.function.Function;
  *
  * <p>{@code messageId}: an event's ULID {@code id}; otherwise the entry's stored event id (a ULID
  * given at acceptance); otherwise (an entry stored before this API was chosen)
- * {@code cio-relay-<seq>}. So every retry, every restart and every relay sharing the store sends
+ * {@code cio-relay-<seq>-<crc32 of the payload>}, so a store started afresh does not repeat an
+ * earlier messageId for another operation. So every retry, every restart and every relay sharing the store sends
  * the same messageId for a stored operation, and a second call of one operation gets {@code -2},
  * {@code -3}…
  *
@@ -129,7 +130,12 @@ final class PipelinesEncoder implements RequestEncoder {
 
   /** The messageId of a stored entry's (first) call. */
   static String messageId(StoredEntry e) {
-    return e.eventId() != null ? e.eventId() : "cio-relay-" + e.seq();
+    if (e.eventId() != null) {
+      return e.eventId();
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(e.payload());
+    return "cio-relay-" + e.seq() + "-" + Long.toHexString(crc.getValue());
   }
 
   /** The Segment-spec calls of one stored payload. @throws ValidationException if it has none */
