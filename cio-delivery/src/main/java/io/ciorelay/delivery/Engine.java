@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link #release()} are called once each, by {@link CustomerIo}'s creation and close.
  */
 final class Engine {
-  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  /** The facade's logger: operators' log settings name {@code CustomerIo}. */
+  private static final Logger log = LoggerFactory.getLogger(CustomerIo.class);
 
   final CustomerIoConfig config;
   final Clock clock;
