@@ -204,10 +204,10 @@ public final class RelayCommand implements Callable<Integer> {
     }
     out.println("cio relay listening on " + url + " (bound to " + c.host() + ":" + s.port() + ")");
     if (c.workspaces().size() == 1) {
-      out.println("  delivering to: " + c.workspaces().get(0).baseUrl());
+      out.println("  delivering to: " + c.deliversTo(c.workspaces().get(0)));
     } else {
       for (io.ciorelay.server.relay.RelayWorkspace w : c.workspaces()) {
-        out.println("  workspace " + w.name() + ": site id " + w.siteId() + ", delivering to " + w.baseUrl());
+        out.println("  workspace " + w.name() + ": site id " + w.siteId() + ", delivering to " + c.deliversTo(w));
       }
       out.println("  routing:       " + (c.routing() == null ? "by the credentials each client sends" : c.routing()));
     }

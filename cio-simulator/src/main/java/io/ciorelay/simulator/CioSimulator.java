@@ -81,7 +81,7 @@ public final class CioSimulator implements AutoCloseable {
     this.stats = new StatsRecorder(limiter);
     this.pipeline = new ApiPipeline(faults, records, stats, limiter, b.ticker, b.clock, b.random, b.siteId,
         b.apiKey);
-    this.pipelines = new Pipelines(b.writeKey, b.ticker);
+    this.pipelines = new Pipelines(b.writeKey, b.ticker, faults);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;

@@ -56,6 +56,10 @@ public final class RelayConfig {
   private final RetryConfig retry;
   private final BreakerConfig breaker;
   private final RateLimitConfig rateLimit;
+  /** Whether relay.rate-limit was set (else each workspace uses its API's default). */
+  private final boolean rateLimitSet;
+  private final io.ciorelay.delivery.Api api;
+  private final java.util.Map<String, io.ciorelay.delivery.Api> apis;
   private final java.util.List<RelayWorkspace> workspaces;
   private final io.ciorelay.delivery.routing.Routing routing;
   private final URI store;
@@ -94,7 +98,10 @@ public final class RelayConfig {
     this.maxPendingOperations = b.maxPendingOperations;
     this.retry = b.retry;
     this.breaker = b.breaker;
-    this.rateLimit = b.rateLimit;
+    this.rateLimit = b.rateLimit != null ? b.rateLimit : RateLimitConfig.defaults();
+    this.rateLimitSet = b.rateLimit != null;
+    this.api = b.api;
+    this.apis = java.util.Map.copyOf(b.apis);
     this.workspaces = b.workspaces.isEmpty()
         ? java.util.List.of(new RelayWorkspace(RelayWorkspace.DEFAULT_NAME, b.siteId, b.apiKey, b.region, b.target, null))
         : java.util.List.copyOf(b.workspaces);
@@ -262,6 +269,32 @@ public final class RelayConfig {
     return rateLimit;
   }
 
+  /** The API a workspace delivers to: its {@code relay.workspace.<name>.api}, else {@code relay.api} (default track). */
+  public io.ciorelay.delivery.Api api(String workspace) {
+    return apis.getOrDefault(workspace, api);
+  }
+
+  /** Where and how a workspace delivers, for the banner: e.g. {@code https://cdp.customer.io (Pipelines API)}. */
+  public String deliversTo(RelayWorkspace ws) {
+    io.ciorelay.delivery.Api a = api(ws.name());
+    java.net.URI base = ws.target() != null ? ws.target() : a.baseUrl(ws.region());
+    return base + (a == io.ciorelay.delivery.Api.PIPELINES ? " (Pipelines API, /v1/batch)" : " (Track API v2)");
+  }
+
+  /**
+   * The rate limit a workspace delivers under: its own, else {@code relay.rate-limit} if set, else
+   * its API's default (the Pipelines API's 3,000 requests per 3 s, or the Track default).
+   */
+  public RateLimitConfig rateLimit(RelayWorkspace ws) {
+    if (ws.rateLimit() != null) {
+      return ws.rateLimit();
+    }
+    if (rateLimitSet || api(ws.name()) != io.ciorelay.delivery.Api.PIPELINES) {
+      return rateLimit;
+    }
+    return CustomerIoConfig.DEFAULT_PIPELINES_RATE_LIMIT;
+  }
+
   /**
    * The workspaces delivered to, in configuration order: the ones of {@code relay.workspaces}, or
    * one named {@value RelayWorkspace#DEFAULT_NAME} from {@code relay.site-id} and friends.
@@ -284,7 +317,8 @@ public final class RelayConfig {
   }
 
   /**
-   * The library configuration one workspace delivers with (credentials, target, store, policies).
+   * The library configuration one workspace delivers with (credentials, API and write key, target,
+   * store, policies).
    * The single default workspace keeps its outbox at {@code data/outbox.db}; named workspaces of
    * {@code relay.workspaces} each get {@code data/<name>/outbox.db}.
    */
@@ -297,9 +331,14 @@ public final class RelayConfig {
         .storagePath(single ? dataDir.resolve("outbox.db") : dataDir.resolve(ws.name()).resolve("outbox.db"))
         .retry(retry)
         .breaker(breaker)
-        .rateLimit(ws.rateLimit() != null ? ws.rateLimit() : rateLimit)
+        .rateLimit(rateLimit(ws))
         .requestTimeout(requestTimeout)
-        .linger(linger);
+        .linger(linger)
+        .api(api(ws.name()));
+    if (api(ws.name()) == io.ciorelay.delivery.Api.PIPELINES) {
+      // The write key clients authenticate with is the one the relay delivers with.
+      b.pipelinesWriteKey(pipelinesWriteKeys.get(ws.name()));
+    }
     if (ws.target() != null) {
       b.baseUrl(ws.target());
     }
@@ -332,7 +371,8 @@ public final class RelayConfig {
         + "\nrelay.webhook-port=" + (webhookPort == null ? "(main port)" : webhookPort)
         + "\nrelay.management-port=" + (managementPort == null ? "(main port)" : managementPort)
         + "\n" + limits + (tls == null ? "\nrelay.tls: off" : "\n" + tls)
-        + "\n" + retry + "\n" + breaker + "\n" + rateLimit;
+        + "\n" + retry + "\n" + breaker + "\n" + rateLimit
+        + "\nrelay.api=" + api.name().toLowerCase(java.util.Locale.ROOT) + (apis.isEmpty() ? "" : " " + apis);
   }
 
   /**
@@ -374,7 +414,9 @@ public final class RelayConfig {
     private Long maxPendingOperations;
     private RetryConfig retry = RetryConfig.defaults();
     private BreakerConfig breaker = BreakerConfig.defaults();
-    private RateLimitConfig rateLimit = RateLimitConfig.defaults();
+    private RateLimitConfig rateLimit;
+    private io.ciorelay.delivery.Api api = CustomerIoConfig.DEFAULT_API;
+    private final java.util.Map<String, io.ciorelay.delivery.Api> apis = new java.util.LinkedHashMap<>();
     private final java.util.List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
     private io.ciorelay.delivery.routing.Routing routing;
     private URI store;
@@ -644,6 +686,18 @@ public final class RelayConfig {
       return this;
     }
 
+    /** The API every workspace delivers to unless its own is set ({@code relay.api}, default track). */
+    public Builder api(io.ciorelay.delivery.Api v) {
+      this.api = Objects.requireNonNull(v, "api");
+      return this;
+    }
+
+    /** The API one workspace delivers to ({@code relay.workspace.<name>.api}). */
+    public Builder api(String workspace, io.ciorelay.delivery.Api v) {
+      apis.put(Objects.requireNonNull(workspace, "workspace"), Objects.requireNonNull(v, "api"));
+      return this;
+    }
+
     /** @throws IllegalArgumentException if credentials are missing */
     public RelayConfig build() {
       if (dashboardViewerToken != null && dashboardViewerToken.equals(adminToken)) {
@@ -666,6 +720,19 @@ public final class RelayConfig {
         if (!known.contains(ws)) {
           throw new IllegalArgumentException("a pipelines write key is set for workspace " + ws
               + " which is not configured (configured: " + known + ")");
+        }
+      }
+      for (String ws : known) {
+        if ((apis.getOrDefault(ws, api) == io.ciorelay.delivery.Api.PIPELINES) && !pipelinesWriteKeys.containsKey(ws)) {
+          throw new IllegalArgumentException("workspace " + ws + " delivers to the Pipelines API but has no write key: set "
+              + (ws.equals(RelayWorkspace.DEFAULT_NAME) && workspaces.isEmpty() ? RelayConfigLoader.ENV_PIPELINES_WRITE_KEY
+                  : RelayConfigLoader.workspaceWriteKeyEnv(ws)));
+        }
+      }
+      for (String ws : apis.keySet()) {
+        if (!known.contains(ws)) {
+          throw new IllegalArgumentException("an api is set for workspace " + ws + " which is not configured (configured: "
+              + known + ")");
         }
       }
       if (new java.util.HashSet<>(pipelinesWriteKeys.values()).size() < pipelinesWriteKeys.size()) {

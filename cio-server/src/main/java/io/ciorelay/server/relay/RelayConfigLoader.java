@@ -39,12 +39,14 @@ public final class RelayConfigLoader {
   public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
   /** The Data Pipelines write key of a single-workspace relay. */
   public static final String ENV_PIPELINES_WRITE_KEY = "CIO_PIPELINES_WRITE_KEY";
+  /** The API a single-workspace relay delivers to ({@code relay.api}): track or pipelines. */
+  public static final String ENV_API = "CIO_API";
   public static final String ENV_TLS_KEYSTORE_PASSWORD = "CIO_TLS_KEYSTORE_PASSWORD";
   public static final String ENV_DASHBOARD_VIEWER_TOKEN = "CIO_DASHBOARD_VIEWER_TOKEN";
 
   /** Every key the relay reads, in the order they are applied. */
   public static final List<String> KEYS = List.of(
-      "relay.host", "relay.port", "relay.data", "relay.target", "relay.region", "relay.site-id",
+      "relay.host", "relay.port", "relay.data", "relay.target", "relay.region", "relay.api", "relay.site-id",
       "relay.rate-limit", "relay.rate-limit-headroom",
       "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
       "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
@@ -62,7 +64,7 @@ public final class RelayConfigLoader {
 
   /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
   public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
-      "rate-limit-headroom");
+      "rate-limit-headroom", "api");
 
   private static final Pattern WORKSPACE_KEY = Pattern.compile("relay\\.workspace\\.([^.]+)\\.([a-z-]+)");
 
@@ -117,6 +119,10 @@ public final class RelayConfigLoader {
       if (e != null && !e.isBlank()) {
         values.put(k, new Value(e.trim(), "environment " + envName(k)));
       }
+    }
+    String apiEnv = env.get(ENV_API);
+    if (apiEnv != null && !apiEnv.isBlank()) {
+      values.put("relay.api", new Value(apiEnv.trim(), "environment " + ENV_API));
     }
     String site = env.get(ENV_SITE_ID);
     if (site != null && !site.isBlank()) {
@@ -191,6 +197,7 @@ public final class RelayConfigLoader {
     set(v, "relay.store-lease-ttl", s -> b.storeLeaseTtl(duration("relay.store-lease-ttl", s)));
     set(v, "relay.target", s -> b.target(uri("relay.target", s)));
     set(v, "relay.region", s -> b.region(region(s)));
+    set(v, "relay.api", s -> b.api(io.ciorelay.delivery.Api.parse(s)));
     set(v, "relay.max-body-bytes", s -> b.maxBodyBytes(integer("relay.max-body-bytes", s)));
     set(v, "relay.max-json-depth", s -> b.maxJsonDepth(integer("relay.max-json-depth", s)));
     set(v, "relay.durable-timeout", s -> b.durableTimeout(duration("relay.durable-timeout", s)));
@@ -204,7 +211,9 @@ public final class RelayConfigLoader {
     set(v, "relay.rate-limit", s -> rate[0] = number("relay.rate-limit", s));
     set(v, "relay.rate-limit-headroom", s -> rate[1] = number("relay.rate-limit-headroom", s));
     String rateKey = v.containsKey("relay.rate-limit") ? "relay.rate-limit" : "relay.rate-limit-headroom";
-    guard(v, rateKey, () -> b.rateLimit(RateLimitConfig.of(rate[0], rate[1])));
+    if (v.containsKey(rateKey)) { // unset: each workspace gets its API's default
+      guard(v, rateKey, () -> b.rateLimit(RateLimitConfig.of(rate[0], rate[1])));
+    }
 
     RetryConfig.Builder retry = RetryConfig.builder();
     set(v, "relay.retry.base-delay", s -> retry.baseDelay(duration("relay.retry.base-delay", s)));
@@ -255,6 +264,10 @@ public final class RelayConfigLoader {
       workspaces.add(workspace(name, v, env));
     }
     workspaces.forEach(w -> guard(v, "relay.workspaces", () -> b.workspace(w)));
+    for (String name : names) {
+      String k = "relay.workspace." + name + ".api";
+      set(v, k, s -> b.api(name, io.ciorelay.delivery.Api.parse(s)));
+    }
     if (v.containsKey("relay.routing")) {
       io.ciorelay.delivery.routing.Routing r = routing(v, workspaces.isEmpty()
           ? List.of(RelayWorkspace.DEFAULT_NAME) : names, workspaces);
