@@ -1,7 +1,7 @@
 #!/bin/bash
 # Relay on its defaults (built-in simulator), v2 batches from wrk for N seconds; RSS and live heap every 30 s.
 cd "$(dirname "$0")/.."
-rm -rf /tmp/memrun/data
+mkdir -p /tmp/memrun && rm -rf /tmp/memrun/data
 ./cio relay --port 18181 --data /tmp/memrun/data > /tmp/memrun/relay.log 2>&1 &
 rp=$!
 for i in $(seq 1 60); do curl -s -o /dev/null http://127.0.0.1:18181/health/live && break; sleep 1; done
