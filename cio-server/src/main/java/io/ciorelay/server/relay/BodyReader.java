@@ -13,9 +13,10 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * sees the answer) and answered {@code 413}. Every refusal closes the connection.
  *
  * <p>Thread-safe: the read callbacks run on the listener's threads, the deadline checks on the
- * shared scheduler; one atomic flag decides which of them finishes a request.
+ * shared scheduler (one sweep a second over every body being read); one atomic flag decides which
+ * of them finishes a request.
  */
 final class BodyReader {
   /** The request attribute set once the body is buffered: the body's bytes. */
@@ -43,7 +45,6 @@ final class BodyReader {
 
   private final HttpLimits limits;
   private final int maxBodyBytes;
-  private final ScheduledExecutorService scheduler;
   private final AtomicLong buffered = new AtomicLong();
   private final Counter timeouts;
   private final Counter budgetRefusals;
@@ -51,13 +52,24 @@ final class BodyReader {
   BodyReader(HttpLimits limits, int maxBodyBytes, ScheduledExecutorService scheduler, MeterRegistry registry) {
     this.limits = limits;
     this.maxBodyBytes = maxBodyBytes;
-    this.scheduler = scheduler;
+    // One sweep a second over the bodies being read, rather than a task scheduled and cancelled
+    // per request: scheduling cost more than reading a small body.
+    scheduler.scheduleAtFixedRate(this::checkAll, 1, 1, TimeUnit.SECONDS);
     this.timeouts = Counter.builder("relay.http.body.timeouts")
         .description("Requests refused with 408: body too slow or not complete within relay.body-timeout").register(registry);
     this.budgetRefusals = Counter.builder("relay.http.body.budget.refusals")
         .description("Requests refused with 503: relay.max-buffered-body-bytes was in use").register(registry);
     io.micrometer.core.instrument.Gauge.builder("relay.http.body.buffered", buffered, AtomicLong::get)
         .description("Request body bytes held in memory").baseUnit("bytes").register(registry);
+  }
+
+  /** Bodies being read now, each checked once a second for its deadline and rate. */
+  private final Set<Read> reading = ConcurrentHashMap.newKeySet();
+
+  private void checkAll() {
+    for (Read r : reading) {
+      r.checkPace();
+    }
   }
 
   /** Bytes of request bodies held in memory now. */
@@ -86,10 +98,9 @@ final class BodyReader {
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final byte[] chunk = new byte[16 * 1024];
+    private final byte[] chunk;
     private ServletInputStream in;
     private volatile Buffered installed;
-    private ScheduledFuture<?> check;
     private byte[] buf;
     private int len;
     private long received;
@@ -100,6 +111,7 @@ final class BodyReader {
       this.ctx = ctx;
       this.shape = shape;
       this.declared = declared;
+      this.chunk = new byte[(int) (declared > 0 ? Math.min(declared, 16 * 1024) : 16 * 1024)];
     }
 
     CompletableFuture<Void> start() {
@@ -108,7 +120,7 @@ final class BodyReader {
       // Grown as bytes arrive (never allocated from the declared length alone), so a client that
       // declares a large body and sends nothing costs nothing.
       buf = discarding ? null : new byte[(int) Math.min(declared > 0 ? declared : maxBodyBytes, 16 * 1024)];
-      check = scheduler.scheduleAtFixedRate(this::checkPace, 1, 1, TimeUnit.SECONDS);
+      reading.add(this);
       try {
         in = ctx.req().getInputStream();
         in.setReadListener(this);
@@ -164,7 +176,7 @@ final class BodyReader {
       if (!finished.compareAndSet(false, true)) {
         return;
       }
-      check.cancel(false);
+      reading.remove(this);
       byte[] body = buf.length == len ? buf : java.util.Arrays.copyOf(buf, len);
       buf = null;
       ServletRequestWrapper outer = (ServletRequestWrapper) ctx.req();
@@ -181,7 +193,7 @@ final class BodyReader {
     }
 
     /** Once a second: the body deadline and the minimum rate. */
-    private void checkPace() {
+    void checkPace() {
       long elapsed = System.nanoTime() - startNanos;
       if (elapsed > limits.bodyTimeout().toNanos()) {
         timeouts.increment();
@@ -208,7 +220,7 @@ final class BodyReader {
       if (!finished.compareAndSet(false, true)) {
         return;
       }
-      check.cancel(false);
+      reading.remove(this);
       release();
       ctx.header("Connection", "close");
       done.completeExceptionally(e);
@@ -225,7 +237,7 @@ final class BodyReader {
     @Override
     public void onComplete(AsyncEvent event) {
       finished.set(true);
-      check.cancel(false);
+      reading.remove(this);
       release();
       buf = null;
       Buffered b = installed;
