@@ -42,9 +42,14 @@ class RedisDeliveryIT {
   CioSimulator sim;
   final List<AutoCloseable> open = new ArrayList<>();
 
+  /** The Redis these tests run on; {@link RedisClusterDeliveryIT} runs them on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
     sim = CioSimulator.builder().rateLimit(0).build().start();
   }
