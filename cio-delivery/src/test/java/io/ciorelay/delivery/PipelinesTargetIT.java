@@ -208,6 +208,19 @@ class PipelinesTargetIT {
   }
 
   @Test
+  void directModeQueuesEveryOperationAndTheOutboxDeliversIt() throws Exception {
+    try (CustomerIo cio = CustomerIo.create(config().build())) {
+      DirectClient.Result r = cio.direct().send(io.ciorelay.client.Operation.event(Identifiers.id("p"), "e",
+          Map.of("seq", 1)));
+      assertEquals(DirectClient.Result.Status.QUEUED, r.status());
+      assertTrue(r.message().contains("Pipelines API"), r.message());
+      cio.flush().get(10, TimeUnit.SECONDS);
+      assertTrue(sim.pipelines().containsMessageId(r.eventId()), "delivered with its event id as messageId");
+      assertEquals(0, sim.records().count(), "nothing went to /api/v2/entity");
+    }
+  }
+
+  @Test
   void anOperationOver32KbOrWithoutASegmentSpecCallIsRefusedAtTheCallAndNeverSent() throws Exception {
     try (CustomerIo cio = CustomerIo.create(config().build())) {
       Receipt big = cio.track("p", "big", Map.of("blob", "x".repeat(33_000)));

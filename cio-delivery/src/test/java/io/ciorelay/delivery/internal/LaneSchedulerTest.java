@@ -119,13 +119,20 @@ class LaneSchedulerTest {
   /** Opens the store, handing the scheduler {@code wrap} of it, gated by {@code limiter}. */
   private void open(java.util.function.UnaryOperator<io.ciorelay.delivery.outbox.Outbox> wrap, RateLimiter limiter)
       throws Exception {
+    open(wrap, limiter, RequestEncoder.of(io.ciorelay.delivery.Api.TRACK_V2));
+  }
+
+  /** As above, with requests built by {@code encoder}. */
+  private void open(java.util.function.UnaryOperator<io.ciorelay.delivery.outbox.Outbox> wrap, RateLimiter limiter,
+      RequestEncoder encoder) throws Exception {
     outbox = SqliteOutbox.open(OutboxConfig.builder().path(dir.resolve("outbox.db")).lanes(LANES).build());
     RetryConfig retry = RetryConfig.builder().endpointRetryInterval(ENDPOINT_INTERVAL).build();
     scheduler = new LaneScheduler("test", new LaneScheduler.Parts(wrap.apply(outbox), transport, limiter,
         BreakerConfig.defaults().newBreaker("test", clock), new Backoff(retry, () -> 0.0),
         new DeliveryMetrics(new SimpleMeterRegistry(), "test"), health,
         new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs), clock, clock::nanos),
-        new LaneScheduler.Settings(100, 500_000, Duration.ZERO, retry.authRetryInterval(), retry.endpointRetryInterval()));
+        new LaneScheduler.Settings(100, 500_000, Duration.ZERO, retry.authRetryInterval(), retry.endpointRetryInterval()),
+        encoder);
   }
 
   @AfterEach
@@ -186,6 +193,43 @@ class LaneSchedulerTest {
     assertEquals(0, transport.sent.size(), "no request starts on a lane whose lease ran short before the send");
     leaseLeft.set(true);
     assertTrue(outbox.pending(0) == 1, "the operation stays in the store for the lane's next owner");
+  }
+
+  /**
+   * The Pipelines API: an operation stored before it was chosen that has no Segment-spec call (a
+   * phone identifier) is dead-lettered with the reason without ever being sent (in a batch it is
+   * isolated by bisection first); the other operations are delivered. Were the encoding failure
+   * not handed to the outcome policy, it would end every loop turn and the lane would never move.
+   */
+  @Test
+  void onThePipelinesApiAnOperationThatCannotBeSentIsDeadLetteredAloneAndNeverSent() throws Exception {
+    open(o -> o, UNLIMITED, RequestEncoder.of(io.ciorelay.delivery.Api.PIPELINES));
+    // One person's lane: the bad operation sits between two good ones in one batch.
+    String before = personIn(0, "before");
+    String after = personIn(0, "after");
+    String phone = null;
+    for (int i = 0; phone == null; i++) {
+      String candidate = "+1555555" + String.format("%04d", i);
+      if (LaneHash.lane(Identifiers.phone(candidate).key(), LANES) == 0) {
+        phone = candidate;
+      }
+    }
+    append(Operation.identify(Identifiers.id(before), Map.of("n", 1)));
+    long bad = append(Operation.identify(Identifiers.phone(phone), Map.of("n", 2)));
+    append(Operation.identify(Identifiers.id(after), Map.of("n", 3)));
+    stepUntil(() -> {
+      transport.unanswered().forEach(x -> x.answer().complete(answer(200, "{}")));
+      return outbox.stats().pending() == 0;
+    });
+    String sent = String.join("\n", transport.sent.stream().map(FakeTransport.Sent::body).toList());
+    assertTrue(sent.indexOf("\"userId\":\"" + before + "\"") >= 0
+        && sent.indexOf("\"userId\":\"" + before + "\"") < sent.indexOf("\"userId\":\"" + after + "\""), sent);
+    assertTrue(!sent.contains(phone), "the unsendable operation never went over the wire: " + sent);
+    assertTrue(transport.sent.stream().allMatch(x -> x.request().path().equals("/v1/batch")));
+    var dls = outbox.deadLetters(0, 10);
+    assertEquals(1, dls.size());
+    assertEquals(bad, dls.get(0).originalSeq());
+    assertTrue(dls.get(0).reason().contains("not sent") && dls.get(0).reason().contains("phone"), dls.get(0).reason());
   }
 
   @Test
