@@ -13,6 +13,8 @@ const VIEWER = process.env.VIEWER_TOKEN;
 const SHOTS = process.env.SCREENSHOT_DIR;
 const OUTAGE_OPS = Number(process.env.OUTAGE_OPS);
 const REFUSED_EVENTS = Number(process.env.REFUSED_EVENTS);
+const CLICKED = Number(process.env.CLICKED_WEBHOOKS);
+const BOUNCED = Number(process.env.BOUNCED_WEBHOOKS);
 
 const lines = readline.createInterface({ input: process.stdin });
 const waiting = [];
@@ -69,6 +71,50 @@ async function waitField(page, f, predicate, what, timeout) {
   }
   throw new Error('timed out waiting for ' + what + '; "' + f + '" shows "' + last + '"');
 }
+// The role and accessible name of the focused element, from Chromium's accessibility tree (CDP).
+const sessions = new WeakMap();
+async function cdpOf(page) {
+  if (!sessions.has(page)) sessions.set(page, await page.context().newCDPSession(page));
+  return sessions.get(page);
+}
+async function focused(page) {
+  const cdp = await cdpOf(page);
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
+  const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+  await cdp.send('Runtime.releaseObject', { objectId: result.objectId });
+  const n = nodes.find((x) => !x.ignored) || nodes[0] || {};
+  return { role: n.role ? n.role.value : '', name: n.name ? String(n.name.value || '') : '' };
+}
+// Presses Tab until the focused control's accessible name matches, as a keyboard user would.
+async function tabTo(page, name) {
+  const seen = [];
+  for (let i = 0; i < 150; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (typeof name === 'string' ? f.name === name : name.test(f.name)) return f.name;
+    seen.push(f.role + ':' + f.name);
+  }
+  throw new Error('could not reach "' + name + '" with Tab; focus went through ' + seen.slice(0, 60).join(' | '));
+}
+// Every control in view that has no accessible name (from Chromium's accessibility tree).
+const CONTROL_ROLES = new Set(['button', 'checkbox', 'textbox', 'searchbox', 'combobox', 'listbox', 'link', 'spinbutton',
+  'radio', 'slider', 'switch', 'tab', 'menuitem', 'PopUpButton']);
+async function unnamedControls(page) {
+  const { nodes } = await (await cdpOf(page)).send('Accessibility.getFullAXTree');
+  return nodes.filter((n) => !n.ignored && n.role && CONTROL_ROLES.has(n.role.value)
+    && !(n.name && String(n.name.value || '').trim())).map((n) => n.role.value + ' #' + n.backendDOMNodeId);
+}
+async function overflowX(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+async function rows(page, panel, n) {
+  await page.waitForFunction(([p, k]) => document.querySelectorAll('#' + p + '-table tbody tr[data-id]').length === k, [panel, n]);
+}
+async function confirmWith(page, text) {
+  await page.locator('#confirm[open] #confirm-text').filter({ hasText: text }).waitFor();
+  return page.locator('#confirm-text').textContent();
+}
+
 const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-1'])[1].replace(/[^\d]/g, ''));
 
 (async () => {
@@ -131,31 +177,42 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     check(points && points.split(' ').length >= 5, 'the delivered line has points: ' + points);
     const summary = await page.locator('#chart-summary').textContent();
     check(/delivered \d+/.test(summary), 'the chart summary names the delivered rate: ' + summary);
-    await page.waitForTimeout(1500);
+    // the chart moves on by itself at least every 2 s
+    for (let i = 0; i < 3; i++) {
+      const before = await page.locator('#chart').getAttribute('data-second');
+      const t0 = Date.now();
+      await page.waitForFunction((b) => document.getElementById('chart').dataset.second !== b, before, { timeout: 2000 });
+      log('chart advanced from second ' + before + ' after ' + (Date.now() - t0) + ' ms');
+    }
     await shot(page, 'overview.png');
+    check(await overflowX(page) <= 1, 'the overview does not scroll sideways at 1280 px');
     log('backlog drained; chart: ' + summary);
 
     // ---- dead letters: filter the refused events, replay that set
     const refusedStatus = (await step('refuse')).split(' ')[1];
     await waitField(page, 'dead_letters', (t) => Number(t.replace(/[^\d]/g, '')) >= REFUSED_EVENTS + 3, 'the dead letters to appear');
     await page.getByRole('button', { name: 'Dead letters' }).click();
+    const dead = page.locator('#dead');
     await page.locator('#dl-table tbody tr[data-id]').first().waitFor();
     const allRows = await page.locator('#dl-table tbody tr[data-id]').count();
     check(allRows === REFUSED_EVENTS + 3, 'every dead letter listed unfiltered, got ' + allRows);
-    await page.getByLabel('Operation type').selectOption('event');
-    await page.getByLabel('Person').fill('refused-');
-    await page.getByLabel('Last HTTP status').fill(refusedStatus);
-    await page.getByRole('button', { name: 'Apply filter' }).click();
-    await page.waitForFunction((n) => document.querySelectorAll('#dl-table tbody tr[data-id]').length === n, REFUSED_EVENTS);
+    await dead.getByLabel('Operation type').selectOption('event');
+    await dead.getByLabel('Person').fill('refused-');
+    await dead.getByLabel('Last HTTP status').fill(refusedStatus);
+    await dead.getByRole('button', { name: 'Apply filter' }).click();
+    await rows(page, 'dl', REFUSED_EVENTS);
     const types = await page.locator('#dl-table tbody tr[data-id] td:nth-child(5)').allTextContents();
     check(types.every((t) => t === 'event'), 'only events after the filter: ' + types);
     await shot(page, 'dead-letters.png');
-    await page.getByRole('button', { name: /^Details of dead letter/ }).first().click();
+    check(await overflowX(page) <= 1, 'the dead letters do not scroll sideways at 1280 px');
+    await dead.getByRole('button', { name: /^Details of dead letter/ }).first().click();
     await page.locator('#detail[open]').waitFor();
     const payload = await page.locator('#detail-payload').textContent();
     check(payload.includes('bad_field') && payload.includes('refused_event'), 'the detail shows the payload: ' + payload);
     check((await page.locator('#detail-fields').textContent()).includes('Reason'), 'the detail shows the reason');
     await shot(page, 'dead-letter-detail.png');
+    const inDialog = await unnamedControls(page);
+    check(inDialog.length === 0, 'every control of the detail view has an accessible name: ' + inDialog.join(', '));
     await page.keyboard.press('Escape');
     await page.locator('#detail[open]').waitFor({ state: 'detached' }).catch(() => {});
     check(!(await page.locator('#detail').evaluate((d) => d.open)), 'Escape closes the detail');
@@ -168,9 +225,8 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     });
     check(forged === 403, 'a POST without the CSRF token is refused, got ' + forged);
 
-    await page.getByRole('button', { name: 'Replay all matching' }).click();
-    await page.locator('#confirm[open] #confirm-text').filter({ hasText: 'Replay all' }).waitFor();
-    const confirmText = await page.locator('#confirm-text').textContent();
+    await dead.getByRole('button', { name: 'Replay all matching' }).click();
+    const confirmText = await confirmWith(page, 'Replay all');
     check(confirmText.includes('Replay all ' + REFUSED_EVENTS + ' dead letters matching the filter'), 'the confirmation states how many: ' + confirmText);
     await shot(page, 'dead-letters-confirm.png');
     await page.getByRole('button', { name: 'Yes' }).click();
@@ -183,29 +239,124 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     for (let i = 1; i <= REFUSED_EVENTS; i++) {
       check(records.includes('refused-' + i), 'the simulator recorded the replayed event of refused-' + i);
     }
-    await page.getByRole('button', { name: 'Clear' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('#dl-table tbody tr[data-id]').length === 3);
+    await dead.getByRole('button', { name: 'Clear' }).click();
+    await rows(page, 'dl', 3);
     log('replayed ' + REFUSED_EVENTS + ' filtered dead letters; 3 others left');
 
-    // ---- webhooks: receipts and the forwarding backlog
-    await page.getByRole('button', { name: 'Webhooks' }).click();
-    await page.locator('#webhook-body table tbody tr').first().waitFor();
-    const hooks = await page.locator('#webhook-body').textContent();
-    check(hooks.includes('Received') && hooks.includes('01JWEBHOOK0000000000000001') && hooks.includes('person-3'),
-      'the receipts and the pending webhooks are listed: ' + hooks);
-    check(hooks.includes('Webhook dead letters: 0') && hooks.includes('No webhook dead letters.'),
-      'the webhook dead letters are listed (none here): ' + hooks);
-    check(await page.locator('#wh-replay-all').isDisabled(), 'nothing to replay: the bulk replay is off');
-    await shot(page, 'webhooks.png');
-    await page.getByRole('button', { name: 'Dead letters' }).click();
+    // ---- keyboard only: tabs, filter, select one and replay it, purge one from its detail view
+    await page.locator('#tab-overview').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#overview:not([hidden])').waitFor();
+    await tabTo(page, 'Dead letters');
+    await page.keyboard.press('Enter');
+    await page.locator('#dead:not([hidden])').waitFor();
+    await rows(page, 'dl', 3);
+    await tabTo(page, 'Person');
+    await page.keyboard.type('kept-1');
+    await tabTo(page, 'Apply filter');
+    await page.keyboard.press('Enter');
+    await rows(page, 'dl', 1);
+    await tabTo(page, /^Select dead letter \d+$/);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Replay selected (1)');
+    await page.keyboard.press('Enter');
+    const one = await confirmWith(page, 'Replay 1 dead letter?');
+    check((await focused(page)).name === 'Cancel', 'the confirmation starts on Cancel: ' + one);
+    await tabTo(page, 'Yes');
+    await page.keyboard.press('Enter');
+    await page.locator('#dl-result').filter({ hasText: 'Replayed 1 of 1 dead letter.' }).waitFor();
+    await step('keyboard-replayed');
+    await tabTo(page, 'Clear');
+    await page.keyboard.press('Enter');
+    await rows(page, 'dl', 2);
+    await tabTo(page, /^Details of dead letter \d+$/);
+    await page.keyboard.press('Enter');
+    await page.locator('#detail[open]').waitFor();
+    await tabTo(page, 'Purge');
+    await page.keyboard.press('Enter');
+    await confirmWith(page, 'Purge 1 dead letter?');
+    await tabTo(page, 'Yes');
+    await page.keyboard.press('Enter');
+    await page.locator('#dl-result').filter({ hasText: 'Purged 1 of 1 dead letter.' }).waitFor();
+    await rows(page, 'dl', 1);
+    check(!(await page.locator('#detail').evaluate((d) => d.open)), 'the detail view closes after its purge');
+    log('by keyboard: replayed kept-1, purged one from its detail view');
 
-    // ---- every control has a label; nothing overflows at 1280 px
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('button, input, select')].filter((e) => {
-      if (e.closest('[hidden]') && !e.closest('section')) return false;
-      const aria = e.getAttribute('aria-label') || e.getAttribute('aria-labelledby');
-      return !(aria || (e.labels && e.labels.length) || (e.textContent || '').trim() || e.type === 'hidden');
-    }).map((e) => e.outerHTML.slice(0, 80)));
-    check(unlabelled.length === 0, 'every control is labelled: ' + unlabelled.join(' | '));
+    // ---- webhooks: receipts, forwarding backlog, and the dead letters with the same actions
+    await page.getByRole('button', { name: 'Webhooks' }).click();
+    const hooks = page.locator('#webhooks');
+    await rows(page, 'wh', CLICKED + BOUNCED);
+    await page.locator('#webhook-stats').filter({ hasText: 'Forwarded' }).waitFor();
+    const stats = await page.locator('#webhook-stats').textContent();
+    check(stats.includes('Received') && stats.includes('Dead letters' + (CLICKED + BOUNCED)),
+      'the receipts, forwarding and dead-letter count are shown: ' + stats);
+    check((await page.locator('#webhook-pending').textContent()).includes('Nothing waiting'), 'nothing is waiting to be forwarded');
+    await shot(page, 'webhooks.png');
+    check(await overflowX(page) <= 1, 'the webhooks do not scroll sideways at 1280 px');
+    await hooks.getByLabel('Metric').selectOption('clicked');
+    await hooks.getByLabel('Last HTTP status').fill('500');
+    await hooks.getByLabel('Per page').selectOption('10');
+    await rows(page, 'wh', 10);
+    await hooks.getByRole('button', { name: 'Apply filter' }).click();
+    await rows(page, 'wh', 10);
+    check(await hooks.getByRole('button', { name: 'Next page' }).isEnabled(), 'a second page is offered');
+    await hooks.getByRole('button', { name: 'Next page' }).click();
+    await rows(page, 'wh', CLICKED - 10);
+    check((await page.locator('#wh-page-info').textContent()).startsWith('page 2'), 'the second page says so');
+    await hooks.getByRole('button', { name: 'Previous page' }).click();
+    await rows(page, 'wh', 10);
+    const metrics = await page.locator('#wh-table tbody tr[data-id] td:nth-child(5)').allTextContents();
+    check(metrics.every((t) => t === 'clicked'), 'only clicked events after the filter: ' + metrics);
+    await shot(page, 'webhook-dead-letters.png');
+    // one, from its detail view
+    await hooks.getByRole('button', { name: /^Details of webhook dead letter/ }).first().click();
+    await page.locator('#detail[open]').waitFor();
+    const whPayload = await page.locator('#detail-payload').textContent();
+    check(whPayload.includes('"clicked-1"') && whPayload.includes('clicker-1'), 'the detail shows the event: ' + whPayload);
+    check((await page.locator('#detail-fields').textContent()).includes('HTTP 500'), 'the detail shows the reason');
+    await shot(page, 'webhook-dead-letter-detail.png');
+    await page.locator('#detail').getByRole('button', { name: 'Purge' }).click();
+    await confirmWith(page, 'Purge 1 webhook dead letter?');
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.locator('#wh-result').filter({ hasText: 'Purged 1 of 1 webhook dead letter.' }).waitFor();
+    await rows(page, 'wh', 10);
+    // a selection
+    await hooks.getByRole('checkbox', { name: /^Select webhook dead letter/ }).nth(0).check();
+    await hooks.getByRole('checkbox', { name: /^Select webhook dead letter/ }).nth(1).check();
+    await hooks.getByRole('button', { name: 'Replay selected (2)' }).click();
+    await confirmWith(page, 'Replay 2 webhook dead letters?');
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.locator('#wh-result').filter({ hasText: 'Replayed 2 of 2 webhook dead letters.' }).waitFor();
+    // everything matching the filter
+    await hooks.getByRole('button', { name: 'Replay all matching' }).click();
+    const whConfirm = await confirmWith(page, 'Replay all');
+    check(whConfirm.includes('Replay all ' + (CLICKED - 3) + ' webhook dead letters matching the filter'),
+      'the confirmation states how many: ' + whConfirm);
+    await shot(page, 'webhook-dead-letters-confirm.png');
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.locator('#wh-result').filter({ hasText: 'Replayed ' + (CLICKED - 3) + ' of ' + (CLICKED - 3) }).waitFor();
+    await step('webhooks-replayed');
+    await hooks.getByRole('button', { name: 'Clear' }).click();
+    await rows(page, 'wh', BOUNCED);
+    await shot(page, 'webhook-dead-letters-replayed.png');
+    await hooks.getByLabel('Metric').selectOption('bounced');
+    await hooks.getByRole('button', { name: 'Apply filter' }).click();
+    await rows(page, 'wh', BOUNCED);
+    await hooks.getByRole('button', { name: 'Purge all matching' }).click();
+    await confirmWith(page, 'Purge all ' + BOUNCED + ' webhook dead letters matching the filter');
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.locator('#wh-result').filter({ hasText: 'Purged ' + BOUNCED + ' of ' + BOUNCED }).waitFor();
+    await page.locator('#wh-table td.empty').waitFor();
+    log('webhook dead letters: filtered and paged, purged one, replayed 2 selected and ' + (CLICKED - 3) + ' matching, purged ' + BOUNCED);
+
+    // ---- every control in each section has an accessible name
+    for (const tab of ['Overview', 'Dead letters', 'Webhooks']) {
+      await page.getByRole('button', { name: tab }).click();
+      await page.waitForTimeout(300);
+      const unnamed = await unnamedControls(page);
+      check(unnamed.length === 0, 'every control of ' + tab + ' has an accessible name: ' + unnamed.join(', '));
+    }
+    await page.getByRole('button', { name: 'Dead letters' }).click();
 
     // ---- a viewer sees but cannot replay
     const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -213,8 +364,9 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     check((await viewer.locator('#who').textContent()).includes('read-only'), 'the viewer is told it is read-only');
     check(await viewer.getByRole('button', { name: /Pause delivery/ }).isDisabled(), 'pause is disabled for the viewer');
     await viewer.getByRole('button', { name: 'Dead letters' }).click();
-    await viewer.waitForFunction(() => document.querySelectorAll('#dl-table tbody tr[data-id]').length === 3);
+    await rows(viewer, 'dl', 1);
     check(await viewer.getByRole('button', { name: 'Replay all matching' }).isDisabled(), 'replay is disabled for the viewer');
+    check(await viewer.getByRole('button', { name: /Purge selected/ }).isDisabled(), 'purge is disabled for the viewer');
     const viewerTry = await viewer.evaluate(async () => {
       const s = await (await fetch('/dashboard/api/session')).json();
       const r = await fetch('/dashboard/api/dead-letters/replay', { method: 'POST',
@@ -223,6 +375,10 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     });
     check(viewerTry.status === 403 && viewerTry.body.error === 'read_only', 'the API refuses the viewer: ' + JSON.stringify(viewerTry));
     await shot(viewer, 'viewer.png');
+    await viewer.getByRole('button', { name: 'Webhooks' }).click();
+    await viewer.locator('#wh-table td.empty').waitFor();
+    check(await viewer.locator('#webhooks').getByRole('button', { name: 'Purge all matching' }).isDisabled(),
+      'the webhook actions are disabled for the viewer');
 
     // ---- a phone
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -232,9 +388,13 @@ const backlogOf = (t) => Number((t.match(/^([\d,.\s]+) operations/) || [null, '-
     check(overflow <= 1, 'the phone page does not scroll sideways (overflow ' + overflow + ' px)');
     await shot(mobile, 'phone.png');
     await mobile.getByRole('button', { name: 'Dead letters' }).click();
-    await mobile.waitForFunction(() => document.querySelectorAll('#dl-table tbody tr[data-id]').length === 3);
-    const overflowDl = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await rows(mobile, 'dl', 1);
+    const overflowDl = await overflowX(mobile);
     check(overflowDl <= 1, 'the dead-letter page does not scroll sideways on a phone (the table scrolls in its box): ' + overflowDl);
+    await mobile.getByRole('button', { name: 'Webhooks' }).click();
+    await mobile.locator('#wh-table td.empty').waitFor();
+    const overflowWh = await overflowX(mobile);
+    check(overflowWh <= 1, 'the webhooks page does not scroll sideways on a phone: ' + overflowWh);
 
     check(problems.length === 0, 'no JavaScript errors:\n' + problems.join('\n'));
     console.log('DONE');

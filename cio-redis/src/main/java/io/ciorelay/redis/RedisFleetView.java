@@ -71,11 +71,11 @@ public final class RedisFleetView implements AutoCloseable {
    */
   public Snapshot snapshot() {
     RedisLink l = link();
-    String base = store.keyBase();
-    byte[] relaysKey = RedisLink.b(base + ":relays");
+    WorkspaceKeys ws = new WorkspaceKeys(store.keyBase(), 0);
+    byte[] relaysKey = ws.relays;
     var time = l.async().time().toCompletableFuture();
     var beats = l.async().zrangeWithScores(relaysKey, 0, -1).toCompletableFuture();
-    var count = l.async().hget(RedisLink.b(base + ":meta"), RedisLink.b("shards")).toCompletableFuture();
+    var count = l.async().hget(ws.meta, RedisLink.b("shards")).toCompletableFuture();
     l.count("fleet-view");
     List<byte[]> now = l.await(time, "reading the Redis clock");
     List<ScoredValue<byte[]>> hb = l.await(beats, "reading the fleet's heartbeats");
@@ -93,9 +93,10 @@ public final class RedisFleetView implements AutoCloseable {
     List<Integer> free = new ArrayList<>();
     Map<Integer, String> unknown = new LinkedHashMap<>();
     if (shards > 0) {
+      WorkspaceKeys all = new WorkspaceKeys(store.keyBase(), shards);
       byte[][] keys = new byte[shards][];
       for (int i = 0; i < shards; i++) {
-        keys[i] = RedisLink.b(base + ":lease:" + i);
+        keys[i] = all.lease(i);
       }
       l.count("fleet-view");
       List<KeyValue<byte[], byte[]>> owners = l.await(l.async().mget(keys).toCompletableFuture(), "reading the shard leases");

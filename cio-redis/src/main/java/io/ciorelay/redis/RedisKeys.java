@@ -1,12 +1,10 @@
 package io.ciorelay.redis;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
 
 /**
  * Removes a fleet's keys: every workspace's streams, leases, counters, dead letters and rate-limit
@@ -17,22 +15,24 @@ import java.time.Duration;
 public final class RedisKeys {
   private RedisKeys() {}
 
-  /** Deletes every key of this prefix; returns how many. */
+  /**
+   * Deletes every key of this prefix; returns how many. {@code uri} is any URI the store accepts
+   * ({@link RedisStoreConfig.Builder#uri}); on a Redis Cluster every master is scanned.
+   */
   public static long deletePrefix(String uri, String prefix) {
-    RedisClient client = RedisClient.create(uri);
     long deleted = 0;
-    try (StatefulRedisConnection<String, String> c = client.connect()) {
-      RedisCommands<String, String> r = c.sync();
+    try (RedisConnections.Opened c = RedisConnections.open(RedisStoreConfig.builder().uri(uri).build(), StringCodec.UTF8)) {
+      RedisClusterCommands<String, String> r = c.sync();
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
         KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches("{" + prefix + ":*").limit(1000));
-        if (!page.getKeys().isEmpty()) {
-          deleted += r.unlink(page.getKeys().toArray(new String[0]));
+        // One UNLINK per key: a cluster refuses a multi-key command over several slots, and
+        // several workspaces of one prefix live in several slots.
+        for (String key : page.getKeys()) {
+          deleted += r.unlink(key);
         }
         cursor = page;
       } while (!cursor.isFinished());
-    } finally {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
     return deleted;
   }

@@ -1,17 +1,10 @@
 package io.ciorelay.redis;
 
 import io.ciorelay.delivery.outbox.OutboxException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,36 +18,39 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One Lettuce connection (binary codec, one multiplexed TCP connection that pipelines concurrent
- * commands) with the store's connection policy, script calls and the round-trip counter.
+ * commands; with a Redis Cluster, Lettuce's cluster connection: one such connection per node,
+ * each command routed by its first key's slot) with the store's connection policy, script calls
+ * and the round-trip counter.
  *
  * <p>Policy: auto-reconnect (100 ms doubling to 2 s), commands rejected at once while
  * disconnected ({@code REJECT_COMMANDS}), every command timed out after the configured command
  * timeout. {@code EVALSHA} falls back to {@code EVAL} on {@code NOSCRIPT} (a restarted Redis has
- * an empty script cache). Thread-safe.
+ * an empty script cache). With a cluster: {@code MOVED}/{@code ASK} redirects followed (at most 5
+ * per command), the topology refreshed every 10 s and at once on a redirect, a reconnect or a
+ * refused connection (adaptive triggers), and the scripts loaded on every node whenever a
+ * connection to any node opens. Thread-safe.
  */
 final class RedisLink implements AutoCloseable {
+  /** How often a cluster client re-reads the topology without being prompted. */
+  static final Duration CLUSTER_REFRESH_PERIOD = Duration.ofSeconds(10);
+
   private final RedisStoreConfig config;
   private final String component;
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisAsyncCommands<byte[], byte[]> async;
+  private final RedisConnections.Opened opened;
+  private final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final ConcurrentHashMap<String, Counter> roundTrips = new ConcurrentHashMap<>();
 
-  private RedisLink(RedisStoreConfig config, String component, ClientResources resources, RedisClient client,
-      StatefulRedisConnection<byte[], byte[]> connection) {
+  private RedisLink(RedisStoreConfig config, String component, RedisConnections.Opened opened) {
     this.config = config;
     this.component = component;
-    this.resources = resources;
-    this.client = client;
-    this.connection = connection;
-    this.async = connection.async();
-    // A connection that opens (or re-opens after Redis restarted) loads the scripts first, so
-    // appends, which are not re-sent on NOSCRIPT, find them.
-    client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+    this.opened = opened;
+    this.async = opened.async();
+    // A connection that opens (or re-opens after Redis restarted, or to a node just promoted or
+    // added) loads the scripts first, so appends, which are not re-sent on NOSCRIPT, find them.
+    opened.client().addListener(new io.lettuce.core.RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
-        if (c == connection) {
+        if (config.cluster() || c == opened.connection()) {
           loadScripts();
         }
       }
@@ -63,40 +59,65 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Connects to the configured Redis.
+   * Connects to the configured Redis (or Redis Cluster).
    *
    * @throws RedisUnreachableException naming host and port (never the password) if Redis cannot be reached
    */
   static RedisLink connect(RedisStoreConfig config, String component) {
-    ClientResources resources = ClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(1)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-        .build();
-    RedisClient client = RedisClient.create(resources, config.uri());
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).keepAlive(true).build())
-        .build());
+    RedisConnections.Opened opened;
     try {
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
-      return new RedisLink(config, component, resources, client, c);
+      opened = RedisConnections.open(config, ByteArrayCodec.INSTANCE);
     } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-      resources.shutdown(0, 1, TimeUnit.SECONDS);
       throw new RedisUnreachableException("cannot connect to Redis at " + config.hostAndPort() + " ("
           + config.describe() + "): " + config.redact(rootMessage(e)));
     }
+    return new RedisLink(config, component, opened);
   }
 
-  RedisAsyncCommands<byte[], byte[]> async() {
+  RedisClusterAsyncCommands<byte[], byte[]> async() {
     return async;
   }
 
   boolean isOpen() {
-    return connection.isOpen();
+    return opened.connection().isOpen();
+  }
+
+  /**
+   * {@code WAIT replicas timeout} on the connection that carried this workspace's writes: the one
+   * connection, or with a cluster the connection to the master owning the slot of {@code slotKey}
+   * (Lettuce routes a key's commands over the node connection of that master, so {@code WAIT} there
+   * covers the appends sent before it).
+   */
+  CompletableFuture<Long> waitForReplicas(byte[] slotKey, int replicas, long timeoutMillis) {
+    if (!(opened.connection() instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<?, ?> c)) {
+      return async.waitForReplication(replicas, timeoutMillis).toCompletableFuture();
+    }
+    io.lettuce.core.cluster.models.partitions.RedisClusterNode owner =
+        c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(slotKey));
+    if (owner == null) {
+      return CompletableFuture.failedFuture(new io.lettuce.core.RedisException(
+          "no master of the Redis Cluster at " + config.hostAndPort() + " owns the workspace's slot"));
+    }
+    return c.getConnectionAsync(owner.getUri().getHost(), owner.getUri().getPort())
+        .thenCompose(n -> n.async().waitForReplication(replicas, timeoutMillis).toCompletableFuture());
+  }
+
+  /**
+   * {@code INFO <section>} of every master (the one Redis, or each master of a cluster), keyed by
+   * {@code host:port}; waits like {@link #await}.
+   */
+  java.util.Map<String, String> infoOfEveryMaster(String section) {
+    if (!(async instanceof io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands<byte[], byte[]> c)) {
+      count("info");
+      return java.util.Map.of(config.hostAndPort(), await(async.info(section).toCompletableFuture(), "reading INFO " + section));
+    }
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    c.masters().commands().info(section).asMap().forEach((node, f) -> {
+      count("info");
+      out.put(node.getUri().getHost() + ":" + node.getUri().getPort(),
+          await(f.toCompletableFuture(), "reading INFO " + section));
+    });
+    return out;
   }
 
   /**
@@ -169,7 +190,7 @@ final class RedisLink implements AutoCloseable {
     Throwable c = unwrap(e);
     String msg = config.redact(rootMessage(c));
     if (c instanceof RedisConnectionException || c instanceof RedisCommandTimeoutException
-        || c instanceof TimeoutException || !connection.isOpen()
+        || c instanceof TimeoutException || !isOpen()
         || (c.getMessage() != null && c.getMessage().contains("not connected"))) {
       return "Redis at " + config.hostAndPort() + " is unreachable: " + msg;
     }
@@ -187,12 +208,7 @@ final class RedisLink implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } finally {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
+    opened.close();
   }
 
   /** Closes the connection without any goodbye (tests simulate a crash with it). */

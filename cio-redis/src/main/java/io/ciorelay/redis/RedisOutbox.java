@@ -107,12 +107,7 @@ public final class RedisOutbox implements Outbox {
   private final RedisLink link;
   private final int shards;
   private final String base;
-  private final byte[] seqKey;
-  private final byte[] bytesKey;
-  private final byte[] dlKey;
-  private final byte[] relaysKey;
-  private final byte[][] streamKeys;
-  private final byte[][] failureKeys;
+  private final WorkspaceKeys keys;
   private final long ttlNanos;
 
   private final int[] state;
@@ -170,16 +165,7 @@ public final class RedisOutbox implements Outbox {
     this.link = link;
     this.shards = shards;
     this.base = store.keyBase();
-    this.seqKey = b(base + ":seq");
-    this.bytesKey = b(base + ":bytes");
-    this.dlKey = b(base + ":dl");
-    this.relaysKey = b(base + ":relays");
-    this.streamKeys = new byte[shards][];
-    this.failureKeys = new byte[shards][];
-    for (int i = 0; i < shards; i++) {
-      streamKeys[i] = b(base + ":s:" + i);
-      failureKeys[i] = b(base + ":f:" + i);
-    }
+    this.keys = new WorkspaceKeys(base, shards);
     this.ttlNanos = store.leaseTtl().toNanos();
     this.state = new int[shards];
     this.leaseValidUntil = new AtomicLongArray(shards);
@@ -247,7 +233,7 @@ public final class RedisOutbox implements Outbox {
     RedisLink link = RedisLink.connect(store, "outbox");
     try {
       String identity = store.identity() == null ? "" : identityHash(store.identity());
-      List<Object> meta = list(link.await(link.eval(Script.META, new byte[][] {b(store.keyBase() + ":meta")},
+      List<Object> meta = list(link.await(link.eval(Script.META, new byte[][] {new WorkspaceKeys(store.keyBase(), 0).meta},
           b(store.keyBase()), b(shards), b(identity)), "recording the shard count"));
       long recorded = l(meta.get(0));
       if (recorded != shards) {
@@ -287,22 +273,29 @@ public final class RedisOutbox implements Outbox {
   }
 
   /**
-   * Reads Redis' {@code maxmemory-policy} ({@code INFO memory}) and, unless it is
-   * {@code noeviction}, logs a warning and keeps it for {@link #stats()}. A Redis that refuses
-   * {@code INFO} is not checked (logged at info).
+   * Reads Redis' {@code maxmemory-policy} ({@code INFO memory}; on a cluster, of every master) and,
+   * where it is not {@code noeviction}, logs a warning naming those masters and keeps it for
+   * {@link #stats()}. A Redis that refuses {@code INFO} is not checked (logged at info).
    */
   private void checkEvictionPolicy() {
-    String policy;
+    Map<String, String> infos;
     try {
-      link.count("info");
-      policy = evictionPolicy(link.await(link.async().info("memory").toCompletableFuture(), "reading maxmemory-policy"));
+      infos = link.infoOfEveryMaster("memory");
     } catch (RuntimeException e) {
       log.info("Redis store {} {}: could not read maxmemory-policy ({}); make sure it is noeviction",
           store.describe(), base, e.getMessage());
       return;
     }
-    if (policy != null && !policy.equals("noeviction")) {
-      warning = "Redis at " + store.hostAndPort() + " has maxmemory-policy " + policy + ": under memory pressure it may"
+    List<String> evicting = new ArrayList<>();
+    infos.forEach((node, info) -> {
+      String policy = evictionPolicy(info);
+      if (policy != null && !policy.equals("noeviction")) {
+        evicting.add(node + " has maxmemory-policy " + policy);
+      }
+    });
+    if (!evicting.isEmpty()) {
+      String who = store.cluster() ? "Redis Cluster master " : "Redis at ";
+      warning = who + String.join(", ", evicting) + ": under memory pressure it may"
           + " evict leases, rate-limiter keys and pending entries; set maxmemory-policy noeviction";
       log.warn("Redis store {} {}: {}", store.describe(), base, warning);
     }
@@ -438,8 +431,8 @@ public final class RedisOutbox implements Outbox {
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
       link.count("wait");
-      return link.async().waitForReplication(store.replicasToWait(), store.replicaTimeout().toMillis())
-          .toCompletableFuture().thenApply(acked -> {
+      return link.waitForReplicas(keys.seq, store.replicasToWait(), store.replicaTimeout().toMillis())
+          .thenApply(acked -> {
             if (acked < store.replicasToWait()) {
               throw new OutboxException("append reached " + acked + " of replicasToWait=" + store.replicasToWait()
                   + " replicas within " + store.replicaTimeout() + " (Redis at " + store.hostAndPort()
@@ -470,7 +463,7 @@ public final class RedisOutbox implements Outbox {
    */
   CompletableFuture<Object> appendScript(int shard, NewEntry entry, String appendId) {
     return link.evalInOrder(Script.APPEND,
-        new byte[][] {seqKey, streamKeys[shard], bytesKey, b(base + ":ap:" + appendId)},
+        new byte[][] {keys.seq, keys.stream(shard), keys.bytes, keys.appendId(appendId)},
         b(base), b(shard), b(entry.personKey()),
         b(entry.eventId() == null ? "0" : "1" + entry.eventId()),
         b(entry.kind().code()), entry.payload(), b(entry.acceptedAtMillis()), b(appendIdTtlMillis));
@@ -585,7 +578,7 @@ public final class RedisOutbox implements Outbox {
     if (limit == 0) {
       return List.of();
     }
-    Object r = link.await(link.eval(Script.PEEK, new byte[][] {streamKeys[lane], failureKeys[lane]},
+    Object r = link.await(link.eval(Script.PEEK, new byte[][] {keys.stream(lane), keys.failures(lane)},
         b(base), b(limit), b(maxBytes)), "reading shard " + lane);
     List<StoredEntry> out = new ArrayList<>();
     Set<Long> read = ConcurrentHashMap.newKeySet();
@@ -652,7 +645,7 @@ public final class RedisOutbox implements Outbox {
     for (int i = 0; i < seqs.length; i++) {
       args[i + 1] = b(streamId(seqs[i]));
     }
-    return afterWrite(link.eval(Script.ACK, new byte[][] {bytesKey}, args), "acknowledging", r -> {
+    return afterWrite(link.eval(Script.ACK, keys.withShardsOf(seqs, SHARD_BITS, keys.bytes), args), "acknowledging", r -> {
       resolve(copy);
       removed(r);
     });
@@ -669,18 +662,32 @@ public final class RedisOutbox implements Outbox {
       return CompletableFuture.completedFuture(null);
     }
     long[] seqs = new long[requests.size()];
-    byte[][] args = new byte[2 + 4 * requests.size()][];
+    byte[][] args = new byte[2 + 5 * requests.size()][];
     args[0] = b(base);
     args[1] = b(config.clock().millis());
     for (int i = 0; i < requests.size(); i++) {
       DeadLetterRequest r = requests.get(i);
       seqs[i] = r.seq();
-      args[2 + 4 * i] = b(streamId(r.seq()));
-      args[3 + 4 * i] = b(r.reason() == null ? "" : r.reason());
-      args[4 + 4 * i] = b(r.lastStatus());
-      args[5 + 4 * i] = b(r.attempts());
+      args[2 + 5 * i] = b(streamId(r.seq()));
+      args[3 + 5 * i] = b(r.reason() == null ? "" : r.reason());
+      args[4 + 5 * i] = b(r.lastStatus());
+      args[5 + 5 * i] = b(r.attempts());
     }
-    return afterWrite(link.eval(Script.DEAD_LETTER, new byte[][] {bytesKey}, args), "dead-lettering", r -> {
+    // The dead letters' ids are reserved first, so the script is given their records' keys; an
+    // id reserved for an entry that is gone by then (acknowledged meanwhile) is simply never used.
+    link.count("incrby");
+    CompletableFuture<Object> moved = link.async().incrby(keys.deadLetterIds, requests.size()).toCompletableFuture()
+        .thenCompose(last -> {
+          List<Long> ids = new ArrayList<>(requests.size());
+          for (int i = 0; i < requests.size(); i++) {
+            ids.add(last - requests.size() + 1 + i);
+            args[6 + 5 * i] = b(ids.get(i));
+          }
+          return link.eval(Script.DEAD_LETTER, keys.withShardsOf(seqs, SHARD_BITS,
+              keys.withDeadLetters(ids, new byte[][] {keys.bytes, keys.deadLetters, keys.deadLetterOfEntry}, new byte[0][])),
+              args);
+        });
+    return afterWrite(moved, "dead-lettering", r -> {
       resolve(seqs);
       removed(r);
     });
@@ -703,7 +710,7 @@ public final class RedisOutbox implements Outbox {
     for (int i = 0; i < seqs.length; i++) {
       args[i + 3] = b(streamId(seqs[i]));
     }
-    return afterWrite(link.eval(Script.RECORD_FAILURE, new byte[][] {bytesKey}, args), "recording a failure",
+    return afterWrite(link.eval(Script.RECORD_FAILURE, keys.withShardsOf(seqs, SHARD_BITS), args), "recording a failure",
         r -> { });
   }
 
@@ -780,23 +787,38 @@ public final class RedisOutbox implements Outbox {
       return List.of();
     }
     checkOpen();
-    return deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
-        b(base), b(afterId), b(limit), b("0")), "listing dead letters"));
+    return readDeadLetters(deadLetterIdsAfter(afterId, limit));
   }
 
   @Override
   public Optional<DeadLetter> deadLetterOf(long seq) {
     checkOpen();
-    List<DeadLetter> l = deadLetterList(link.await(link.eval(Script.DEAD_LETTERS, new byte[][] {dlKey},
-        b(base), b(streamId(seq)), b(1), b("1")), "reading a dead letter"));
+    link.count("hget");
+    byte[] n = link.await(link.async().hget(keys.deadLetterOfEntry, b(streamId(seq))).toCompletableFuture(),
+        "reading a dead letter");
+    List<DeadLetter> l = n == null ? List.of() : readDeadLetters(List.of(Long.parseLong(s(n))));
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  /** Reads these dead letters' records (one script call); ids no longer there are left out. */
+  private List<DeadLetter> readDeadLetters(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    byte[][] args = new byte[ids.size() + 1][];
+    args[0] = b(base);
+    for (int i = 0; i < ids.size(); i++) {
+      args[i + 1] = b(ids.get(i));
+    }
+    return deadLetterList(link.await(link.eval(Script.DEAD_LETTERS,
+        keys.withDeadLetters(ids, new byte[0][], new byte[0][]), args), "listing dead letters"));
   }
 
   /** {@inheritDoc} Read from the {@code :rp} hash the replay script keeps (one field per replay). */
   @Override
   public java.util.OptionalLong replayedAs(long seq) {
     checkOpen();
-    List<Object> r = list(link.await(link.eval(Script.REPLAYED_AS, new byte[0][], b(base), b(streamId(seq))),
+    List<Object> r = list(link.await(link.eval(Script.REPLAYED_AS, new byte[][] {keys.replayedAs}, b(base), b(streamId(seq))),
         "reading where a dead letter was replayed"));
     return r.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seqOf(s(r.get(0))));
   }
@@ -829,7 +851,7 @@ public final class RedisOutbox implements Outbox {
     }
     String id = streamId(seq);
     link.count("xrange");
-    return !link.await(link.async().xrange(streamKeys[shard], io.lettuce.core.Range.create(id, id))
+    return !link.await(link.async().xrange(keys.stream(shard), io.lettuce.core.Range.create(id, id))
         .toCompletableFuture(), "reading an entry").isEmpty();
   }
 
@@ -848,7 +870,7 @@ public final class RedisOutbox implements Outbox {
   public long oldestPendingSeq(int lane) {
     OutboxArguments.checkLane(lane, shards);
     checkOpen();
-    List<Object> r = list(link.await(link.eval(Script.OLDEST, new byte[][] {streamKeys[lane]}, b(base)),
+    List<Object> r = list(link.await(link.eval(Script.OLDEST, new byte[][] {keys.stream(lane)}, b(base)),
         "reading the oldest entry of a shard"));
     return r.isEmpty() ? -1 : seqOf(s(r.get(0)));
   }
@@ -861,7 +883,7 @@ public final class RedisOutbox implements Outbox {
 
   private long[] freshTotals() {
     checkOpen();
-    return toLongs(list(link.await(link.eval(Script.TOTALS, new byte[][] {bytesKey}, b(base), b(shards)),
+    return toLongs(list(link.await(link.eval(Script.TOTALS, keys.totals(), b(base), b(shards)),
         "counting pending entries")));
   }
 
@@ -870,28 +892,28 @@ public final class RedisOutbox implements Outbox {
   public long deadLetterCount() {
     checkOpen();
     link.count("zcard");
-    return link.await(link.async().zcard(dlKey).toCompletableFuture(), "counting dead letters");
+    return link.await(link.async().zcard(keys.deadLetters).toCompletableFuture(), "counting dead letters");
   }
 
   /** {@inheritDoc} Unknown ids are ignored. @throws OutboxException if Redis fails or the store is closed */
   @Override
   public int replay(Collection<Long> deadLetterIds) {
-    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
+    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.REPLAY, "replaying dead letters");
   }
 
   @Override
   public int replayAll() {
-    return batched(allDeadLetterIds(), Script.REPLAY, new byte[][] {seqKey, bytesKey}, "replaying dead letters");
+    return batched(allDeadLetterIds(), Script.REPLAY, "replaying dead letters");
   }
 
   @Override
   public int purge(Collection<Long> deadLetterIds) {
-    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
+    return batched(OutboxArguments.sortedIds(deadLetterIds), Script.PURGE, "purging dead letters");
   }
 
   @Override
   public int purgeAll() {
-    return batched(allDeadLetterIds(), Script.PURGE, new byte[][] {dlKey}, "purging dead letters");
+    return batched(allDeadLetterIds(), Script.PURGE, "purging dead letters");
   }
 
   private List<Long> allDeadLetterIds() {
@@ -899,14 +921,8 @@ public final class RedisOutbox implements Outbox {
     List<Long> ids = new ArrayList<>();
     long after = 0;
     while (true) {
-      link.count("zrangebyscore");
-      List<byte[]> page = link.await(link.async().zrangebyscore(dlKey,
-          io.lettuce.core.Range.from(io.lettuce.core.Range.Boundary.excluding(after),
-              io.lettuce.core.Range.Boundary.unbounded()),
-          io.lettuce.core.Limit.create(0, 1000)).toCompletableFuture(), "listing dead letters");
-      for (byte[] id : page) {
-        ids.add(Long.parseLong(new String(id, StandardCharsets.UTF_8)));
-      }
+      List<Long> page = deadLetterIdsAfter(after, 1000);
+      ids.addAll(page);
       if (page.size() < 1000) {
         return ids;
       }
@@ -914,7 +930,21 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  private int batched(List<Long> ids, Script script, byte[][] keys, String what) {
+  /** Up to {@code limit} dead letter ids above {@code after}, ascending (one {@code ZRANGEBYSCORE}). */
+  private List<Long> deadLetterIdsAfter(long after, int limit) {
+    link.count("zrangebyscore");
+    List<byte[]> page = link.await(link.async().zrangebyscore(keys.deadLetters,
+        io.lettuce.core.Range.from(io.lettuce.core.Range.Boundary.excluding(after),
+            io.lettuce.core.Range.Boundary.unbounded()),
+        io.lettuce.core.Limit.create(0, limit)).toCompletableFuture(), "listing dead letters");
+    List<Long> ids = new ArrayList<>(page.size());
+    for (byte[] id : page) {
+      ids.add(Long.parseLong(new String(id, StandardCharsets.UTF_8)));
+    }
+    return ids;
+  }
+
+  private int batched(List<Long> ids, Script script, String what) {
     checkOpen();
     int n = 0;
     for (int from = 0; from < ids.size(); from += 500) {
@@ -924,7 +954,11 @@ public final class RedisOutbox implements Outbox {
       for (int i = 0; i < part.size(); i++) {
         args[i + 1] = b(part.get(i));
       }
-      n += (int) l(link.await(link.eval(script, keys, args), what));
+      byte[][] given = script == Script.REPLAY
+          ? keys.withDeadLetters(part, new byte[][] {keys.seq, keys.bytes, keys.deadLetters, keys.deadLetterOfEntry,
+              keys.replayedAs}, keys.streams())
+          : keys.withDeadLetters(part, new byte[][] {keys.deadLetters, keys.deadLetterOfEntry}, new byte[0][]);
+      n += (int) l(link.await(link.eval(script, given, args), what));
     }
     poll();
     return n;
@@ -978,7 +1012,7 @@ public final class RedisOutbox implements Outbox {
           log.info("Redis outbox {} closed by relay {} with requests still in flight: its leases lapse after {} "
               + "instead of being released", base, store.relayId(), store.leaseTtl());
         } else {
-          long released = l(link.await(link.eval(Script.RELEASE, new byte[][] {relaysKey},
+          long released = l(link.await(link.eval(Script.RELEASE, keys.release(),
               b(base), b(store.relayId()), b(shards)), "releasing leases"));
           log.info("Redis outbox {} closed by relay {}: {} shard lease(s) released", base, store.relayId(), released);
         }
@@ -1098,7 +1132,7 @@ public final class RedisOutbox implements Outbox {
       args[5 + i] = b(releaseNow.get(i));
     }
     long sent = ticker.getAsLong();
-    List<Object> r = list(link.await(link.eval(Script.TICK, new byte[][] {relaysKey}, args), "polling"));
+    List<Object> r = list(link.await(link.eval(Script.TICK, keys.tick(), args), "polling"));
     if (pollFailing) {
       log.info("relay {} reaches Redis store {} again", store.relayId(), base);
       pollFailing = false;

@@ -61,8 +61,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     this.clock = store.clock();
     this.last = new State(ticker.getAsLong() - REFRESH_NANOS * 2, 0, 0);
     this.link = link;
-    String base = store.keyBase();
-    this.keys = new byte[][] {b(base + ":rl"), b(base + ":paused-until")};
+    WorkspaceKeys ws = new WorkspaceKeys(store.keyBase(), 0);
+    this.keys = new byte[][] {ws.rateLimitBucket, ws.pausedUntil};
     long burst = config.burst();
     double rate = Math.min(config.effectiveRate(), config.requestsPerSecond() - burst);
     if (rate <= 0) {

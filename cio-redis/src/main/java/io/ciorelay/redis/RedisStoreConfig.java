@@ -44,6 +44,7 @@ public final class RedisStoreConfig {
   private static final Pattern RELAY_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
   private final RedisURI uri;
+  private final java.util.List<RedisURI> clusterSeeds;
   private final String prefix;
   private final String workspace;
   private final int shards;
@@ -63,6 +64,7 @@ public final class RedisStoreConfig {
 
   private RedisStoreConfig(Builder b) {
     this.uri = b.uri;
+    this.clusterSeeds = b.clusterSeeds;
     this.prefix = b.prefix;
     this.workspace = b.workspace;
     this.shards = b.shards;
@@ -89,6 +91,7 @@ public final class RedisStoreConfig {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.uri = uri;
+    b.clusterSeeds = clusterSeeds;
     b.prefix = prefix;
     b.workspace = workspace;
     b.shards = shards;
@@ -153,9 +156,19 @@ public final class RedisStoreConfig {
     return maxRequestTime;
   }
 
-  /** The parsed Redis URI (holds the password: never log it; use {@link #describe()}). */
+  /** The parsed Redis URI, the first seed node of a cluster (holds the password: never log it; use {@link #describe()}). */
   RedisURI uri() {
     return uri;
+  }
+
+  /** Whether the URI names a Redis Cluster ({@code redis-cluster://…}): the store uses Lettuce's cluster client. */
+  public boolean cluster() {
+    return !clusterSeeds.isEmpty();
+  }
+
+  /** The seed nodes of a cluster URI (each with the password: never log them), or an empty list. */
+  java.util.List<RedisURI> clusterSeeds() {
+    return clusterSeeds;
   }
 
   /** Key prefix; every key of a workspace starts with {@code {<prefix>:<workspace>}}. */
@@ -209,20 +222,26 @@ public final class RedisStoreConfig {
     return "{" + prefix + ":" + workspace + "}";
   }
 
-  /** {@code host:port}, for messages. */
+  /** {@code host:port} (of every seed node of a cluster, comma-separated), for messages. */
   String hostAndPort() {
+    if (cluster()) {
+      return String.join(",", clusterSeeds.stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
+    }
     if (uri.getSocket() != null) {
       return uri.getSocket();
     }
     return uri.getHost() + ":" + uri.getPort();
   }
 
-  /** The URI without its password, e.g. {@code redis://127.0.0.1:6379/0}. */
+  /**
+   * The URI without its password, e.g. {@code redis://127.0.0.1:6379/0} or
+   * {@code redis-cluster://10.0.0.1:7000,10.0.0.2:7000}.
+   */
   public String describe() {
-    String scheme = uri.isSsl() ? "rediss" : "redis";
+    String scheme = (uri.isSsl() ? "rediss" : "redis") + (cluster() ? "-cluster" : "");
     String user = uri.getUsername() != null ? uri.getUsername() + (uri.getPassword() != null ? ":***@" : "@")
         : uri.getPassword() != null ? ":***@" : "";
-    return scheme + "://" + user + hostAndPort() + "/" + uri.getDatabase();
+    return scheme + "://" + user + hostAndPort() + (cluster() ? "" : "/" + uri.getDatabase());
   }
 
   /** Replaces the password, if it occurs in {@code text}, with {@code ***}. */
@@ -263,6 +282,7 @@ public final class RedisStoreConfig {
   /** Builds a {@link RedisStoreConfig}; each setter validates its value at once. Not thread-safe. */
   public static final class Builder {
     private RedisURI uri;
+    private java.util.List<RedisURI> clusterSeeds = java.util.List.of();
     private String prefix = DEFAULT_PREFIX;
     private String workspace = DEFAULT_WORKSPACE;
     private String identity;
@@ -308,25 +328,61 @@ public final class RedisStoreConfig {
 
     /**
      * The Redis server: {@code redis://[[user]:password@]host[:port][/database]} or
-     * {@code rediss://…} for TLS (required).
+     * {@code rediss://…} for TLS; or a Redis Cluster, {@code redis-cluster://[[user]:password@]host:port,host:port,…}
+     * (seed nodes: any reachable one yields the topology; {@code rediss-cluster://} for TLS; no
+     * database). Required.
      *
      * @throws IllegalArgumentException naming the setting (never the password) if it cannot be parsed
      */
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri must not be null");
       String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")) : "";
+      if (scheme.equals("redis-cluster") || scheme.equals("rediss-cluster")) {
+        return clusterUri(uri, scheme.substring(0, scheme.indexOf('-')));
+      }
       if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-        throw new IllegalArgumentException("uri must start with redis:// or rediss:// but was "
+        throw new IllegalArgumentException("uri must start with redis://, rediss://, redis-cluster:// or rediss-cluster:// but was "
             + (scheme.isEmpty() ? "'" + redactRaw(uri) + "'" : scheme + "://…"));
       }
+      this.uri = parse(uri, uri);
+      this.clusterSeeds = java.util.List.of();
+      return this;
+    }
+
+    private Builder clusterUri(String raw, String scheme) {
+      String rest = raw.substring(raw.indexOf("://") + 3);
+      int at = rest.lastIndexOf('@');
+      String user = at >= 0 ? rest.substring(0, at + 1) : "";
+      String hosts = at >= 0 ? rest.substring(at + 1) : rest;
+      int slash = hosts.indexOf('/');
+      if (slash >= 0) {
+        String db = hosts.substring(slash + 1);
+        if (!db.isEmpty() && !db.equals("0")) {
+          throw new IllegalArgumentException("uri of a Redis Cluster has no database but names '" + db + "'");
+        }
+        hosts = hosts.substring(0, slash);
+      }
+      java.util.List<RedisURI> seeds = new java.util.ArrayList<>();
+      for (String host : hosts.split(",", -1)) {
+        if (host.isBlank()) {
+          throw new IllegalArgumentException("uri has an empty host in its node list: '" + redactRaw(raw) + "'");
+        }
+        seeds.add(parse(scheme + "://" + user + host.trim(), raw));
+      }
+      this.uri = seeds.get(0);
+      this.clusterSeeds = java.util.List.copyOf(seeds);
+      return this;
+    }
+
+    private static RedisURI parse(String one, String raw) {
       RedisURI parsed;
       try {
-        parsed = RedisURI.create(uri);
+        parsed = RedisURI.create(one);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("uri is not a valid Redis URI: '" + redactRaw(uri) + "'");
+        throw new IllegalArgumentException("uri is not a valid Redis URI: '" + redactRaw(raw) + "'");
       }
       if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-        throw new IllegalArgumentException("uri has no host: '" + redactRaw(uri) + "'");
+        throw new IllegalArgumentException("uri has no host: '" + redactRaw(raw) + "'");
       }
       if (parsed.getPort() < 1 || parsed.getPort() > 65535) {
         throw new IllegalArgumentException("uri port must be in 1..65535 but was " + parsed.getPort());
@@ -334,8 +390,7 @@ public final class RedisStoreConfig {
       if (parsed.getDatabase() < 0) {
         throw new IllegalArgumentException("uri database must be >= 0 but was " + parsed.getDatabase());
       }
-      this.uri = parsed;
-      return this;
+      return parsed;
     }
 
     /** Key prefix, 1..64 of {@code [A-Za-z0-9._:-]}; default {@value RedisStoreConfig#DEFAULT_PREFIX}. */
@@ -452,14 +507,9 @@ public final class RedisStoreConfig {
         throw new IllegalStateException("leaseTtl=" + leaseTtl + " must be at least 1.5 times maxRequestTime="
             + maxRequestTime + " (the request timeout), so a request started under a lease ends before the lease can lapse");
       }
-      RedisURI copy = RedisURI.builder(uri).withTimeout(commandTimeout).build();
-      Builder b = toBuilderWith(copy);
-      return new RedisStoreConfig(b);
-    }
-
-    private Builder toBuilderWith(RedisURI u) {
-      this.uri = u;
-      return this;
+      this.uri = RedisURI.builder(uri).withTimeout(commandTimeout).build();
+      this.clusterSeeds = clusterSeeds.stream().map(u -> RedisURI.builder(u).withTimeout(commandTimeout).build()).toList();
+      return new RedisStoreConfig(this);
     }
 
     /** Masks everything between {@code ://} and the last {@code @} (a password may itself hold '@' or '/'). */

@@ -1,13 +1,43 @@
 -- Shared helpers, prepended to the outbox scripts. Every key of a workspace starts with the
 -- hash-tagged base ARGV[1] = '{prefix:ws}', so in Redis Cluster they all live in one slot.
+-- A script touches only the keys its caller gave in KEYS (a cluster routes a script by them and
+-- moves them with their slot): key(name) refuses any other; has(name) asks.
 local base = ARGV[1]
+local declared
+
+local function has(name)
+  if not declared then
+    declared = {}
+    for _, k in ipairs(KEYS) do
+      declared[k] = true
+    end
+  end
+  return declared[name] == true
+end
+
+local function key(name)
+  if not has(name) then
+    error({err = 'ERR cio script touched key ' .. name .. ' that its caller did not pass in KEYS'})
+  end
+  return name
+end
 
 local function shard_of(id)
   return string.match(id, '-(%d+)$')
 end
 
 local function stream(shard)
-  return base .. ':s:' .. shard
+  return key(base .. ':s:' .. shard)
+end
+
+local function failures(shard)
+  return key(base .. ':f:' .. shard)
+end
+
+-- Whether this call was given the keys of the shard of entry id (ids of other shards are skipped).
+local function given(id)
+  local shard = shard_of(id)
+  return shard and has(base .. ':s:' .. shard) and shard
 end
 
 local function fields(flat)
@@ -37,7 +67,7 @@ local function totals(shards)
       if lc > nc then nc = lc; ns = i end
     end
   end
-  local bytes = tonumber(redis.call('GET', base .. ':bytes') or '0')
-  local dls = redis.call('ZCARD', base .. ':dl')
+  local bytes = tonumber(redis.call('GET', key(base .. ':bytes')) or '0')
+  local dls = redis.call('ZCARD', key(base .. ':dl'))
   return {pending, bytes, oa, dls, oc, os, nc, ns}
 end

@@ -1,17 +1,11 @@
--- Lists dead letters: KEYS = {dead-letter index}; ARGV = {base, afterId, limit, seqLookup}.
--- With seqLookup = '1', afterId is an entry id and the one dead letter it became is returned.
-local ids
-if ARGV[4] == '1' then
-  local n = redis.call('HGET', base .. ':dlseq', ARGV[2])
-  ids = n and {n} or {}
-else
-  ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf', 'LIMIT', 0, tonumber(ARGV[3]))
-end
+-- Reads dead letters: KEYS = {record hash of each dead letter}; ARGV = {base, dead letter id...}
+-- (the caller listed the ids from the index first). Returns {{id, fields}, ...} for those that
+-- still exist.
 local out = {}
-for _, n in ipairs(ids) do
-  local f = redis.call('HGETALL', base .. ':dl:' .. n)
+for i = 2, #ARGV do
+  local f = redis.call('HGETALL', key(base .. ':dl:' .. ARGV[i]))
   if #f > 0 then
-    out[#out + 1] = {n, f}
+    out[#out + 1] = {ARGV[i], f}
   end
 end
 return out

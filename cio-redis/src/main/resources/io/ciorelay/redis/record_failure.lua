@@ -1,12 +1,13 @@
--- Records a failed attempt: KEYS = {bytes counter (slot only)}; ARGV = {base, atMillis, error, id...}.
+-- Records a failed attempt: KEYS = {stream and failure hash of each shard of the ids};
+-- ARGV = {base, atMillis, error, id...}.
 -- The failure hash of a shard maps id -> '<attempts>:<firstFailureAt>:<lastError>'.
 local at = tonumber(ARGV[2])
 local n = 0
 for i = 4, #ARGV do
   local id = ARGV[i]
-  local shard = shard_of(id)
+  local shard = given(id)
   if shard and #redis.call('XRANGE', stream(shard), id, id) > 0 then
-    local h = base .. ':f:' .. shard
+    local h = failures(shard)
     local cur = redis.call('HGET', h, id)
     local attempts, first = 0, 0
     if cur then

@@ -1,6 +1,6 @@
--- Where a replayed dead letter went: KEYS = {}; ARGV = {base, original entry id}.
+-- Where a replayed dead letter went: KEYS = {replay hash}; ARGV = {base, original entry id}.
 -- Returns {replayed entry id}, or {} if that entry was never replayed.
-local v = redis.call('HGET', base .. ':rp', ARGV[2])
+local v = redis.call('HGET', key(KEYS[1]), ARGV[2])
 if v then
   return {v}
 end

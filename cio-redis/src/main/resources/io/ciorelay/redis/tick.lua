@@ -1,4 +1,5 @@
--- One poll round of a relay: KEYS = {heartbeat set}; ARGV = {base, relayId, ttlMillis, shards,
+-- One poll round of a relay: KEYS = {heartbeat set, seq counter, bytes counter, dead-letter index,
+-- every shard's lease, every shard stream}; ARGV = {base, relayId, ttlMillis, shards,
 -- startShard (-1: draining, take nothing new), shard to release...}. Registers the relay, drops relays silent for a TTL, releases
 -- the given shards (if still held), renews the leases it holds (compare-and-pexpire), takes free
 -- shards up to ceil(shards / live relays) starting at startShard, and returns
@@ -15,7 +16,7 @@ local live = redis.call('ZCARD', KEYS[1])
 local max = math.ceil(shards / live)
 local released = {}
 for i = 6, #ARGV do
-  local k = base .. ':lease:' .. ARGV[i]
+  local k = key(base .. ':lease:' .. ARGV[i])
   if redis.call('GET', k) == me then
     redis.call('DEL', k)
   end
@@ -23,7 +24,7 @@ for i = 6, #ARGV do
 end
 local state, count = {}, 0
 for i = 0, shards - 1 do
-  local k = base .. ':lease:' .. i
+  local k = key(base .. ':lease:' .. i)
   if redis.call('GET', k) == me then
     redis.call('PEXPIRE', k, ttl)
     state[i] = 1
@@ -39,7 +40,7 @@ end
 for j = 0, shards - 1 do
   if count >= takeUpTo then break end
   local i = (start + j) % shards
-  if state[i] == 0 and not released[i] and redis.call('SET', base .. ':lease:' .. i, me, 'NX', 'PX', ttl) then
+  if state[i] == 0 and not released[i] and redis.call('SET', key(base .. ':lease:' .. i), me, 'NX', 'PX', ttl) then
     state[i] = 2
     count = count + 1
   end
@@ -50,4 +51,4 @@ for i = 0, shards - 1 do
   per[#per + 1] = redis.call('XLEN', stream(i))
 end
 -- The append counter as of this script: appends up to it are in the totals above.
-return {live, max, per, totals(shards), tonumber(redis.call('GET', base .. ':seq') or '0')}
+return {live, max, per, totals(shards), tonumber(redis.call('GET', key(KEYS[2])) or '0')}

@@ -41,9 +41,14 @@ class RedisOutboxTest {
   String prefix;
   final List<Outbox> open = new ArrayList<>();
 
+  /** The Redis the contract runs on; {@link RedisClusterOutboxTest} runs it on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
   }
 
@@ -208,11 +213,8 @@ class RedisOutboxTest {
   }
 
   long streamLength(int shard) {
-    io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(uri);
-    try (var conn = c.connect()) {
-      return conn.sync().xlen("{" + prefix + ":ws}:s:" + shard);
-    } finally {
-      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    try (var c = RedisConnections.open(store().build(), io.lettuce.core.codec.StringCodec.UTF8)) {
+      return c.sync().xlen("{" + prefix + ":ws}:s:" + shard);
     }
   }
 

@@ -19,7 +19,7 @@ class RedisStoreConfigTest {
   @Test
   void badValuesAreRejectedNamingTheSetting() {
     RedisStoreConfig.Builder b = RedisStoreConfig.builder();
-    assertRejected(IllegalArgumentException.class, "uri must start with redis:// or rediss://",
+    assertRejected(IllegalArgumentException.class, "uri must start with redis://, rediss://",
         () -> b.uri("http://:hunter2@localhost:6379"));
     assertRejected(IllegalArgumentException.class, "uri", () -> b.uri("localhost:6379"));
     assertRejected(IllegalArgumentException.class, "uri", () -> b.uri("redis://:hunter2@"));

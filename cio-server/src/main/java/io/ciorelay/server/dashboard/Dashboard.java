@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The operator's web dashboard at {@code /dashboard}: a sign-in page, then one page (plain HTML,
  * CSS and JavaScript from the jar; nothing fetched from elsewhere) over a JSON API under
  * {@code /dashboard/api}: overview and live rates per workspace, dead letters with filters and bulk
- * replay/purge, pause/resume, and the webhook receiver. See {@link DashboardAuth} for who may do
+ * replay/purge, pause/resume, and the webhook receiver with its dead letters (the same filters and
+ * actions, {@link DeadLetterRoutes}). See {@link DashboardAuth} for who may do
  * what.
  *
  * <p>Rates: a sampler thread ({@code cio-dashboard-sampler}) reads each workspace's delivery
@@ -53,7 +54,8 @@ public final class Dashboard implements AutoCloseable {
   private final PauseLog pauses = new PauseLog();
   private final Clock clock;
   private final Overview overview;
-  private final DeadLetterRoutes deadLetters;
+  private final DeadLetterRoutes<?> deadLetters;
+  private final DeadLetterRoutes<?> webhookDeadLetters;
   private final Map<String, RateHistory> rates = new ConcurrentHashMap<>();
   private final RateSampler sampler;
   private final ScheduledExecutorService scheduler;
@@ -75,7 +77,9 @@ public final class Dashboard implements AutoCloseable {
       rates.put(ws, new RateHistory(RateSampler.SERIES.size()));
     }
     this.overview = new Overview(workspaces, registry, config, redisStores, webhooks, pauses, rates, clock);
-    this.deadLetters = new DeadLetterRoutes(this);
+    this.deadLetters = new DeadLetterRoutes<>(BASE + "/api/dead-letters", new DeliveryDeadLetters(this), clock);
+    this.webhookDeadLetters = new DeadLetterRoutes<>(BASE + "/api/webhooks/dead-letters", new WebhookDeadLetters(webhooks),
+        clock);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "cio-dashboard-sampler");
       t.setDaemon(true);
@@ -121,11 +125,10 @@ public final class Dashboard implements AutoCloseable {
     app.get(BASE + "/api/webhooks", ctx -> json(ctx, overview.webhooks(
         DeadLetterRoutes.longParam(ctx, "after", 0, 0, Long.MAX_VALUE),
         (int) DeadLetterRoutes.longParam(ctx, "limit", 50, 1, 200))));
-    app.post(BASE + "/api/webhooks/dead-letters/replay", ctx -> webhookDeadLetters(ctx, true));
-    app.post(BASE + "/api/webhooks/dead-letters/purge", ctx -> webhookDeadLetters(ctx, false));
     app.post(BASE + "/api/pause", ctx -> pause(ctx, true));
     app.post(BASE + "/api/resume", ctx -> pause(ctx, false));
     deadLetters.register(app);
+    webhookDeadLetters.register(app);
     // The admin API's pause and resume are recorded too (who: the admin token, by API).
     app.after("/admin/pause", ctx -> recordAdminApi(ctx, true));
     app.after("/admin/resume", ctx -> recordAdminApi(ctx, false));
@@ -207,31 +210,6 @@ public final class Dashboard implements AutoCloseable {
 
   static DashboardAuth.Identity identity(Context ctx) {
     return ctx.attribute("dashboard.identity");
-  }
-
-  /** Replays or purges webhook dead letters: {@code {"ids":[..]}} or {@code {"all":true}}. Admin only (see authorize). */
-  private void webhookDeadLetters(Context ctx, boolean replay) {
-    WebhookReceiver r = webhookReceiver.get();
-    if (r == null) {
-      throw new DashboardException(404, "not_found", "", "the webhook receiver is off: set CIO_WEBHOOK_SIGNING_KEY");
-    }
-    com.fasterxml.jackson.databind.JsonNode body = DeadLetterRoutes.body(ctx);
-    List<Long> ids = null;
-    if (!body.path("all").asBoolean(false)) {
-      com.fasterxml.jackson.databind.JsonNode list = body.get("ids");
-      if (list == null || !list.isArray() || list.isEmpty()) {
-        throw DashboardException.badRequest("ids", "body must be {\"ids\":[1,2,...]} or {\"all\":true}");
-      }
-      ids = new java.util.ArrayList<>();
-      for (com.fasterxml.jackson.databind.JsonNode id : list) {
-        if (!id.isIntegralNumber() || !id.canConvertToLong()) {
-          throw DashboardException.badRequest("ids", "ids must be whole numbers");
-        }
-        ids.add(id.longValue());
-      }
-    }
-    int n = replay ? r.replayDeadLetters(ids) : r.purgeDeadLetters(ids);
-    json(ctx, JSON.createObjectNode().put(replay ? "replayed" : "purged", n));
   }
 
   private void pause(Context ctx, boolean paused) {

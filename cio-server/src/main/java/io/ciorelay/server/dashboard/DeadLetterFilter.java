@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -93,29 +94,38 @@ record DeadLetterFilter(String person, String type, String reason, Integer statu
   }
 
   boolean matches(DeadLetter d) {
-    if (status != null && d.lastStatus() != status) {
+    return matches(d.personKey(), d.eventId(), d.reason(), d.lastStatus(), d.deadAtMillis(), () -> describe(d));
+  }
+
+  /**
+   * Whether a dead letter with these fields matches; {@code described} (its operation type and
+   * name, read from the payload) is asked only when the filter needs it.
+   */
+  boolean matches(String personKey, String eventId, String why, int lastStatus, long deadAtMillis,
+      Supplier<Described> described) {
+    if (status != null && lastStatus != status) {
       return false;
     }
-    if (from != null && d.deadAtMillis() < from.toEpochMilli()) {
+    if (from != null && deadAtMillis < from.toEpochMilli()) {
       return false;
     }
-    if (to != null && d.deadAtMillis() > to.toEpochMilli()) {
+    if (to != null && deadAtMillis > to.toEpochMilli()) {
       return false;
     }
-    if (person != null && !contains(d.personKey(), person)) {
+    if (person != null && !contains(personKey, person)) {
       return false;
     }
-    if (reason != null && !contains(d.reason(), reason)) {
+    if (reason != null && !contains(why, reason)) {
       return false;
     }
     if (type == null && q == null) {
       return true;
     }
-    Described desc = describe(d);
+    Described desc = described.get();
     if (type != null && !type.equals(desc.type())) {
       return false;
     }
-    return q == null || contains(d.personKey(), q) || contains(d.eventId(), q) || contains(d.reason(), q)
+    return q == null || contains(personKey, q) || contains(eventId, q) || contains(why, q)
         || contains(desc.name(), q) || contains(desc.type(), q);
   }
 
@@ -127,18 +137,21 @@ record DeadLetterFilter(String person, String type, String reason, Integer statu
   record Described(String type, String name, JsonNode payload) {}
 
   static Described describe(DeadLetter d) {
-    JsonNode payload;
-    try {
-      payload = JSON.readTree(d.payload());
-    } catch (IOException e) {
-      payload = JSON.getNodeFactory().textNode(new String(d.payload(), StandardCharsets.UTF_8));
-    }
-    if (payload == null) {
-      payload = JSON.getNodeFactory().nullNode();
-    }
+    JsonNode payload = payload(d.payload());
     if (d.kind() == EntryKind.V1_ANONYMOUS_EVENT) {
       return new Described("anonymous_event", payload.path("name").asText(null), payload);
     }
     return new Described(payload.path("action").asText("unknown"), payload.path("name").asText(null), payload);
+  }
+
+  /** The stored bytes as JSON: parsed when they are JSON, else as one text value. */
+  static JsonNode payload(byte[] bytes) {
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(bytes);
+    } catch (IOException e) {
+      payload = JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
+    }
+    return payload == null ? JSON.getNodeFactory().nullNode() : payload;
   }
 }

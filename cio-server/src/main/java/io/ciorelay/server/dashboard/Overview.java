@@ -141,7 +141,10 @@ final class Overview implements AutoCloseable {
     return out;
   }
 
-  /** The receiver's counters and a page of its forwarding backlog, or {@code enabled:false}. */
+  /**
+   * The receiver's counters, its dead-letter count and a page of its forwarding backlog, or
+   * {@code enabled:false} (the dead letters themselves: {@code /dashboard/api/webhooks/dead-letters}).
+   */
   ObjectNode webhooks(long after, int limit) {
     ObjectNode out = Dashboard.JSON.createObjectNode();
     WebhookReceiver r = webhooks.get();
@@ -157,15 +160,8 @@ final class Overview implements AutoCloseable {
         .put("rejected", s.rejectedTotal()).put("forwarded", s.forwarded()).put("forward_failures", s.forwardFailures())
         .put("backlog", s.backlog()).put("oldest_pending_age_seconds", s.oldestPendingAge().toMillis() / 1000.0);
     st.set("rejected_by_reason", Dashboard.JSON.valueToTree(s.rejected()));
-    out.put("dead_letters_supported", true);
-    ArrayNode dead = out.putArray("dead_letters");
     try {
       out.put("dead_letter_count", r.deadLetterCount());
-      for (io.ciorelay.server.webhook.WebhookDeadLetter d : r.deadLetters(0, limit)) {
-        WebhookEvent e = d.event();
-        dead.addObject().put("id", e.seq()).put("event_id", e.eventId()).put("person_key", e.personKey())
-            .put("reason", d.reason()).put("attempts", e.attempts()).put("dead_at", d.deadAt().toString());
-      }
     } catch (RuntimeException e) {
       out.put("error", e.getMessage());
       return out;

@@ -14,7 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +71,12 @@ class DashboardApiIT {
     assertEquals(200, login.statusCode());
     assertTrue(login.body().contains("<form method=\"post\" action=\"/dashboard/login\">"), login.body());
     assertTrue(login.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
-    for (String asset : List.of("dashboard.css", "dashboard.js", "login.js")) {
-      assertEquals(200, call("GET", "/dashboard/assets/" + asset, null).statusCode(), asset);
+    for (String asset : List.of("dashboard.css", "dashboard.js", "login.js", "index.html")) {
+      HttpResponse<String> a = call("GET", "/dashboard/assets/" + asset, null);
+      assertEquals(200, a.statusCode(), asset);
+      String body = a.body().replace("'http://www.w3.org/2000/svg'", ""); // a namespace name, not an address
+      assertTrue(!body.contains("http://") && !body.contains("https://") && !body.contains("@import"),
+          asset + " refers to nothing outside the relay");
     }
     assertEquals(404, call("GET", "/dashboard/assets/..%2Fsecret.txt", null).statusCode());
     HttpResponse<String> unsigned = call("GET", "/dashboard", null);
@@ -158,33 +164,77 @@ class DashboardApiIT {
     String admin = "Bearer " + RelayTestSupport.ADMIN_TOKEN;
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> JSON.readTree(
         call("GET", "/dashboard/api/webhooks", null, "Authorization", admin).body()).path("dead_letter_count").asLong() == 2);
-    JsonNode w = JSON.readTree(call("GET", "/dashboard/api/webhooks", null, "Authorization", admin).body());
-    assertTrue(w.path("dead_letters_supported").asBoolean());
-    JsonNode first = w.path("dead_letters").get(0);
+    String base = "/dashboard/api/webhooks/dead-letters";
+    JsonNode list = JSON.readTree(call("GET", base, null, "Authorization", "Bearer " + VIEWER).body());
+    assertEquals(2, list.path("total").asInt(), list.toString());
+    JsonNode first = list.path("dead_letters").get(0);
     assertTrue(first.path("reason").asText().startsWith("cannot be sent: "), first.toString());
+    assertEquals("opened", first.path("type").asText(), "the metric is the type");
+    assertEquals(0, first.path("last_status").asInt(), "never answered: status 0");
+    long id = first.path("id").asLong();
+    JsonNode detail = JSON.readTree(call("GET", base + "/" + id, null, "Authorization", admin).body());
+    assertEquals("email", detail.path("payload").path("object_type").asText(), detail.toString());
+    assertEquals(404, call("GET", base + "/99999", null, "Authorization", admin).statusCode());
+    JsonNode none = JSON.readTree(call("GET", base + "?person=nobody", null, "Authorization", admin).body());
+    assertEquals(0, none.path("dead_letters").size(), "the person filter applies: " + none);
+    JsonNode count = JSON.readTree(call("GET", base + "/count?type=opened&status=0", null, "Authorization", admin).body());
+    assertEquals(2, count.path("matching").asInt(), count.toString());
 
-    HttpResponse<String> viewer = call("POST", "/dashboard/api/webhooks/dead-letters/purge", "{\"all\":true}",
-        "Authorization", "Bearer " + VIEWER);
+    HttpResponse<String> viewer = call("POST", base + "/purge", "{\"ids\":[" + id + "]}", "Authorization", "Bearer " + VIEWER);
     assertEquals(403, viewer.statusCode(), viewer.body());
-    HttpResponse<String> bad = call("POST", "/dashboard/api/webhooks/dead-letters/replay", "{\"ids\":[]}",
-        "Authorization", admin);
+    HttpResponse<String> bad = call("POST", base + "/replay", "{\"ids\":[]}", "Authorization", admin);
     assertEquals(400, bad.statusCode(), bad.body());
     assertEquals("ids", JSON.readTree(bad.body()).path("field").asText());
 
-    HttpResponse<String> replayed = call("POST", "/dashboard/api/webhooks/dead-letters/replay",
-        "{\"ids\":[" + first.path("id").asLong() + "]}", "Authorization", admin);
-    assertEquals(200, replayed.statusCode(), replayed.body());
-    assertEquals(1, JSON.readTree(replayed.body()).path("replayed").asInt());
-    HttpResponse<String> purged = call("POST", "/dashboard/api/webhooks/dead-letters/purge", "{\"all\":true}",
-        "Authorization", admin);
-    assertEquals(200, purged.statusCode(), purged.body());
-    // The replayed one cannot be sent either, so it may be a dead letter again by now: purge-all
-    // removes whatever is there; afterwards none are left once the replayed one has settled.
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
-      call("POST", "/dashboard/api/webhooks/dead-letters/purge", "{\"all\":true}", "Authorization", admin);
-      return JSON.readTree(call("GET", "/dashboard/api/webhooks", null, "Authorization", admin).body())
-          .path("dead_letter_count").asLong() == 0;
-    });
+    HttpResponse<String> purgedOne = call("POST", base + "/purge", "{\"ids\":[" + id + "]}", "Authorization", admin);
+    assertEquals(200, purgedOne.statusCode(), purgedOne.body());
+    assertEquals(1, JSON.readTree(purgedOne.body()).path("purged").asInt());
+    HttpResponse<String> purgedAll = call("POST", base + "/purge", "{\"filter\":{\"type\":\"opened\"},\"up_to\":"
+        + count.path("up_to").asLong() + ",\"as_of\":" + count.path("as_of").asLong() + "}", "Authorization", admin);
+    assertEquals(200, purgedAll.statusCode(), purgedAll.body());
+    assertEquals("{\"matched\":1,\"purged\":1}", purgedAll.body());
+    assertEquals(0, webhooks.deadLetterCount());
+  }
+
+  @Test
+  void everyStateChangingRouteRefusesACrossSiteRequest() throws Exception {
+    relay.stop();
+    byte[] key = "webhook-key-for-tests".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.ciorelay.server.webhook.WebhookReceiver webhooks = io.ciorelay.server.webhook.WebhookReceiver.start(
+        io.ciorelay.server.webhook.WebhookConfig.builder().signingKey(key).storePath(dir.resolve("webhooks.db")).build(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    relay = RelayServer.builder(RelayTestSupport.config(sim, dir).dashboardViewerToken(VIEWER).build())
+        .routes(webhooks::register).closeOnStop(webhooks).webhooks(() -> webhooks).build().start();
+    String cookie = cookieAfterSignIn(RelayTestSupport.ADMIN_TOKEN);
+    String csrf = JSON.readTree(call("GET", "/dashboard/api/session", null, "Cookie", cookie).body()).path("csrf").asText();
+    String ids = "{\"ids\":[1]}";
+    Map<String, String> routes = new LinkedHashMap<>();
+    routes.put("/dashboard/api/pause", "{}");
+    routes.put("/dashboard/api/resume", "{}");
+    routes.put("/dashboard/api/dead-letters/replay", ids);
+    routes.put("/dashboard/api/dead-letters/purge", ids);
+    routes.put("/dashboard/api/webhooks/dead-letters/replay", ids);
+    routes.put("/dashboard/api/webhooks/dead-letters/purge", ids);
+    for (Map.Entry<String, String> r : routes.entrySet()) {
+      // What a form on another site can send: the browser adds the cookie, but not the CSRF header.
+      HttpResponse<String> form = call("POST", r.getKey(), "x=1", "Cookie", cookie,
+          "Content-Type", "application/x-www-form-urlencoded", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site");
+      assertEquals(403, form.statusCode(), r.getKey() + ": " + form.body());
+      HttpResponse<String> noToken = call("POST", r.getKey(), r.getValue(), "Cookie", cookie, "Origin", relay.baseUrl());
+      assertEquals(403, noToken.statusCode(), r.getKey() + ": " + noToken.body());
+      assertEquals("csrf", JSON.readTree(noToken.body()).path("error").asText(), r.getKey());
+      HttpResponse<String> stolenToken = call("POST", r.getKey(), r.getValue(), "Cookie", cookie,
+          DashboardAuth.CSRF_HEADER, csrf, "Sec-Fetch-Site", "cross-site");
+      assertEquals(403, stolenToken.statusCode(), r.getKey() + ": " + stolenToken.body());
+      HttpResponse<String> wrongToken = call("POST", r.getKey(), r.getValue(), "Cookie", cookie,
+          DashboardAuth.CSRF_HEADER, csrf + "x", "Origin", relay.baseUrl());
+      assertEquals(403, wrongToken.statusCode(), r.getKey() + ": " + wrongToken.body());
+      HttpResponse<String> sameSite = call("POST", r.getKey(), r.getValue(), "Cookie", cookie,
+          DashboardAuth.CSRF_HEADER, csrf, "Origin", relay.baseUrl(), "Sec-Fetch-Site", "same-origin");
+      assertEquals(200, sameSite.statusCode(), r.getKey() + " from the page itself: " + sameSite.body());
+    }
+    HttpResponse<String> logout = call("POST", "/dashboard/logout", "", "Cookie", cookie, "Origin", "https://evil.example");
+    assertEquals(403, logout.statusCode(), "a cross-site sign-out is refused too: " + logout.body());
   }
 
   @Test
@@ -210,23 +260,57 @@ class DashboardApiIT {
       String prefix = "dash" + Long.toHexString(System.nanoTime());
       RelayServer onRedis = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("redis"))
           .store(URI.create(redis.uri(0))).storePrefix(prefix).storeShards(4).build()).build().start();
+      RelayServer second = null;
       try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(onRedis.baseUrl() + "/dashboard/api/overview"))
-            .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode store = JSON.readTree(r.body()).path("workspaces").get(0).path("store");
-        assertEquals("redis", store.path("kind").asText(), store.toString());
-        JsonNode fleet = store.path("fleet");
+        JsonNode fleet = fleet(onRedis);
+        assertEquals("redis", JSON.readTree(overview(onRedis)).path("workspaces").get(0).path("store").path("kind").asText());
         assertEquals(4, fleet.path("shards").asInt(), fleet.toString());
         assertEquals(1, fleet.path("relays").size(), fleet.toString());
         JsonNode me = fleet.path("relays").get(0);
         assertTrue(me.path("this").asBoolean(), fleet.toString());
         assertEquals("[0,1,2,3]", me.path("shards").toString(), "a lone relay holds every shard");
+
+        second = RelayServer.builder(RelayTestSupport.config(sim, dir.resolve("redis2"))
+            .store(URI.create(redis.uri(0))).storePrefix(prefix).storeShards(4).build()).build().start();
+        RelayServer other = second;
+        // The second relay takes its share; the first relay's overview shows both and who holds what.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+          JsonNode f = fleet(onRedis);
+          return f.path("relays").size() == 2 && f.path("relays").get(0).path("shards").size() == 2
+              && f.path("relays").get(1).path("shards").size() == 2;
+        });
+        fleet = fleet(onRedis);
+        java.util.Set<Integer> held = new java.util.TreeSet<>();
+        int mine = 0;
+        for (JsonNode r : fleet.path("relays")) {
+          r.path("shards").forEach(n -> held.add(n.asInt()));
+          mine += r.path("this").asBoolean() ? 1 : 0;
+        }
+        assertEquals(java.util.Set.of(0, 1, 2, 3), held, "every shard held by exactly one of the two: " + fleet);
+        assertEquals(1, mine, "one of them is marked as this relay: " + fleet);
+        assertEquals(fleet.path("this_relay").asText(), JSON.readTree(overview(onRedis)).path("workspaces").get(0)
+            .path("store").path("fleet").path("this_relay").asText());
+        JsonNode fromOther = fleet(other);
+        assertTrue(!fromOther.path("this_relay").asText().equals(fleet.path("this_relay").asText()), fromOther.toString());
       } finally {
+        if (second != null) {
+          second.stop();
+        }
         onRedis.stop();
         redis.deleteKeys(prefix);
       }
     }
+  }
+
+  static String overview(RelayServer relay) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/dashboard/api/overview"))
+        .header("Authorization", "Bearer " + RelayTestSupport.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
+  static JsonNode fleet(RelayServer relay) throws Exception {
+    return JSON.readTree(overview(relay)).path("workspaces").get(0).path("store").path("fleet");
   }
 
   @Test

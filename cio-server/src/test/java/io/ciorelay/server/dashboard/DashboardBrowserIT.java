@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.net.httpserver.HttpServer;
 import io.ciorelay.client.WebhookVerifier;
 import io.ciorelay.delivery.outbox.DeadLetter;
 import io.ciorelay.server.NodeScripts;
@@ -19,6 +20,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +33,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code target/}) through {@code src/test/node/dashboard-browser.js}, against a relay and the
  * simulator. The script signs in, pauses and resumes, watches the backlog grow in an outage and
  * drain after it, filters the dead letters of operations the simulator refused, replays that set,
- * checks a viewer cannot act, and fails on any JavaScript error; this test does the server side of
- * each step and checks what the simulator recorded. Screenshots go to {@code docs/dashboard/}.
+ * replays one selected and purges one from its detail view by keyboard only, filters, pages, replays
+ * and purges the webhook dead letters (one, a selection, all matching), checks a viewer cannot act,
+ * and fails on any JavaScript error; this test does the server side of each step and checks what
+ * the simulator and the webhook consumer received. Screenshots go to {@code docs/dashboard/}.
  * Without Chromium, node or npm it fails rather than skips.
  */
 class DashboardBrowserIT {
@@ -55,6 +61,9 @@ class DashboardBrowserIT {
   static final int REFUSED_EVENTS = 5;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final byte[] WEBHOOK_KEY = "webhook-key-for-tests".getBytes(StandardCharsets.UTF_8);
+  static final int OPENED_WEBHOOKS = 3;
+  static final int CLICKED_WEBHOOKS = 12;
+  static final int BOUNCED_WEBHOOKS = 2;
 
   @TempDir
   Path dir;
@@ -69,23 +78,29 @@ class DashboardBrowserIT {
   @Test
   void anOperatorSeesTheOutageAndReplaysTheRefusedOperationsAViewerCannot() throws Exception {
     Files.createDirectories(SHOTS);
-    try (CioSimulator sim = CioSimulator.builder().rateLimit(0).build().start()) {
+    try (CioSimulator sim = CioSimulator.builder().rateLimit(0).build().start();
+        Consumer consumer = Consumer.start()) {
       RelayServer.Builder rb = RelayServer.builder(RelayTestSupport.config(sim, dir)
           .dashboardViewerToken(VIEWER_TOKEN).build());
-      // The webhook receiver without a forward URL: what it receives is stored and shows as pending.
+      // The webhook receiver forwards to a consumer that refuses every "clicked" (HTTP 500) and
+      // "bounced" (HTTP 400) event at first: with one attempt each, those become webhook dead letters.
       WebhookReceiver webhooks = WebhookReceiver.start(WebhookConfig.builder().signingKey(WEBHOOK_KEY)
-          .storePath(dir.resolve("webhooks.db")).build(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+          .storePath(dir.resolve("webhooks.db")).forwardUrl(consumer.url()).maxAttempts(1)
+          .backoffBase(Duration.ofMillis(5)).backoffCap(Duration.ofMillis(50)).build(),
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       RelayServer relay = rb.routes(webhooks::register).closeOnStop(webhooks).webhooks(() -> webhooks).build().start();
-      for (int i = 1; i <= 3; i++) {
-        String body = "{\"event_id\":\"01JWEBHOOK000000000000000" + i + "\",\"object_type\":\"email\",\"metric\":\"opened\","
-            + "\"timestamp\":1764633600,\"data\":{\"customer_id\":\"person-" + i + "\"}}";
-        long ts = System.currentTimeMillis() / 1000;
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + WebhookReceiver.PATH))
-            .header("X-CIO-Timestamp", Long.toString(ts))
-            .header("X-CIO-Signature", WebhookVerifier.sign(WEBHOOK_KEY, ts, body.getBytes(StandardCharsets.UTF_8)))
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
+      for (int i = 1; i <= OPENED_WEBHOOKS; i++) {
+        webhook(relay, "opened-" + i, "opened", "person-" + i);
       }
+      for (int i = 1; i <= CLICKED_WEBHOOKS; i++) {
+        webhook(relay, "clicked-" + i, "clicked", "clicker-" + i);
+      }
+      for (int i = 1; i <= BOUNCED_WEBHOOKS; i++) {
+        webhook(relay, "bounced-" + i, "bounced", "bouncer-" + i);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> webhooks.deadLetterCount() == CLICKED_WEBHOOKS + BOUNCED_WEBHOOKS
+          && consumer.accepted().size() == OPENED_WEBHOOKS);
+      consumer.acceptAll(); // from now on a replay is forwarded and taken
       String auth = "Basic " + Base64.getEncoder().encodeToString((sim.siteId() + ":" + sim.apiKey())
           .getBytes(StandardCharsets.UTF_8));
       ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(NODE_DIR.toFile())
@@ -98,6 +113,8 @@ class DashboardBrowserIT {
       pb.environment().put("SCREENSHOT_DIR", SHOTS.toString());
       pb.environment().put("OUTAGE_OPS", Integer.toString(OUTAGE_OPS));
       pb.environment().put("REFUSED_EVENTS", Integer.toString(REFUSED_EVENTS));
+      pb.environment().put("CLICKED_WEBHOOKS", Integer.toString(CLICKED_WEBHOOKS));
+      pb.environment().put("BOUNCED_WEBHOOKS", Integer.toString(BOUNCED_WEBHOOKS));
       Process node = pb.start();
       StringBuilder output = new StringBuilder();
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -158,6 +175,15 @@ class DashboardBrowserIT {
               await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().events("refused_event").size() == REFUSED_EVENTS);
               yield "ok";
             }
+            case "keyboard-replayed" -> {
+              await().atMost(Duration.ofSeconds(30)).until(() -> !sim.records().forPerson("kept-1").isEmpty());
+              yield "ok";
+            }
+            case "webhooks-replayed" -> {
+              // clicked-1 was purged from its detail view; the other clicked ones were replayed.
+              await().atMost(Duration.ofSeconds(30)).until(() -> consumer.accepted().size() == OPENED_WEBHOOKS + CLICKED_WEBHOOKS - 1);
+              yield "ok";
+            }
             default -> throw new AssertionError("unknown step " + line + "\n" + output);
           };
           toNode.write(reply + "\n");
@@ -174,15 +200,85 @@ class DashboardBrowserIT {
       assertTrue(output.toString().contains("DONE"), output.toString());
       assertEquals(OUTAGE_OPS, sim.records().events("during_outage").size(), "every operation of the outage delivered once");
       assertEquals(REFUSED_EVENTS, sim.records().events("refused_event").size(), "each replayed operation delivered once");
-      for (int i = 1; i <= 3; i++) {
-        assertTrue(sim.records().forPerson("kept-" + i).isEmpty(), "the identifies outside the filter stay dead");
+      assertEquals(1, sim.records().forPerson("kept-1").size(), "the one replayed by keyboard was delivered once");
+      assertTrue(sim.records().forPerson("kept-2").isEmpty(), "the one purged from its detail view is not delivered");
+      assertTrue(sim.records().forPerson("kept-3").isEmpty(), "the one left alone stays dead");
+      assertEquals(1, relay.customerIo().deadLetters().count(), "the viewer's replay did nothing");
+      List<String> forwarded = consumer.accepted();
+      for (int i = 2; i <= CLICKED_WEBHOOKS; i++) {
+        String id = "clicked-" + i;
+        assertEquals(1, forwarded.stream().filter(id::equals).count(), id + " replayed and forwarded once: " + forwarded);
       }
-      assertEquals(3, relay.customerIo().deadLetters().count(), "the viewer's replay did nothing");
+      assertTrue(forwarded.stream().noneMatch(e -> e.equals("clicked-1") || e.startsWith("bounced-")),
+          "purged webhook dead letters are never forwarded: " + forwarded);
+      assertEquals(0, webhooks.deadLetterCount(), "every webhook dead letter replayed or purged");
       for (String png : List.of("sign-in.png", "overview.png", "overview-outage.png", "overview-paused.png",
           "dead-letters.png", "dead-letter-detail.png", "dead-letters-confirm.png", "dead-letters-replayed.png",
-          "webhooks.png", "viewer.png", "phone.png")) {
+          "webhooks.png", "webhook-dead-letters.png", "webhook-dead-letter-detail.png", "webhook-dead-letters-confirm.png",
+          "webhook-dead-letters-replayed.png", "viewer.png", "phone.png")) {
         assertTrue(Files.size(SHOTS.resolve(png)) > 1000, png);
       }
+    }
+  }
+
+  private static void webhook(RelayServer relay, String eventId, String metric, String person) throws Exception {
+    String body = "{\"event_id\":\"" + eventId + "\",\"object_type\":\"email\",\"metric\":\"" + metric + "\","
+        + "\"timestamp\":1764633600,\"data\":{\"customer_id\":\"" + person + "\"}}";
+    long ts = System.currentTimeMillis() / 1000;
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + WebhookReceiver.PATH))
+        .header("X-CIO-Timestamp", Long.toString(ts))
+        .header("X-CIO-Signature", WebhookVerifier.sign(WEBHOOK_KEY, ts, body.getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /**
+   * The webhook consumer: until {@link #acceptAll}, answers 500 to "clicked" events and 400 to
+   * "bounced" ones; records the event id of every event it took (200).
+   */
+  static final class Consumer implements AutoCloseable {
+    private final HttpServer server;
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
+    private volatile boolean refusing = true;
+
+    private Consumer(HttpServer server) {
+      this.server = server;
+    }
+
+    static Consumer start() throws java.io.IOException {
+      Consumer c = new Consumer(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+      c.server.createContext("/consumer", exchange -> {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        int status = 200;
+        if (c.refusing && body.contains("\"metric\":\"clicked\"")) {
+          status = 500;
+        } else if (c.refusing && body.contains("\"metric\":\"bounced\"")) {
+          status = 400;
+        } else {
+          c.accepted.add(exchange.getRequestHeaders().getFirst("X-Webhook-Event-Id"));
+        }
+        exchange.sendResponseHeaders(status, -1);
+        exchange.close();
+      });
+      c.server.start();
+      return c;
+    }
+
+    URI url() {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/consumer");
+    }
+
+    void acceptAll() {
+      refusing = false;
+    }
+
+    List<String> accepted() {
+      return List.copyOf(accepted);
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 

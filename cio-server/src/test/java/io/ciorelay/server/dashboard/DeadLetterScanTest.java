@@ -113,13 +113,13 @@ class DeadLetterScanTest {
       dl.add(i % 3 == 0 ? "match" : "other", "event", "r", 400, i);
     }
     DeadLetterFilter f = filter(Map.of("person", "match"));
-    DeadLetterScan.Page first = DeadLetterScan.page(dl, f, 0, 100);
+    DeadLetterScan.Page<DeadLetter> first = DeadLetterScan.page(dl, f, 0, 100);
     assertEquals(100, first.matches().size());
     assertEquals(first.matches().get(99).id(), first.nextAfter());
     long after = first.nextAfter();
     int total = first.matches().size();
     while (after >= 0) {
-      DeadLetterScan.Page p = DeadLetterScan.page(dl, f, after, 100);
+      DeadLetterScan.Page<DeadLetter> p = DeadLetterScan.page(dl, f, after, 100);
       total += p.matches().size();
       after = p.nextAfter();
     }

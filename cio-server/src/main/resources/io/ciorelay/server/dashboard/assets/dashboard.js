@@ -4,8 +4,7 @@
   const SERIES = ['accepted', 'delivered', 'retried', 'refused', 'dead_lettered'];
   const LABELS = { accepted: 'accepted', delivered: 'delivered', retried: 'retried', refused: 'refused at intake', dead_lettered: 'dead-lettered' };
   const WINDOW = 900;
-  const state = { session: null, overview: null, rates: {}, lastSecond: 0, page: { after: 0, next: null, stack: [] },
-    selected: new Set(), filter: {}, detailId: null, section: 'overview' };
+  const state = { session: null, overview: null, rates: {}, lastSecond: 0, detail: null, section: 'overview' };
   const $ = (id) => document.getElementById(id);
 
   function el(tag, attrs, ...children) {
@@ -87,8 +86,10 @@
       if (name === section) $(tab).setAttribute('aria-current', 'page'); else $(tab).removeAttribute('aria-current');
     }
     if (location.hash !== '#' + section) history.replaceState(null, '', '#' + section);
-    if (section === 'dead') loadDeadLetters(state.page.after);
-    if (section === 'webhooks') loadWebhooks();
+    if (section === 'dead') loadPanel(panels.dl, panels.dl.after);
+    if (section === 'webhooks') {
+      refreshWebhookStats().then(() => { if (!$('webhook-on').hidden) loadPanel(panels.wh, panels.wh.after); });
+    }
   }
 
   // ------------------------------------------------------------ overview
@@ -256,6 +257,7 @@
       chart.append(svg('polyline', { points: pts.join(' '), class: 'line s' + k }));
     });
     const last = h.seconds.length - 1;
+    chart.dataset.second = h.seconds[last];
     $('chart-summary').textContent = 'Last second in ' + ws + ': ' + SERIES.map((name, k) => LABELS[name] + ' ' + h.values[k][last]).join(', ')
       + '. Peak of any series in the ' + $('chart-range').selectedOptions[0].textContent + ': ' + max + '/s.';
   }
@@ -264,217 +266,299 @@
     $('legend').replaceChildren(...SERIES.map((name, k) => el('li', {}, el('span', { class: 'swatch s' + k, 'aria-hidden': 'true' }), LABELS[name])));
   }
 
-  // ------------------------------------------------------------ dead letters
-  function readFilter() {
+  // ------------------------------------------------------------ dead-letter panels
+  // One panel per kind of dead letter (the delivery store's, the webhook receiver's): the same
+  // filters, table, paging, selection, detail view and actions, built from a spec.
+  const OPERATION_TYPES = ['identify', 'event', 'page', 'screen', 'delete', 'suppress', 'unsuppress', 'add_device',
+    'delete_device', 'merge'];
+  const METRICS = ['sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'dropped', 'deferred', 'spammed',
+    'unsubscribed', 'failed', 'undeliverable', 'attempted'];
+  const PANELS = {
+    dl: { api: '/dead-letters', noun: 'dead letter', workspace: true, typeLabel: 'Operation type', nameLabel: 'Name',
+      typeOptions: OPERATION_TYPES.map((t) => [t, t]).concat([['anonymous_event', 'anonymous event']]),
+      search: 'person, event, reason, id', person: 'id:42',
+      replayHint: ' They are delivered again with their event ids.' },
+    wh: { api: '/webhooks/dead-letters', noun: 'webhook dead letter', workspace: false, typeLabel: 'Metric',
+      nameLabel: 'Object', typeOptions: METRICS.map((t) => [t, t]), search: 'person, event id, reason, object',
+      person: 'person-1', replayHint: ' They are forwarded again to the consumer.' }
+  };
+  const panels = {};
+
+  function buildPanel(p, box) {
+    const spec = PANELS[p];
+    const id = (s) => p + '-' + s;
+    const field = (name, label, input) => el('div', {}, el('label', { for: id('f-' + name), text: label }), input);
+    const typeSelect = el('select', { id: id('f-type'), name: 'type' }, el('option', { value: '', text: 'any' }),
+      ...spec.typeOptions.map(([v, t]) => el('option', { value: v, text: t })));
+    const form = el('form', { id: id('filters'), class: 'filters', 'aria-label': 'Filter ' + spec.noun + 's' },
+      spec.workspace ? field('workspace', 'Workspace', el('select', { id: id('f-workspace'), name: 'workspace' })) : null,
+      field('q', 'Search', el('input', { id: id('f-q'), name: 'q', type: 'search', placeholder: spec.search })),
+      field('person', 'Person', el('input', { id: id('f-person'), name: 'person', placeholder: spec.person })),
+      field('type', spec.typeLabel, typeSelect),
+      field('reason', 'Reason contains', el('input', { id: id('f-reason'), name: 'reason' })),
+      field('status', 'Last HTTP status', el('input', { id: id('f-status'), name: 'status', inputmode: 'numeric',
+        pattern: '[0-9]{1,3}', maxlength: '3' })),
+      field('from', 'Dead-lettered from', el('input', { id: id('f-from'), name: 'from', type: 'datetime-local', step: '1' })),
+      field('to', 'Dead-lettered until', el('input', { id: id('f-to'), name: 'to', type: 'datetime-local', step: '1' })),
+      el('div', { class: 'buttons' }, el('button', { type: 'submit', id: id('apply-filter'), text: 'Apply filter' }),
+        el('button', { type: 'button', id: id('clear-filter'), class: 'secondary', text: 'Clear' })));
+    const cols = ['Id', 'Dead-lettered', 'Person', spec.typeLabel === 'Operation type' ? 'Type' : spec.typeLabel,
+      spec.nameLabel, 'Status', 'Attempts', 'Reason'];
+    box.replaceChildren(form,
+      el('div', { class: 'toolbar', role: 'group', 'aria-label': spec.noun.replace(/^./, (c) => c.toUpperCase()) + ' actions' },
+        el('button', { type: 'button', id: id('replay-selected'), 'data-act': true, text: 'Replay selected' }),
+        el('button', { type: 'button', id: id('purge-selected'), class: 'danger', 'data-act': true, text: 'Purge selected' }),
+        el('button', { type: 'button', id: id('replay-matching'), 'data-act': true, text: 'Replay all matching' }),
+        el('button', { type: 'button', id: id('purge-matching'), class: 'danger', 'data-act': true, text: 'Purge all matching' })),
+      el('p', { id: id('result'), class: 'result', role: 'status', 'aria-live': 'polite' }),
+      el('p', { id: id('count'), class: 'hint' }),
+      el('div', { class: 'table-wrap' }, el('table', { id: id('table') },
+        el('caption', { class: 'sr-only', text: spec.noun.replace(/^./, (c) => c.toUpperCase()) + 's matching the filter' }),
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, el('input', { type: 'checkbox', id: id('select-page'),
+            'aria-label': 'Select every ' + spec.noun + ' on this page' })),
+          ...cols.map((c) => el('th', { scope: 'col', text: c })),
+          el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Details' })))),
+        el('tbody', {}))),
+      el('div', { class: 'pager' },
+        el('button', { type: 'button', id: id('first-page'), class: 'secondary', text: 'First page' }),
+        el('button', { type: 'button', id: id('prev-page'), class: 'secondary', text: 'Previous page' }),
+        el('button', { type: 'button', id: id('next-page'), class: 'secondary', text: 'Next page' }),
+        el('span', { id: id('page-info'), class: 'hint' }),
+        el('label', { for: id('per-page'), text: 'Per page' }),
+        el('select', { id: id('per-page') }, ...[10, 25, 50, 100].map((n) => el('option', { value: n, text: n, selected: n === 50 })))));
+
+    const panel = { p: p, spec: spec, filter: {}, selected: new Set(), after: 0, next: null, back: [], $: (s) => $(id(s)) };
+    panels[p] = panel;
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      try {
+        panel.filter = readFilter(panel);
+      } catch (e) {
+        result(panel, 'Invalid date in the filter.', true);
+        return;
+      }
+      panel.selected.clear();
+      panel.back = [];
+      loadPanel(panel, 0);
+    });
+    panel.$('clear-filter').addEventListener('click', () => {
+      for (const name of ['q', 'person', 'type', 'reason', 'status', 'from', 'to']) panel.$('f-' + name).value = '';
+      panel.filter = {};
+      panel.selected.clear();
+      panel.back = [];
+      loadPanel(panel, 0);
+    });
+    if (spec.workspace) panel.$('f-workspace').addEventListener('change', () => { panel.selected.clear(); panel.back = []; loadPanel(panel, 0); });
+    panel.$('next-page').addEventListener('click', () => {
+      if (panel.next === null) return;
+      panel.back.push(panel.after);
+      loadPanel(panel, panel.next);
+    });
+    panel.$('prev-page').addEventListener('click', () => loadPanel(panel, panel.back.length ? panel.back.pop() : 0));
+    panel.$('first-page').addEventListener('click', () => { panel.back = []; loadPanel(panel, 0); });
+    panel.$('per-page').addEventListener('change', () => { panel.back = []; loadPanel(panel, 0); });
+    panel.$('select-page').addEventListener('change', (ev) => {
+      for (const b of panel.$('table').querySelectorAll('tbody input[type=checkbox]')) {
+        b.checked = ev.target.checked;
+        const n = Number(b.dataset.id);
+        if (ev.target.checked) panel.selected.add(n); else panel.selected.delete(n);
+      }
+      updateSelection(panel);
+    });
+    panel.$('replay-selected').addEventListener('click', () => actOnIds(panel, [...panel.selected], true));
+    panel.$('purge-selected').addEventListener('click', () => actOnIds(panel, [...panel.selected], false));
+    panel.$('replay-matching').addEventListener('click', () => actOnMatching(panel, true));
+    panel.$('purge-matching').addEventListener('click', () => actOnMatching(panel, false));
+    return panel;
+  }
+
+  function readFilter(panel) {
     const f = {};
     for (const name of ['q', 'person', 'type', 'reason', 'status']) {
-      const v = $('f-' + name).value.trim();
+      const v = panel.$('f-' + name).value.trim();
       if (v) f[name] = v;
     }
     for (const name of ['from', 'to']) {
-      const v = $('f-' + name).value;
+      const v = panel.$('f-' + name).value;
       if (v) f[name] = new Date(v).toISOString();
     }
     return f;
   }
-  function dlWorkspace() { return $('f-workspace').value; }
+  function panelWorkspace(panel) { return panel.spec.workspace ? panel.$('f-workspace').value : undefined; }
   function query(obj) {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null && v !== '') p.set(k, v);
     return p.toString();
   }
+  function plural(n, noun) { return n + ' ' + noun + (n === 1 ? '' : 's'); }
 
-  async function loadDeadLetters(after) {
-    const result = $('dl-count');
+  async function loadPanel(panel, after) {
+    const count = panel.$('count');
     try {
-      const r = await api('/dead-letters?' + query(Object.assign({ workspace: dlWorkspace(), after: after, limit: 50 }, state.filter)));
-      state.page.after = after;
-      state.page.next = r.next_after;
-      const body = $('dl-table').querySelector('tbody');
-      body.replaceChildren(...r.dead_letters.map(row));
+      const r = await api(panel.spec.api + '?' + query(Object.assign({ workspace: panelWorkspace(panel), after: after,
+        limit: panel.$('per-page').value },
+        panel.filter)));
+      panel.after = after;
+      panel.next = r.next_after;
+      const body = panel.$('table').querySelector('tbody');
+      body.replaceChildren(...r.dead_letters.map((d) => row(panel, d)));
       if (!r.dead_letters.length) {
-        body.append(el('tr', {}, el('td', { colspan: 10, class: 'empty', text: 'No dead letters match.' })));
+        body.append(el('tr', {}, el('td', { colspan: 10, class: 'empty', text: 'No ' + panel.spec.noun + 's match.' })));
       }
-      $('select-page').checked = false;
-      result.textContent = r.total + ' dead letter(s) in the store; ' + r.dead_letters.length + ' shown'
-        + (Object.keys(state.filter).length ? ' (filtered)' : '') + '.';
-      $('next-page').disabled = r.next_after === null;
-      $('first-page').disabled = after === 0;
-      $('page-info').textContent = after ? 'after id ' + after : 'first page';
-      updateSelectionButtons();
+      panel.$('select-page').checked = false;
+      count.textContent = plural(r.total, panel.spec.noun) + ' in the store; ' + r.dead_letters.length + ' shown'
+        + (Object.keys(panel.filter).length ? ' (filtered)' : '') + '.';
+      panel.$('next-page').disabled = r.next_after === null;
+      panel.$('first-page').disabled = panel.$('prev-page').disabled = after === 0;
+      panel.$('page-info').textContent = after ? 'page ' + (panel.back.length + 1) + ', after id ' + after : 'first page';
+      updateSelection(panel);
     } catch (e) {
-      result.textContent = 'Could not load dead letters: ' + e.message;
+      count.textContent = 'Could not load ' + panel.spec.noun + 's: ' + e.message;
     }
   }
 
-  function row(d) {
-    const box = el('input', { type: 'checkbox', 'aria-label': 'Select dead letter ' + d.id, 'data-id': d.id,
-      onchange: (ev) => { if (ev.target.checked) state.selected.add(d.id); else state.selected.delete(d.id); updateSelectionButtons(); } });
-    box.checked = state.selected.has(d.id);
+  function row(panel, d) {
+    const noun = panel.spec.noun;
+    const box = el('input', { type: 'checkbox', 'aria-label': 'Select ' + noun + ' ' + d.id, 'data-id': d.id,
+      onchange: (ev) => { if (ev.target.checked) panel.selected.add(d.id); else panel.selected.delete(d.id); updateSelection(panel); } });
+    box.checked = panel.selected.has(d.id);
     return el('tr', { 'data-id': d.id },
       el('td', {}, box),
       el('td', { text: d.id }),
       el('td', { text: new Date(d.dead_at).toLocaleString() }),
-      el('td', { text: d.person_key }),
+      el('td', { class: 'wrap', text: d.person_key }),
       el('td', { text: d.type }),
-      el('td', { text: d.name || '' }),
+      el('td', { class: 'wrap', text: d.name || '' }),
       el('td', { text: d.last_status }),
       el('td', { text: d.attempts }),
       el('td', { class: 'reason', text: d.reason }),
-      el('td', {}, el('button', { type: 'button', class: 'secondary small', 'aria-label': 'Details of dead letter ' + d.id,
-        onclick: () => openDetail(d.id), text: 'Details' })));
+      el('td', {}, el('button', { type: 'button', class: 'secondary small', 'aria-label': 'Details of ' + noun + ' ' + d.id,
+        onclick: () => openDetail(panel, d.id), text: 'Details' })));
   }
 
-  function updateSelectionButtons() {
-    const n = state.selected.size;
-    $('replay-selected').textContent = 'Replay selected (' + n + ')';
-    $('purge-selected').textContent = 'Purge selected (' + n + ')';
+  function updateSelection(panel) {
+    const n = panel.selected.size;
+    panel.$('replay-selected').textContent = 'Replay selected (' + n + ')';
+    panel.$('purge-selected').textContent = 'Purge selected (' + n + ')';
     if (mayAct()) {
-      $('replay-selected').disabled = n === 0;
-      $('purge-selected').disabled = n === 0;
+      panel.$('replay-selected').disabled = n === 0;
+      panel.$('purge-selected').disabled = n === 0;
     }
   }
 
-  async function actOnIds(ids, replay) {
+  function reloadAfterAction(panel) {
+    loadPanel(panel, 0);
+    panel.back = [];
+    if (panel.p === 'wh') refreshWebhookStats(); else refreshOverview();
+  }
+
+  async function actOnIds(panel, ids, replay) {
     const verb = replay ? 'Replay' : 'Purge';
-    const ok = await confirmDialog(verb + ' ' + ids.length + ' dead letter' + (ids.length === 1 ? '' : 's') + '?'
-      + (replay ? ' They are delivered again with their event ids.' : ' They are deleted for good.'));
+    const noun = panel.spec.noun;
+    const ok = await confirmDialog(verb + ' ' + plural(ids.length, noun) + '?'
+      + (replay ? panel.spec.replayHint : ' They are deleted for good.'));
     if (!ok) return false;
     try {
-      const r = await api('/dead-letters/' + (replay ? 'replay' : 'purge'), { body: { workspace: dlWorkspace(), ids: ids } });
+      const r = await api(panel.spec.api + '/' + (replay ? 'replay' : 'purge'), { body: { workspace: panelWorkspace(panel), ids: ids } });
       const done = replay ? r.replayed : r.purged;
-      result((replay ? 'Replayed ' : 'Purged ') + done + ' of ' + ids.length + ' dead letter(s).'
+      result(panel, (replay ? 'Replayed ' : 'Purged ') + done + ' of ' + plural(ids.length, noun) + '.'
         + (done < ids.length ? ' The others were no longer in the store.' : ''));
-      ids.forEach((id) => state.selected.delete(id));
-      loadDeadLetters(0);
-      refreshOverview();
+      ids.forEach((n) => panel.selected.delete(n));
+      reloadAfterAction(panel);
       return true;
     } catch (e) {
-      result(verb + ' failed: ' + e.message, true);
+      result(panel, verb + ' failed: ' + e.message, true);
       return false;
     }
   }
 
-  async function actOnMatching(replay) {
+  async function actOnMatching(panel, replay) {
     const verb = replay ? 'Replay' : 'Purge';
+    const noun = panel.spec.noun;
     let c;
     try {
-      c = await api('/dead-letters/count?' + query(Object.assign({ workspace: dlWorkspace() }, state.filter)));
+      c = await api(panel.spec.api + '/count?' + query(Object.assign({ workspace: panelWorkspace(panel) }, panel.filter)));
     } catch (e) {
-      result('Counting failed: ' + e.message, true);
+      result(panel, 'Counting failed: ' + e.message, true);
       return;
     }
     if (c.matching === 0) {
-      result('No dead letters match the filter: nothing to ' + verb.toLowerCase() + '.');
+      result(panel, 'No ' + noun + 's match the filter: nothing to ' + verb.toLowerCase() + '.');
       return;
     }
-    const filtered = Object.keys(state.filter).length > 0;
-    const ok = await confirmDialog(verb + ' all ' + c.matching + ' dead letter' + (c.matching === 1 ? '' : 's')
-      + (filtered ? ' matching the filter' : ' (no filter: every dead letter of ' + dlWorkspace() + ')') + '?'
-      + (replay ? ' They are delivered again with their event ids.' : ' They are deleted for good.'));
+    const filtered = Object.keys(panel.filter).length > 0;
+    const ok = await confirmDialog(verb + ' all ' + plural(c.matching, noun)
+      + (filtered ? ' matching the filter' : ' (no filter: every one' + (panel.spec.workspace ? ' of ' + panelWorkspace(panel) : '') + ')') + '?'
+      + (replay ? panel.spec.replayHint : ' They are deleted for good.'));
     if (!ok) return;
     try {
-      const r = await api('/dead-letters/' + (replay ? 'replay' : 'purge'),
-        { body: { workspace: dlWorkspace(), filter: state.filter, up_to: c.up_to } });
+      const r = await api(panel.spec.api + '/' + (replay ? 'replay' : 'purge'),
+        { body: { workspace: panelWorkspace(panel), filter: panel.filter, up_to: c.up_to, as_of: c.as_of } });
       const done = replay ? r.replayed : r.purged;
-      result((replay ? 'Replayed ' : 'Purged ') + done + ' of ' + c.matching + ' matching dead letter(s).'
+      result(panel, (replay ? 'Replayed ' : 'Purged ') + done + ' of ' + c.matching + ' matching ' + noun + '(s).'
         + (done < c.matching ? ' The others had left the store meanwhile.' : ''));
-      state.selected.clear();
-      loadDeadLetters(0);
-      refreshOverview();
+      panel.selected.clear();
+      reloadAfterAction(panel);
     } catch (e) {
-      result(verb + ' failed: ' + e.message, true);
+      result(panel, verb + ' failed: ' + e.message, true);
     }
   }
 
-  function result(text, isError) {
-    const r = $('dl-result');
+  function result(panel, text, isError) {
+    const r = panel.$('result');
     r.textContent = text;
     r.classList.toggle('error', !!isError);
   }
 
-  async function openDetail(id) {
+  async function openDetail(panel, id) {
     try {
-      const d = await api('/dead-letters/' + id + '?' + query({ workspace: dlWorkspace() }));
-      state.detailId = id;
-      $('detail-title').textContent = 'Dead letter ' + id;
-      const f = [['Person', d.person_key], ['Operation type', d.type], ['Name', d.name || '—'], ['Event id', d.event_id || '—'],
-        ['Reason', d.reason], ['Last HTTP status', d.last_status], ['Attempts', d.attempts],
-        ['Accepted', new Date(d.accepted_at).toLocaleString()], ['Dead-lettered', new Date(d.dead_at).toLocaleString()],
-        ['Kind', d.kind]];
+      const d = await api(panel.spec.api + '/' + id + '?' + query({ workspace: panelWorkspace(panel) }));
+      state.detail = { panel: panel, id: id };
+      $('detail-title').textContent = panel.spec.noun.replace(/^./, (c) => c.toUpperCase()) + ' ' + id;
+      const f = [['Person', d.person_key], [panel.spec.typeLabel, d.type], [panel.spec.nameLabel, d.name || '—'],
+        ['Event id', d.event_id || '—'], ['Reason', d.reason], ['Last HTTP status', d.last_status || '— (no answer)'],
+        ['Attempts', d.attempts],
+        [panel.p === 'wh' ? 'Received' : 'Accepted', new Date(d.received_at || d.accepted_at).toLocaleString()],
+        ['Dead-lettered', new Date(d.dead_at).toLocaleString()]];
+      if (d.kind) f.push(['Kind', d.kind]);
       $('detail-fields').replaceChildren(...f.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]));
       $('detail-payload').textContent = JSON.stringify(d.payload, null, 2);
       $('detail').showModal();
     } catch (e) {
-      result('Could not open dead letter ' + id + ': ' + e.message, true);
+      result(panel, 'Could not open ' + panel.spec.noun + ' ' + id + ': ' + e.message, true);
     }
   }
 
   // ------------------------------------------------------------ webhooks
-  async function loadWebhooks() {
-    const box = $('webhook-body');
+  async function refreshWebhookStats() {
+    const box = $('webhook-stats');
     try {
       const w = await api('/webhooks');
-      if (!w.enabled) {
-        box.replaceChildren(el('p', { text: 'The webhook receiver is off. Set CIO_WEBHOOK_SIGNING_KEY to receive Customer.io reporting webhooks at /webhooks/customerio.' }));
-        return;
-      }
+      $('webhook-off').hidden = w.enabled;
+      $('webhook-on').hidden = !w.enabled;
+      if (!w.enabled) return;
       const s = w.stats;
       const fields = [['Received', s.received], ['Stored', s.stored], ['Duplicates', s.duplicates], ['Rejected', s.rejected
         + (Object.keys(s.rejected_by_reason).length ? ' (' + Object.entries(s.rejected_by_reason).map(([k, v]) => k + ' ' + v).join(', ') + ')' : '')],
         ['Forwarding to', w.forwarding ? w.forward_to : 'not forwarding (stored only)'], ['Forwarded', s.forwarded],
         ['Forward failures', s.forward_failures], ['Forwarding backlog', s.backlog],
-        ['Oldest pending', s.backlog ? duration(s.oldest_pending_age_seconds) : '—']];
-      const deadRows = w.dead_letters.map((d) => {
-        const replay = el('button', { type: 'button', class: 'act', 'aria-label': 'Replay webhook dead letter ' + d.id, text: 'Replay' });
-        const purge = el('button', { type: 'button', class: 'act danger', 'aria-label': 'Purge webhook dead letter ' + d.id, text: 'Purge' });
-        replay.disabled = purge.disabled = !mayAct();
-        replay.addEventListener('click', () => actOnWebhookDeadLetters([d.id], true));
-        purge.addEventListener('click', () => actOnWebhookDeadLetters([d.id], false));
-        return el('tr', {}, el('td', { text: d.id }), el('td', { text: d.event_id }), el('td', { text: d.person_key }),
-          el('td', { text: d.reason }), el('td', { text: d.attempts }), el('td', { text: new Date(d.dead_at).toLocaleString() }),
-          el('td', {}, replay, purge));
-      });
-      const replayAll = el('button', { type: 'button', id: 'wh-replay-all', text: 'Replay all ' + w.dead_letter_count });
-      const purgeAll = el('button', { type: 'button', id: 'wh-purge-all', class: 'danger', text: 'Purge all ' + w.dead_letter_count });
-      replayAll.disabled = purgeAll.disabled = !mayAct() || w.dead_letter_count === 0;
-      replayAll.addEventListener('click', () => actOnWebhookDeadLetters(null, true, w.dead_letter_count));
-      purgeAll.addEventListener('click', () => actOnWebhookDeadLetters(null, false, w.dead_letter_count));
-      const rows = w.pending.map((e) => el('tr', {}, el('td', { text: e.seq }), el('td', { text: e.event_id }),
-        el('td', { text: e.person_key }), el('td', { text: new Date(e.received_at).toLocaleString() }), el('td', { text: e.attempts })));
-      box.replaceChildren(
-        el('dl', { class: 'fields' }, ...fields.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })])),
-        el('div', { class: 'table-wrap' }, el('table', {},
-          el('caption', { text: 'Webhook dead letters: ' + w.dead_letter_count + ' (events the consumer kept refusing, or that could not be sent)' }),
-          el('thead', {}, el('tr', {}, ...['Id', 'Event id', 'Person', 'Reason', 'Attempts', 'Dead since', 'Actions'].map((h) => el('th', { scope: 'col', text: h })))),
-          el('tbody', {}, ...(deadRows.length ? deadRows : [el('tr', {}, el('td', { colspan: 7, class: 'empty', text: 'No webhook dead letters.' }))])))),
-        el('p', {}, replayAll, ' ', purgeAll),
-        el('p', { id: 'wh-result', role: 'status', 'aria-live': 'polite' }),
-        el('div', { class: 'table-wrap' }, el('table', {},
-          el('caption', { text: 'Forwarding backlog (first ' + w.pending.length + ')' }),
-          el('thead', {}, el('tr', {}, ...['Seq', 'Event id', 'Person', 'Received', 'Failed attempts'].map((h) => el('th', { scope: 'col', text: h })))),
-          el('tbody', {}, ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 5, class: 'empty', text: 'Nothing waiting.' }))])))));
+        ['Oldest pending', s.backlog ? duration(s.oldest_pending_age_seconds) : '—'], ['Dead letters', w.dead_letter_count]];
+      const key = JSON.stringify(fields);
+      if (box.dataset.value !== key) {
+        box.dataset.value = key;
+        box.replaceChildren(...fields.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]));
+      }
+      const rows = w.pending.map((e) => el('tr', {}, el('td', { text: e.seq }), el('td', { class: 'wrap', text: e.event_id }),
+        el('td', { class: 'wrap', text: e.person_key }), el('td', { text: new Date(e.received_at).toLocaleString() }),
+        el('td', { text: e.attempts })));
+      $('webhook-pending-caption').textContent = 'Forwarding backlog: ' + s.backlog + ' waiting'
+        + (s.backlog > w.pending.length ? ' (the first ' + w.pending.length + ' shown)' : '');
+      $('webhook-pending').replaceChildren(...(rows.length ? rows
+        : [el('tr', {}, el('td', { colspan: 5, class: 'empty', text: 'Nothing waiting.' }))]));
     } catch (e) {
-      box.replaceChildren(el('p', { class: 'error', text: 'Could not load webhooks: ' + e.message }));
+      box.replaceChildren(el('dt', { text: 'Error' }), el('dd', { class: 'error', text: 'Could not load webhooks: ' + e.message }));
     }
-  }
-
-  async function actOnWebhookDeadLetters(ids, replay, count) {
-    const verb = replay ? 'Replay' : 'Purge';
-    const n = ids ? ids.length : count;
-    const ok = await confirmDialog(verb + (ids ? ' ' : ' all ') + n + ' webhook dead letter' + (n === 1 ? '' : 's') + '?'
-      + (replay ? ' They are forwarded again to the consumer.' : ' They are deleted for good.'));
-    if (!ok) return;
-    let text;
-    try {
-      const r = await api('/webhooks/dead-letters/' + (replay ? 'replay' : 'purge'), { body: ids ? { ids: ids } : { all: true } });
-      text = (replay ? 'Replayed ' : 'Purged ') + (replay ? r.replayed : r.purged) + ' of ' + n + ' webhook dead letter(s).';
-    } catch (e) {
-      text = verb + ' failed: ' + e.message;
-    }
-    await loadWebhooks();
-    const res = $('wh-result');
-    if (res) res.textContent = text;
   }
 
   // ------------------------------------------------------------ dialogs and roles
@@ -515,57 +599,29 @@
     }
     $('who').textContent = 'Signed in as ' + state.session.who + (mayAct() ? '' : ' · read-only');
     if (!mayAct()) banner('Viewer token: you can see everything but not replay, purge, pause or resume.', false, true);
-    $('f-workspace').replaceChildren(...state.session.workspaces.map((w) => el('option', { value: w, text: w })));
+    const dl = buildPanel('dl', $('dl-panel'));
+    buildPanel('wh', $('wh-panel'));
+    dl.$('f-workspace').replaceChildren(...state.session.workspaces.map((w) => el('option', { value: w, text: w })));
     applyRole(document);
-    updateSelectionButtons();
+    Object.values(panels).forEach(updateSelection);
     $('tab-overview').addEventListener('click', () => show('overview'));
     $('tab-dead').addEventListener('click', () => show('dead'));
     $('tab-webhooks').addEventListener('click', () => show('webhooks'));
     $('chart-workspace').addEventListener('change', drawChart);
     $('chart-range').addEventListener('change', drawChart);
-    $('filters').addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      try {
-        state.filter = readFilter();
-      } catch (e) {
-        result('Invalid date in the filter.', true);
-        return;
-      }
-      state.selected.clear();
-      state.page.stack = [];
-      loadDeadLetters(0);
-    });
-    $('clear-filter').addEventListener('click', () => {
-      $('filters').reset();
-      state.filter = {};
-      state.selected.clear();
-      loadDeadLetters(0);
-    });
-    $('f-workspace').addEventListener('change', () => { state.selected.clear(); loadDeadLetters(0); });
-    $('next-page').addEventListener('click', () => { if (state.page.next !== null) loadDeadLetters(state.page.next); });
-    $('first-page').addEventListener('click', () => loadDeadLetters(0));
-    $('select-page').addEventListener('change', (ev) => {
-      for (const box of $('dl-table').querySelectorAll('tbody input[type=checkbox]')) {
-        box.checked = ev.target.checked;
-        const id = Number(box.dataset.id);
-        if (ev.target.checked) state.selected.add(id); else state.selected.delete(id);
-      }
-      updateSelectionButtons();
-    });
-    $('replay-selected').addEventListener('click', () => actOnIds([...state.selected], true));
-    $('purge-selected').addEventListener('click', () => actOnIds([...state.selected], false));
-    $('replay-matching').addEventListener('click', () => actOnMatching(true));
-    $('purge-matching').addEventListener('click', () => actOnMatching(false));
     $('detail-close').addEventListener('click', () => $('detail').close());
-    $('detail-replay').addEventListener('click', async () => { if (await actOnIds([state.detailId], true)) $('detail').close(); });
-    $('detail-purge').addEventListener('click', async () => { if (await actOnIds([state.detailId], false)) $('detail').close(); });
+    const fromDetail = async (replay) => {
+      if (await actOnIds(state.detail.panel, [state.detail.id], replay)) $('detail').close();
+    };
+    $('detail-replay').addEventListener('click', () => fromDetail(true));
+    $('detail-purge').addEventListener('click', () => fromDetail(false));
     const start = (location.hash || '#overview').slice(1);
     show(['overview', 'dead', 'webhooks'].includes(start) ? start : 'overview');
     refreshOverview();
     refreshRates();
     setInterval(refreshOverview, 2000);
     setInterval(refreshRates, 1000);
-    setInterval(() => { if (state.section === 'webhooks') loadWebhooks(); }, 2000);
+    setInterval(() => { if (state.section === 'webhooks') refreshWebhookStats(); }, 2000);
   }
 
   document.addEventListener('DOMContentLoaded', init);
