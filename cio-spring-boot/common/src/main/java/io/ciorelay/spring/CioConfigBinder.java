@@ -248,6 +248,8 @@ public final class CioConfigBinder {
     s.set("retry.max-attempts", "maxAttempts", w -> w.getRetry().getMaxAttempts(), r::maxAttempts);
     s.set("retry.auth-retry-interval", "authRetryInterval", w -> w.getRetry().getAuthRetryInterval(),
         r::authRetryInterval);
+    s.set("retry.endpoint-retry-interval", "endpointRetryInterval", w -> w.getRetry().getEndpointRetryInterval(),
+        r::endpointRetryInterval);
     return built(s, r::build, "cio.retry");
   }
 

@@ -107,6 +107,8 @@ public class CioWorkspaceProperties {
     private Integer maxAttempts;
     /** How often a workspace paused by refused credentials tries again. Default 60s. */
     private Duration authRetryInterval;
+    /** How often a workspace paused by an endpoint that answers as if it were wrong tries again. Default 30s. */
+    private Duration endpointRetryInterval;
 
     public Duration getBaseDelay() {
       return baseDelay;
@@ -162,6 +164,14 @@ public class CioWorkspaceProperties {
 
     public void setAuthRetryInterval(Duration v) {
       this.authRetryInterval = v;
+    }
+
+    public Duration getEndpointRetryInterval() {
+      return endpointRetryInterval;
+    }
+
+    public void setEndpointRetryInterval(Duration v) {
+      this.endpointRetryInterval = v;
     }
   }
 
