@@ -35,9 +35,12 @@ public enum Action {
     /** Create or update an object related to an anonymous person (object operations only); wire {@code identify_anonymous}. */
     IDENTIFY_ANONYMOUS;
 
+    /** Computed once: the wire form is read for every operation. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     /** Returns the wire value, e.g. {@code add_device}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** Returns the action with this wire value, or null if none. */

@@ -13,9 +13,12 @@ public enum IdentifierType {
     /** Wire key {@code phone} (E.164; v2 only, when enabled in the workspace). */
     PHONE;
 
+    /** Computed once: the wire form is read for every operation. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     /** Returns the wire key: {@code id}, {@code email}, {@code cio_id} or {@code phone}. */
     public String wireKey() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** Returns the type with this wire key, or null if none. */

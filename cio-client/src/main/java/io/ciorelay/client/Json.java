@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Map;
 
 /** The shared Jackson mapper and small helpers. Thread-safe (the mapper is never reconfigured). */
 final class Json {
@@ -54,6 +55,111 @@ final class Json {
         } catch (JsonProcessingException e) {
             throw new ValidationException(new Violation(field, "cannot be encoded as JSON: " + e.getOriginalMessage(), -1, -1));
         }
+    }
+
+    /** Writes JSON with a generator; the same errors as {@link #write}. */
+    interface GeneratorWrite {
+        void to(com.fasterxml.jackson.core.JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * A generator and its buffer kept per thread: creating a generator costs about as much as
+     * writing a small operation with it. Root values follow one another with no separator.
+     */
+    private static final class Reusable {
+        final com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(1024);
+        com.fasterxml.jackson.core.JsonGenerator generator;
+        boolean busy;
+    }
+
+    private static final ThreadLocal<Reusable> REUSABLE = ThreadLocal.withInitial(Reusable::new);
+
+    /** Encodes what {@code body} writes, or throws ValidationException naming the field when it cannot be encoded. */
+    static byte[] writeStreaming(String field, GeneratorWrite body) {
+        Reusable r = REUSABLE.get();
+        if (r.busy) {
+            return writeFresh(field, body); // written from inside another write on this thread
+        }
+        r.busy = true;
+        try {
+            if (r.generator == null) {
+                r.generator = MAPPER.createGenerator(r.out);
+                r.generator.setRootValueSeparator(null);
+            }
+            body.to(r.generator);
+            r.generator.flush();
+            return r.out.toByteArray();
+        } catch (JsonProcessingException e) {
+            r.generator = null; // left mid-value: start the next write on a new one
+            throw new ValidationException(new Violation(field, "cannot be encoded as JSON: " + e.getOriginalMessage(), -1, -1));
+        } catch (IOException | RuntimeException e) {
+            r.generator = null;
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new java.io.UncheckedIOException((IOException) e); // an in-memory buffer does not fail
+        } finally {
+            r.out.reset();
+            r.busy = false;
+        }
+    }
+
+    private static byte[] writeFresh(String field, GeneratorWrite body) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(512);
+        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.createGenerator(out)) {
+            body.to(g);
+        } catch (JsonProcessingException e) {
+            throw new ValidationException(new Violation(field, "cannot be encoded as JSON: " + e.getOriginalMessage(), -1, -1));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes a value exactly as {@link #MAPPER} would, taking a direct path for the JSON-shaped
+     * types (strings, integral numbers, finite doubles, booleans, null, maps with string keys,
+     * lists) and handing anything else to the mapper. Direct because the mapper's map serializer
+     * looks up a key and a value serializer per entry, which is most of the cost of an operation.
+     */
+    static void writeValue(com.fasterxml.jackson.core.JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Double d && Double.isFinite(d)) {
+            g.writeNumber(d);
+        } else if (v instanceof Map<?, ?> m && stringKeys(m)) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName((String) e.getKey());
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof java.util.List<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                writeValue(g, o);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeObject(v);
+        }
+    }
+
+    private static boolean stringKeys(Map<?, ?> m) {
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the parsed tree, or null when the bytes are empty or not JSON. */

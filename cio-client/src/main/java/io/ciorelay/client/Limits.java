@@ -1,6 +1,5 @@
 package io.ciorelay.client;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,29 @@ public final class Limits {
 
     /** Returns the UTF-8 byte length of a string (0 for null). */
     public static int utf8Length(String s) {
-        return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
+        if (s == null) {
+            return 0;
+        }
+        // Counted without encoding (this runs for every identifier, name and attribute), as
+        // String.getBytes(UTF_8) would encode: a lone surrogate becomes one '?'.
+        int n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     // ---- v1 ----
@@ -336,8 +357,12 @@ public final class Limits {
                         + (name == null ? "null" : "'" + name + "'"), -1, -1));
                 continue;
             }
-            String f = field + "." + name;
             int nameBytes = utf8Length(name);
+            Object value = e.getValue();
+            if (nameBytes <= MAX_ATTRIBUTE_NAME_BYTES && isShortScalar(value)) {
+                continue; // the common case, checked without building the field name
+            }
+            String f = field + "." + name;
             if (nameBytes > MAX_ATTRIBUTE_NAME_BYTES) {
                 out.add(new Violation(f, "attribute name '" + abbreviate(name) + "' is " + nameBytes
                         + " bytes; the limit is " + MAX_ATTRIBUTE_NAME_BYTES + " bytes", MAX_ATTRIBUTE_NAME_BYTES,
@@ -345,7 +370,7 @@ public final class Limits {
             }
             int valueBytes;
             try {
-                valueBytes = valueSize(e.getValue(), f);
+                valueBytes = valueSize(value, f);
             } catch (ValidationException ex) {
                 out.addAll(ex.violations());
                 continue;
@@ -372,6 +397,17 @@ public final class Limits {
             out.add(new Violation("device.last_used", "device.last_used must be at least 0 but was " + d.lastUsed(),
                     0, d.lastUsed()));
         }
+    }
+
+    /**
+     * Whether the value is certainly within the attribute value limit and encodable: a string of at
+     * most {@code MAX_ATTRIBUTE_VALUE_BYTES / 3} chars (3 UTF-8 bytes per char at most), an integral
+     * number, a finite double, a boolean or null.
+     */
+    private static boolean isShortScalar(Object v) {
+        return v == null || v instanceof Boolean || v instanceof Integer || v instanceof Long
+                || (v instanceof Double d && Double.isFinite(d))
+                || (v instanceof String s && s.length() <= MAX_ATTRIBUTE_VALUE_BYTES / 3);
     }
 
     static int valueSize(Object value, String field) {

@@ -284,4 +284,19 @@ class LimitsTest {
     void bytesHelperIsExact() {
         assertEquals(1001, bytes(1001).getBytes(StandardCharsets.UTF_8).length);
     }
+
+  @Test
+  void utf8LengthCountsAsTheEncoderEncodes() {
+    java.util.Random r = new java.util.Random(7);
+    char[] alphabet = {'a', '\u00e9', '\u4e2d', '\ud83d', '\ude00', '\u07ff', '\u0800', '\uffff', '\u0000'};
+    for (int n = 0; n < 20_000; n++) {
+      char[] c = new char[r.nextInt(12)];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = alphabet[r.nextInt(alphabet.length)];
+      }
+      String s = new String(c);
+      org.junit.jupiter.api.Assertions.assertEquals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+          Limits.utf8Length(s), s);
+    }
+  }
 }

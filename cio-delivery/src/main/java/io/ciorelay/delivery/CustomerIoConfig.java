@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Everything a {@link CustomerIo} needs: the workspace, where to store the outbox, and the limits
@@ -30,7 +31,11 @@ import java.util.function.DoubleSupplier;
  */
 public final class CustomerIoConfig {
   public static final Path DEFAULT_STORAGE_PATH = Path.of("cio-data", "outbox.db");
-  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 1000;
+  /**
+   * Operations per v2 batch: high enough that batches are filled by bytes ({@link #DEFAULT_MAX_BATCH_BYTES}),
+   * as Customer.io limits a batch by its size, not by a count.
+   */
+  public static final int DEFAULT_MAX_BATCH_OPERATIONS = 10_000;
   /** Request body bytes; Customer.io requires a batch request under 500 KB. */
   public static final int DEFAULT_MAX_BATCH_BYTES = 500_000;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
@@ -57,6 +62,7 @@ public final class CustomerIoConfig {
   private final MeterRegistry meterRegistry;
   private final Clock clock;
   private final DoubleSupplier random;
+  private final LongSupplier ticker;
 
   private CustomerIoConfig(Builder b, TrackClientConfig client, OutboxConfig outbox) {
     this.workspace = b.workspace;
@@ -77,6 +83,7 @@ public final class CustomerIoConfig {
     this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
     this.clock = b.clock;
     this.random = b.random;
+    this.ticker = b.ticker;
   }
 
   public static Builder builder() {
@@ -158,6 +165,11 @@ public final class CustomerIoConfig {
     return random;
   }
 
+  /** Monotonic nanoseconds for durations and deadlines (request latency, close); {@code System::nanoTime} by default. */
+  public LongSupplier ticker() {
+    return ticker;
+  }
+
   @Override
   public String toString() {
     return "CustomerIoConfig{workspace=" + workspace + ", baseUrl=" + client.baseUrl()
@@ -197,6 +209,7 @@ public final class CustomerIoConfig {
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = new Random()::nextDouble;
+    private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
 
@@ -413,6 +426,12 @@ public final class CustomerIoConfig {
       return this;
     }
 
+    /** Monotonic nanoseconds ({@link System#nanoTime()} by default); tests pass one that moves with their clock. */
+    public Builder ticker(LongSupplier v) {
+      this.ticker = Objects.requireNonNull(v, "ticker");
+      return this;
+    }
+
     public CustomerIoConfig build() {
       if (credentials == null) {
         throw new IllegalArgumentException("credentials must be set (site id and API key)");
@@ -430,7 +449,8 @@ public final class CustomerIoConfig {
           .durability(durability)
           .overflowPolicy(overflowPolicy)
           .blockTimeout(blockTimeout)
-          .clock(clock);
+          .clock(clock)
+          .ticker(ticker);
       if (asyncCommitInterval != null) {
         ob.asyncCommitInterval(asyncCommitInterval);
       }

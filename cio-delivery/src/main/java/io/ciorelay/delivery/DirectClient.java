@@ -5,6 +5,7 @@ import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.internal.BreakerFeedback;
 import io.ciorelay.delivery.internal.HealthTracker;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
@@ -13,7 +14,7 @@ import io.ciorelay.delivery.outcome.Request;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
 import io.ciorelay.delivery.send.Scheduler;
-import io.ciorelay.delivery.send.Sender;
+import io.ciorelay.delivery.send.Transport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,8 +58,8 @@ public final class DirectClient {
   }
 
   /** What the direct path is built from: the same parts as queued delivery. */
-  record Parts(Sender sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
-      Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
+  record Parts(Transport sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
+      LongSupplier ticker, Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
       Function<Operation, Receipt> queue, BooleanSupplier closing) {}
 
   private final Parts parts;
@@ -100,7 +102,7 @@ public final class DirectClient {
         return queue(op, attempts, "rate limit: next request slot in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
       }
       attempts++;
-      long start = System.nanoTime();
+      long start = parts.ticker().getAsLong();
       Action action;
       Throwable error = null;
       Request request = Request.single(Request.Kind.V2_ENTITY, "POST", parts.sender().url("/api/v2/entity"));
@@ -120,43 +122,32 @@ public final class DirectClient {
         parts.breaker().releasePermission();
         return queue(op, attempts, "interrupted");
       }
-      long elapsed = System.nanoTime() - start;
+      long elapsed = parts.ticker().getAsLong() - start;
       Duration latency = Duration.ofNanos(elapsed);
       parts.metrics().request(action.tag(), latency);
+      BreakerFeedback.record(parts.breaker(), action, elapsed, error);
       if (action instanceof Action.Acknowledge) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         parts.metrics().delivered(1);
         parts.health().success(1);
         return new Result(Result.Status.DELIVERED, op.id(), null, attempts, null);
       } else if (action instanceof Action.Partial p) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         parts.health().success(0);
         String why = p.refused().isEmpty() ? p.reason() : p.refused().get(0).reason();
         return new Result(Result.Status.REJECTED, op.id(), why, attempts, null);
       } else if (action instanceof Action.DeadLetter || action instanceof Action.Split) {
-        parts.breaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
         return new Result(Result.Status.REJECTED, op.id(), action.reason(), attempts, null);
       } else if (action instanceof Action.PauseCredentials) {
-        parts.breaker().releasePermission();
         parts.health().authFailure(action.reason());
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.PauseEndpoint) {
-        parts.breaker().releasePermission();
         parts.health().endpointFailure(action.reason());
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.PauseRateLimit rl) {
-        parts.breaker().releasePermission();
         parts.metrics().rateLimitPause();
         long until = parts.clock().millis() + parts.backoff().delay(1, rl.retryAfter()).toMillis();
         parts.limiter().pauseUntil(until);
         return queue(op, attempts, action.reason());
       } else if (action instanceof Action.RetryAfter r) {
-        if (r.countsAsBreakerFailure()) {
-          parts.breaker().onError(elapsed, TimeUnit.NANOSECONDS,
-              error != null ? error : new RuntimeException("HTTP " + r.status()));
-        } else {
-          parts.breaker().releasePermission();
-        }
         if (r.timeout()) {
           parts.health().timeout(r.reason());
         } else {

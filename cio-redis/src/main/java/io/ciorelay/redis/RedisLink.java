@@ -84,22 +84,32 @@ final class RedisLink implements AutoCloseable {
 
   /**
    * {@code WAIT replicas timeout} on the connection that carried this workspace's writes: the one
-   * connection, or with a cluster the connection to the master owning the slot of {@code slotKey}
+   * connection, or with a cluster the connection to the master owning the workspace's slot
    * (Lettuce routes a key's commands over the node connection of that master, so {@code WAIT} there
    * covers the appends sent before it).
    */
-  CompletableFuture<Long> waitForReplicas(byte[] slotKey, int replicas, long timeoutMillis) {
+  CompletableFuture<Long> waitForReplicas(int replicas, long timeoutMillis) {
+    return slotMaster().thenCompose(n -> n.waitForReplication(replicas, timeoutMillis).toCompletableFuture());
+  }
+
+  /**
+   * The commands of the connection this workspace's keys are sent over: the one connection, or
+   * with a cluster the node connection of the master that owns the workspace's slot (by the
+   * client's current view of the topology).
+   */
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> slotMaster() {
     if (!(opened.connection() instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<?, ?> c)) {
-      return async.waitForReplication(replicas, timeoutMillis).toCompletableFuture();
+      return CompletableFuture.completedFuture(async);
     }
     io.lettuce.core.cluster.models.partitions.RedisClusterNode owner =
-        c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(slotKey));
+        c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(config.keyBase()));
     if (owner == null) {
       return CompletableFuture.failedFuture(new io.lettuce.core.RedisException(
           "no master of the Redis Cluster at " + config.hostAndPort() + " owns the workspace's slot"));
     }
     return c.getConnectionAsync(owner.getUri().getHost(), owner.getUri().getPort())
-        .thenCompose(n -> n.async().waitForReplication(replicas, timeoutMillis).toCompletableFuture());
+        .thenApply(n -> (RedisClusterAsyncCommands<byte[], byte[]>) n.async());
   }
 
   /**
@@ -142,8 +152,19 @@ final class RedisLink implements AutoCloseable {
     });
   }
 
-  /** Loads every script into Redis' cache (asynchronously; failures are left to the calls that need them). */
+  /**
+   * Loads every script into Redis' cache (asynchronously; failures are left to the calls that need
+   * them). On a cluster, into every node, and first over the connection to the master of the
+   * workspace's slot: written there ahead of any later call on that connection, so an append sent
+   * after this returns finds the scripts, as on one Redis.
+   */
   void loadScripts() {
+    if (config.cluster()) {
+      slotMaster().thenAccept(n -> Script.ALL.forEach(s -> {
+        count("script_load");
+        n.scriptLoad(s.source);
+      }));
+    }
     for (Script s : Script.ALL) {
       count("script_load");
       async.scriptLoad(s.source);

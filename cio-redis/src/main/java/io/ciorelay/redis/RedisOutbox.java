@@ -431,7 +431,7 @@ public final class RedisOutbox implements Outbox {
     }
     CompletableFuture<Object> durable = store.replicasToWait() == 0 ? sent : sent.thenCompose(counter -> {
       link.count("wait");
-      return link.waitForReplicas(keys.seq, store.replicasToWait(), store.replicaTimeout().toMillis())
+      return link.waitForReplicas(store.replicasToWait(), store.replicaTimeout().toMillis())
           .thenApply(acked -> {
             if (acked < store.replicasToWait()) {
               throw new OutboxException("append reached " + acked + " of replicasToWait=" + store.replicasToWait()

@@ -367,7 +367,11 @@ public final class RedisStoreConfig {
         if (host.isBlank()) {
           throw new IllegalArgumentException("uri has an empty host in its node list: '" + redactRaw(raw) + "'");
         }
-        seeds.add(parse(scheme + "://" + user + host.trim(), raw));
+        try {
+          seeds.add(parse(scheme + "://" + user + host.trim(), raw));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(e.getMessage() + " (node '" + host.trim() + "')");
+        }
       }
       this.uri = seeds.get(0);
       this.clusterSeeds = java.util.List.copyOf(seeds);

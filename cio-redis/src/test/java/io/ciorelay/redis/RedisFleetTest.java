@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ciorelay.delivery.outbox.StoredEntry;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,14 @@ class RedisFleetTest {
   String prefix;
   final List<RedisOutbox> open = new ArrayList<>();
 
+  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
   }
 
@@ -147,11 +151,8 @@ class RedisFleetTest {
   void aLeaseTakenByAnotherRelayIsNoLongerOwned() {
     RedisOutbox a = relay("relay-a", Duration.ofSeconds(10));
     assertTrue(a.owns(3));
-    RedisClient c = RedisClient.create(uri);
-    try (var conn = c.connect()) {
-      conn.sync().set("{" + prefix + ":ws}:lease:3", "someone-else");
-    } finally {
-      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    try (var c = RedisConnections.open(RedisStoreConfig.builder().uri(uri).build(), io.lettuce.core.codec.StringCodec.UTF8)) {
+      c.sync().set("{" + prefix + ":ws}:lease:3", "someone-else");
     }
     await().atMost(Duration.ofSeconds(3)).until(() -> !a.owns(3));
     assertEquals(0, a.pending(3));

@@ -22,9 +22,14 @@ class RedisFleetViewTest {
   String prefix;
   final List<AutoCloseable> open = new ArrayList<>();
 
+  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
   }
 

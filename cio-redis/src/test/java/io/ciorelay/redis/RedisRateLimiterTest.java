@@ -21,9 +21,14 @@ class RedisRateLimiterTest {
   String prefix;
   final List<RedisRateLimiter> open = new ArrayList<>();
 
+  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
   }
 

@@ -25,30 +25,46 @@ import org.junit.jupiter.api.Test;
  */
 class RedisScriptCacheTest {
   RedisTestServer server;
+  RedisStoreConfig store;
   RedisOutbox outbox;
 
-  @BeforeEach
-  void start() {
+  /** Starts a Redis of this test's own; returns its URI. */
+  String startRedis() {
     server = RedisTestServer.startPrivate(null);
-    outbox = RedisOutbox.open(RedisStoreConfig.builder().uri(server.uri()).prefix(RedisTestServer.prefix())
-        .workspace("ws").pollInterval(Duration.ofMillis(20)).build(), RedisOutboxTest.outboxConfig().lanes(1).build());
+    return server.uri();
   }
 
-  @AfterEach
-  void stop() {
-    outbox.close();
-    server.kill();
-  }
-
-  @Test
-  void anAppendWhoseScriptRedisLostFailsInsteadOfLandingBehindLaterAppends() throws Exception {
-    RedisOutboxTest.appendCommitted(outbox, RedisOutboxTest.entry("p", "first"));
+  /** {@code SCRIPT FLUSH} on the Redis holding the workspace's keys. */
+  void flushScripts() {
     RedisClient client = RedisClient.create(server.uri());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       assertEquals("OK", c.sync().scriptFlush());
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
+  }
+
+  void stopRedis() {
+    server.kill();
+  }
+
+  @BeforeEach
+  void start() {
+    store = RedisStoreConfig.builder().uri(startRedis()).prefix(RedisTestServer.prefix())
+        .workspace("ws").pollInterval(Duration.ofMillis(20)).build();
+    outbox = RedisOutbox.open(store, RedisOutboxTest.outboxConfig().lanes(1).build());
+  }
+
+  @AfterEach
+  void stop() {
+    outbox.close();
+    stopRedis();
+  }
+
+  @Test
+  void anAppendWhoseScriptRedisLostFailsInsteadOfLandingBehindLaterAppends() throws Exception {
+    RedisOutboxTest.appendCommitted(outbox, RedisOutboxTest.entry("p", "first"));
+    flushScripts();
 
     // The NOSCRIPT answer may arrive before append returns (then the append is refused at once) or
     // after (then its commit fails): either way the caller hears it was not stored, and why.

@@ -64,4 +64,24 @@ class RedisStoreConfigTest {
     assertEquals(0, c.shards(), "unset: the outbox's lane count");
     assertTrue(c.relayId().matches(".+-\\d+-[0-9a-f]{8}"), c.relayId());
   }
+
+  @Test
+  void aClusterUriNamesItsSeedNodesAndSelectsTheClusterClient() {
+    RedisStoreConfig c = RedisStoreConfig.builder().uri("redis-cluster://:hunter2@10.0.0.1:7000,10.0.0.2:7001, 10.0.0.3:7002")
+        .build();
+    assertTrue(c.cluster());
+    assertEquals(3, c.clusterSeeds().size());
+    assertEquals(7001, c.clusterSeeds().get(1).getPort());
+    assertEquals("hunter2", new String(c.clusterSeeds().get(2).getPassword()), "every seed carries the password");
+    assertEquals("redis-cluster://:***@10.0.0.1:7000,10.0.0.2:7001,10.0.0.3:7002", c.describe());
+    assertFalse(c.toString().contains("hunter2"), c.toString());
+    assertTrue(RedisStoreConfig.builder().uri("rediss-cluster://h:7000").build().clusterSeeds().get(0).isSsl());
+    assertFalse(RedisStoreConfig.builder().uri("redis://localhost").build().cluster(), "redis:// stays standalone");
+
+    RedisStoreConfig.Builder b = RedisStoreConfig.builder();
+    assertRejected(IllegalArgumentException.class, "uri of a Redis Cluster has no database",
+        () -> b.uri("redis-cluster://h:7000,h:7001/3"));
+    assertRejected(IllegalArgumentException.class, "uri has an empty host", () -> b.uri("redis-cluster://:hunter2@h:7000,,h:7001"));
+    assertRejected(IllegalArgumentException.class, "(node 'h:70000')", () -> b.uri("redis-cluster://:hunter2@h:7000,h:70000"));
+  }
 }

@@ -43,7 +43,8 @@ public final class RelayCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--store", description = "Where the outbox lives: sqlite (default, a file under --data) or "
-      + "redis://[:password@]host:port/db to share one store across a fleet of relays (relay.store).")
+      + "redis://[:password@]host:port/db to share one store across a fleet of relays, or "
+      + "redis-cluster://[:password@]host:port,host:port,… for a Redis Cluster (relay.store).")
   String store;
 
   @Option(names = "--target", description = "Customer.io base URL to deliver to. Default: the region's, https://track.customer.io (relay.target).")

@@ -16,7 +16,7 @@ import java.util.List;
 public final class Batcher {
   /** Bytes of {@code {"batch":[} and {@code ]}}. */
   static final int BATCH_ENVELOPE_BYTES = 11;
-  private static final byte[] MERGE_MARK = "\"action\":\"merge\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MERGE = "merge".getBytes(StandardCharsets.UTF_8);
 
   /** What to do with a lane now. */
   public sealed interface Decision {}
@@ -97,21 +97,12 @@ public final class Batcher {
     return new Send(List.copyOf(batch));
   }
 
-  /** Whether the entry is a v2 merge (the payload says {@code "action":"merge"}). */
+  /**
+   * Whether the entry is a v2 merge: its top-level {@code action} is {@code "merge"}. Only the
+   * top level counts (an event whose attributes hold {@code {"action":"merge"}} is not a merge),
+   * and the scan stops at the {@code action} field, which our operations write near the start.
+   */
   public static boolean isMerge(StoredEntry e) {
-    return e.kind() == EntryKind.V2_OPERATION && contains(e.payload(), MERGE_MARK);
-  }
-
-  private static boolean contains(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return e.kind() == EntryKind.V2_OPERATION && TopLevelAction.is(e.payload(), MERGE);
   }
 }

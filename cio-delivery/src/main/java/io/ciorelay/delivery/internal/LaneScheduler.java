@@ -2,13 +2,11 @@ package io.ciorelay.delivery.internal;
 
 import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.Operation;
 import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
 import io.ciorelay.delivery.outcome.OutcomePolicy;
 import io.ciorelay.delivery.outcome.Request;
-import io.ciorelay.delivery.outbox.DeadLetterRequest;
 import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.StoredEntry;
@@ -16,23 +14,26 @@ import io.ciorelay.delivery.ratelimit.RateLimiter;
 import io.ciorelay.delivery.retry.Backoff;
 import io.ciorelay.delivery.send.Transport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves operations from the outbox to Customer.io for one workspace.
+ * The lane loop of one workspace: moves operations from the outbox to Customer.io in per-lane
+ * order, one request in flight per lane, behind the circuit breaker and the rate limiter, on the
+ * lanes the store lets this process own. What goes into a request is the {@link Batcher}'s job;
+ * what an answer means, the {@link OutcomePolicy}'s; carrying that out, the {@link OutcomeApplier}'s;
+ * whether the workspace may send at all, {@link WorkspacePauses}'; holding a merge for the secondary
+ * person, {@link MergeHold}'s.
  *
  * <p>Concurrency: one dispatcher thread ({@code cio-dispatch-<workspace>}) owns all lane state.
  * HTTP completions and outbox commit callbacks never touch that state: they post a task to
@@ -41,12 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>Ordering: each lane has at most one request in flight and frees itself only after the
  * outbox has committed the acknowledgement (or dead-lettering) of that request's operations, so
  * the next read of the lane starts after them. A bisected batch keeps its halves in order in the
- * lane's work queue. A batch headed by a merge waits until the secondary person's lane has
- * nothing pending older than the merge ({@link Outbox#oldestPendingSeq(int)}).
+ * lane's work queue.
  *
- * <p>Pauses: a credentials or endpoint refusal ({@link io.ciorelay.delivery.outcome.OutcomePolicy})
- * blocks every lane until its interval passes (or {@link #resume()}), then lets one request at a
- * time probe until a proper answer clears it; nothing is dead-lettered meanwhile.
+ * <p>Pauses: while the credentials or the endpoint are refused, one request at a time probes them;
+ * nothing is dead-lettered meanwhile.
  *
  * <p>Ownership: a lane the outbox no longer {@linkplain Outbox#owns owns} is skipped and its read
  * batches dropped unsent; a request already in flight finishes and its answer is still recorded.
@@ -58,11 +57,19 @@ public final class LaneScheduler {
   private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long BREAKER_POLL_MILLIS = 100;
-  private static final long MERGE_POLL_MILLIS = 50;
 
   /** Settings the dispatcher reads; all immutable. */
   public record Settings(int maxBatchOperations, int maxBatchBytes, Duration linger, Duration authRetryInterval,
       Duration endpointRetryInterval) {}
+
+  /**
+   * What the scheduler is built from; the same parts serve direct delivery.
+   *
+   * @param ticker monotonic nanoseconds (request latency, {@link #stop} deadlines)
+   */
+  public record Parts(Outbox outbox, Transport transport, RateLimiter limiter, CircuitBreaker breaker,
+      Backoff backoff, DeliveryMetrics metrics, HealthTracker health, DeliveryTracker tracker, Clock clock,
+      LongSupplier ticker) {}
 
   private final String workspace;
   private final Outbox outbox;
@@ -70,12 +77,13 @@ public final class LaneScheduler {
   private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
-  private final Backoff backoff;
   private final DeliveryMetrics metrics;
   private final HealthTracker health;
-  private final DeliveryTracker tracker;
   private final Clock clock;
-  private final Settings settings;
+  private final LongSupplier ticker;
+  private final WorkspacePauses pauses;
+  private final MergeHold mergeHold;
+  private final OutcomeApplier applier;
   private final Lane[] lanes;
   /** Per lane: when its request in flight started (epoch ms), or 0; read by health from any thread. */
   private final AtomicLongArray inFlightSince;
@@ -84,36 +92,26 @@ public final class LaneScheduler {
 
   private volatile boolean running = true;
   private volatile boolean abandoned;
-  private volatile boolean paused;
   private volatile int flushRequests;
-  private volatile long delivered;
-  private volatile long deadLettered;
   private volatile int inFlight;
-  /** Results handed to the store whose commit has not been processed yet; written by the dispatcher thread only. */
-  private volatile int finishing;
-  // Result tickets (dispatcher thread), published through volatiles for flush().
-  private long issued;
-  private final java.util.TreeSet<Long> outstanding = new java.util.TreeSet<>();
-  private volatile long issuedPublished;
-  private volatile long settledBelow;
-  private long blockedUntil;
   private int cursor;
 
-  public LaneScheduler(String workspace, Outbox outbox, Transport sender, RateLimiter limiter,
-      CircuitBreaker breaker, Backoff backoff, DeliveryMetrics metrics, HealthTracker health,
-      DeliveryTracker tracker, Clock clock, Settings settings) {
+  public LaneScheduler(String workspace, Parts parts, Settings settings) {
     this.workspace = workspace;
-    this.outbox = outbox;
-    this.sender = sender;
-    this.limiter = limiter;
-    this.breaker = breaker;
-    this.backoff = backoff;
-    this.metrics = metrics;
-    this.health = health;
-    this.tracker = tracker;
-    this.clock = clock;
-    this.settings = settings;
+    this.outbox = parts.outbox();
+    this.sender = parts.transport();
+    this.limiter = parts.limiter();
+    this.breaker = parts.breaker();
+    this.metrics = parts.metrics();
+    this.health = parts.health();
+    this.clock = parts.clock();
+    this.ticker = parts.ticker();
     this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis());
+    this.pauses = new WorkspacePauses(workspace, health, limiter, settings.authRetryInterval(),
+        settings.endpointRetryInterval());
+    this.mergeHold = new MergeHold(outbox::laneOf, outbox::oldestPendingSeq);
+    this.applier = new OutcomeApplier(workspace, outbox, pauses, parts.backoff(), metrics, health, parts.tracker(),
+        clock, this::post);
     this.lanes = new Lane[outbox.lanes()];
     this.inFlightSince = new AtomicLongArray(lanes.length);
     for (int i = 0; i < lanes.length; i++) {
@@ -144,18 +142,17 @@ public final class LaneScheduler {
   }
 
   public void pause() {
-    paused = true;
-    health.paused(true);
+    pauses.pause();
   }
 
+  /** Ends the operator's pause and the wait for the next probe of a refused endpoint or credentials. */
   public void resume() {
-    paused = false;
-    health.paused(false);
-    post(() -> blockedUntil = 0);
+    pauses.resume();
+    wake();
   }
 
   public boolean isPaused() {
-    return paused;
+    return pauses.isPaused();
   }
 
   /**
@@ -163,15 +160,15 @@ public final class LaneScheduler {
    * the credentials or the endpoint refused (probing). Any thread.
    */
   public boolean isBlocked() {
-    return paused || health.endpointFailing() || health.authFailing();
+    return pauses.isBlocked();
   }
 
   public long delivered() {
-    return delivered;
+    return applier.delivered();
   }
 
   public long deadLettered() {
-    return deadLettered;
+    return applier.deadLettered();
   }
 
   /**
@@ -196,22 +193,17 @@ public final class LaneScheduler {
    * after their commit (health, metrics, watchers updated). Any thread.
    */
   public int settling() {
-    return finishing;
+    return applier.settling();
   }
 
   /** Tickets handed out to results so far: every result handed to the store until now has a smaller one. Any thread. */
   public long resultsIssued() {
-    return issuedPublished;
+    return applier.resultsIssued();
   }
 
   /** Every result with a ticket below this is processed (health, metrics, watchers updated). Any thread. */
   public long resultsSettledBelow() {
-    return settledBelow;
-  }
-
-  private void publishSettled() {
-    issuedPublished = issued;
-    settledBelow = outstanding.isEmpty() ? issued : outstanding.first();
+    return applier.resultsSettledBelow();
   }
 
   /** Requests currently unanswered. */
@@ -221,13 +213,13 @@ public final class LaneScheduler {
 
   /**
    * Stops starting new requests and waits until in-flight ones finish or {@code deadlineNanos}
-   * (System.nanoTime) passes. Returns the number still unanswered.
+   * (on the ticker) passes. Returns the number still unanswered.
    */
   public int stop(long deadlineNanos) {
     running = false;
     wake();
     try {
-      long left = deadlineNanos - System.nanoTime();
+      long left = deadlineNanos - ticker.getAsLong();
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -279,7 +271,7 @@ public final class LaneScheduler {
       }
     }
     if (!running) {
-      if ((inFlight == 0 && finishing == 0) || abandoned) {
+      if ((inFlight == 0 && applier.settling() == 0) || abandoned) {
         return DONE;
       }
       return clock.millis() + TimeUnit.NANOSECONDS.toMillis(IDLE_PARK_NANOS);
@@ -300,14 +292,12 @@ public final class LaneScheduler {
   /** Starts what can start now; returns the earliest time (epoch ms) something else may start. */
   private long dispatch() {
     long now = clock.millis();
-    if (paused) {
-      return now + 1000;
-    }
-    if (blockedUntil > now) {
-      return blockedUntil;
+    long closedUntil = pauses.closedUntil(now);
+    if (closedUntil > 0) {
+      return closedUntil;
     }
     // While the endpoint or the credentials are refused, one request at a time probes them.
-    boolean probing = health.endpointFailing() || health.authFailing();
+    boolean probing = pauses.probing();
     if (probing && inFlight > 0) {
       return Long.MAX_VALUE;
     }
@@ -341,11 +331,7 @@ public final class LaneScheduler {
     if (!outbox.owns(lane.index)) {
       // Another process delivers this lane now (a shared store's lease moved or lapsed): forget
       // what was read from it, unsent; the new owner reads it again from the store.
-      if (!lane.work.isEmpty() || lane.notBefore != 0 || lane.lingerUntil != 0) {
-        lane.work.clear();
-        lane.notBefore = 0;
-        lane.lingerUntil = 0;
-      }
+      lane.forget();
       return 0;
     }
     if (lane.notBefore > now) {
@@ -380,7 +366,10 @@ public final class LaneScheduler {
       batch = new Batch(((Batcher.Send) d).entries());
       fresh = true;
     }
-    long mergeWait = holdMerge(lane, batch, now);
+    if (batch.mergeSecondaryLane == Batch.UNKNOWN) {
+      batch.mergeSecondaryLane = mergeHold.secondaryLane(batch.head());
+    }
+    long mergeWait = mergeHold.holdUntil(lane.index, batch.mergeSecondaryLane, batch.head().seq(), now);
     if (mergeWait > 0) {
       if (fresh) {
         lane.work.addLast(batch);
@@ -403,9 +392,7 @@ public final class LaneScheduler {
         // are round trips that can take seconds, and the lease may have run short meanwhile.
         // Send nothing; the lane's next owner reads it again from the store.
         breaker.releasePermission();
-        lane.work.clear();
-        lane.notBefore = 0;
-        lane.lingerUntil = 0;
+        lane.forget();
         return 0;
       }
       if (fresh) {
@@ -420,46 +407,8 @@ public final class LaneScheduler {
     return 0;
   }
 
-  /**
-   * A merge waits until every operation of the secondary person accepted before it is delivered or
-   * dead-lettered: those sit in the secondary's lane and, sent after the merge, would recreate the
-   * merged-away profile. Returns 0 if the batch may go, else when to look again. The wait ends
-   * only by lower sequence numbers being resolved, so two merges cannot wait on each other.
-   */
-  private long holdMerge(Lane lane, Batch batch, long now) {
-    StoredEntry head = batch.entries.get(0);
-    if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
-      return 0;
-    }
-    if (batch.mergeSecondaryLane == Batch.UNKNOWN) {
-      batch.mergeSecondaryLane = Batch.NOT_A_MERGE;
-      if (Batcher.isMerge(head)) {
-        try {
-          Operation op = Operation.fromJson(head.payload());
-          if (op.action() == io.ciorelay.client.Action.MERGE && op.secondary() != null) {
-            batch.mergeSecondaryLane = outbox.laneOf(op.secondary().key());
-          }
-        } catch (RuntimeException e) {
-          // Not a readable merge: nothing to wait for; Customer.io will judge it.
-        }
-      }
-      if (batch.mergeSecondaryLane == Batch.NOT_A_MERGE) {
-        return 0;
-      }
-    }
-    int other = batch.mergeSecondaryLane;
-    if (other == lane.index) {
-      return 0; // the same lane: lane order already holds
-    }
-    long oldest = outbox.oldestPendingSeq(other);
-    if (oldest == Outbox.UNKNOWN_SEQ || oldest < 0 || oldest > head.seq()) {
-      return 0;
-    }
-    return now + MERGE_POLL_MILLIS;
-  }
-
   private void send(Lane lane, Batch batch) {
-    long startNanos = System.nanoTime();
+    long startNanos = ticker.getAsLong();
     ApiRequest request;
     if (batch.kind() == EntryKind.V2_OPERATION) {
       List<byte[]> payloads = new ArrayList<>(batch.entries.size());
@@ -468,7 +417,7 @@ public final class LaneScheduler {
       }
       request = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(payloads));
     } else {
-      request = new ApiRequest("POST", "/api/v1/events", batch.entries.get(0).payload());
+      request = new ApiRequest("POST", "/api/v1/events", batch.head().payload());
     }
     CompletableFuture<ApiResponse> f = sender.send(request);
     lane.inFlight = true;
@@ -477,245 +426,18 @@ public final class LaneScheduler {
     f.whenComplete((response, error) -> post(() -> onResult(lane, batch, response, error, startNanos)));
   }
 
+  /** The request's answer (or failure), on the dispatcher thread: judged by the policy, told to the breaker, carried out. */
   private void onResult(Lane lane, Batch batch, ApiResponse response, Throwable error, long startNanos) {
     inFlight--;
     inFlightSince.set(lane.index, 0);
-    long elapsedNanos = System.nanoTime() - startNanos;
-    Duration latency = Duration.ofNanos(elapsedNanos);
+    long elapsedNanos = ticker.getAsLong() - startNanos;
     Request request = batch.kind() == EntryKind.V2_OPERATION
-        ? Request.batch(url("/api/v2/batch"), batch.entries.size())
-        : Request.single(Request.Kind.V1, "POST", url("/api/v1/events"));
+        ? Request.batch(sender.url("/api/v2/batch"), batch.entries.size())
+        : Request.single(Request.Kind.V1, "POST", sender.url("/api/v1/events"));
     Action action = error != null ? OutcomePolicy.decide(request, error)
         : OutcomePolicy.decide(request, response, clock.instant());
-    long now = clock.millis();
-    metrics.request(action.tag(), latency);
-    if (action instanceof Action.Acknowledge) {
-      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-      finish(lane, batch, batch.seqs(), List.of(), action.status(), "delivered");
-    } else if (action instanceof Action.Partial p) {
-      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-      List<DeadLetterRequest> dls = new ArrayList<>();
-      for (Action.Refusal r : p.refused()) {
-        StoredEntry e = batch.entries.get(r.index());
-        dls.add(new DeadLetterRequest(e.seq(), r.reason(), p.status(), e.attempts() + 1));
-      }
-      long[] good = new long[p.acknowledged().size()];
-      for (int i = 0; i < good.length; i++) {
-        good[i] = batch.entries.get(p.acknowledged().get(i)).seq();
-      }
-      finish(lane, batch, good, dls, p.status(), "partial");
-    } else if (action instanceof Action.Split) {
-      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-      // Bisect to isolate the operation(s) Customer.io refuses; halves go out in order.
-      int mid = batch.entries.size() / 2;
-      lane.work.pollFirst();
-      lane.work.addFirst(new Batch(batch.entries.subList(mid, batch.entries.size())));
-      lane.work.addFirst(new Batch(batch.entries.subList(0, mid)));
-      lane.inFlight = false;
-      health.success(0);
-    } else if (action instanceof Action.DeadLetter d) {
-      breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-      StoredEntry e = batch.entries.get(0);
-      finish(lane, batch, new long[0],
-          List.of(new DeadLetterRequest(e.seq(), d.reason(), d.status(), e.attempts() + 1)), d.status(), "refused");
-    } else if (action instanceof Action.PauseCredentials || action instanceof Action.PauseEndpoint) {
-      // Nothing was refused: the credentials or the endpoint are wrong. Keep every operation and
-      // probe again (one request) after the interval.
-      boolean auth = action instanceof Action.PauseCredentials;
-      Duration interval = auth ? settings.authRetryInterval() : settings.endpointRetryInterval();
-      breaker.releasePermission();
-      if (auth) {
-        health.authFailure(action.reason());
-      } else {
-        health.endpointFailure(action.reason());
-      }
-      blockedUntil = now + interval.toMillis();
-      log.error("workspace {}: {}; delivery paused, a probe every {} s, nothing dropped",
-          workspace, action.reason(), interval.toSeconds());
-      lane.inFlight = false;
-    } else if (action instanceof Action.PauseRateLimit rl) {
-      breaker.releasePermission();
-      metrics.rateLimitPause();
-      metrics.retried(batch.entries.size());
-      batch.rateLimited++;
-      Duration wait = backoff.delay(Math.min(batch.rateLimited, 10), rl.retryAfter());
-      limiter.pauseUntil(now + wait.toMillis());
-      lane.inFlight = false;
-    } else if (action instanceof Action.RetryAfter r) {
-      if (r.countsAsBreakerFailure()) {
-        breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS,
-            error != null ? error : new RuntimeException("HTTP " + r.status()));
-      } else {
-        breaker.releasePermission();
-      }
-      if (r.timeout()) {
-        health.timeout(r.reason());
-      } else {
-        health.failure(r.reason());
-      }
-      batch.attempts++;
-      if (batch.firstFailure == 0) {
-        batch.firstFailure = now;
-      }
-      outbox.recordFailure(batch.seqs(), now, r.reason());
-      if (backoff.budgetSpent(batch.attempts, batch.firstFailure, now)) {
-        List<DeadLetterRequest> dls = new ArrayList<>();
-        String reason = "retry budget spent after " + batch.attempts + " attempts; last error: " + r.reason();
-        for (StoredEntry e : batch.entries) {
-          dls.add(new DeadLetterRequest(e.seq(), reason, r.status(), batch.attempts));
-        }
-        finish(lane, batch, new long[0], dls, r.status(), "budget");
-      } else {
-        metrics.retried(batch.entries.size());
-        lane.notBefore = now + backoff.delay(batch.attempts, r.delayHint()).toMillis();
-        lane.inFlight = false;
-      }
-    } else {
-      throw new IllegalStateException("unknown action " + action);
-    }
-  }
-
-  private URI url(String path) {
-    return sender.url(path);
-  }
-
-  /**
-   * Acknowledges {@code acked}, dead-letters {@code dls}, and frees the lane once both commit.
-   * If the store fails, the lane is freed anyway: the entries stay pending and are re-sent
-   * (events keep their ids, so Customer.io drops the repeat).
-   */
-  private void finish(Lane lane, Batch batch, long[] acked, List<DeadLetterRequest> dls, int status, String how) {
-    // The ticket is published before the store can commit, so a flush that sees the commit waits for it.
-    finishing++;
-    long ticket = issued++;
-    outstanding.add(ticket);
-    publishSettled();
-    CompletableFuture<Void> a;
-    CompletableFuture<Void> d;
-    try {
-      a = acked.length == 0 ? CompletableFuture.completedFuture(null) : outbox.ack(acked);
-      d = dls.isEmpty() ? CompletableFuture.completedFuture(null) : outbox.deadLetter(dls);
-    } catch (RuntimeException e) {
-      finishing--;
-      outstanding.remove(ticket);
-      publishSettled();
-      throw e;
-    }
-    CompletableFuture.allOf(a, d).whenComplete((ok, err) -> post(() -> {
-      try {
-        applyResults(lane, batch, acked, dls, how, a, d, err);
-      } finally {
-        finishing--;
-        outstanding.remove(ticket);
-        publishSettled();
-      }
-    }));
-  }
-
-  private void applyResults(Lane lane, Batch batch, long[] acked, List<DeadLetterRequest> dls, String how,
-      CompletableFuture<Void> a, CompletableFuture<Void> d, Throwable err) {
-    { // results of one request, applied on the dispatcher thread
-      if (err != null) {
-        // The results are not on disk. Keep the batch at the head of the lane (order kept) and
-        // back off: a failed store refuses every write, so this lane waits instead of re-sending
-        // at the full rate; once the store works again the batch is re-sent with the same ids.
-        log.error("outbox failed to record delivery results for workspace {}", workspace, err);
-        health.storeFailure(String.valueOf(err.getMessage()));
-        batch.storeFailures++;
-        lane.notBefore = clock.millis() + backoff.delay(Math.min(batch.storeFailures, 10), java.util.Optional.empty()).toMillis();
-        lane.inFlight = false;
-        if (tracker.hasWatches()) {
-          if (!a.isCompletedExceptionally()) {
-            for (long s2 : acked) {
-              tracker.complete(s2, new DeliveryTracker.Outcome(true, null));
-            }
-          }
-          if (!d.isCompletedExceptionally()) {
-            for (DeadLetterRequest r : dls) {
-              tracker.complete(r.seq(), new DeliveryTracker.Outcome(false, r.reason()));
-            }
-          }
-        }
-        return;
-      } else {
-        health.storeRecovered();
-        delivered += acked.length;
-        deadLettered += dls.size();
-        metrics.delivered(acked.length);
-        if (!dls.isEmpty()) {
-          metrics.deadLettered("budget".equals(how) ? "budget" : "refused", dls.size());
-          for (DeadLetterRequest r : dls) {
-            log.warn("dead-lettered operation seq={} of workspace {}: status {}: {}", r.seq(), workspace,
-                r.lastStatus(), r.reason());
-          }
-        }
-        if (acked.length > 0 || !"budget".equals(how)) {
-          health.success(acked.length);
-        }
-        if (tracker.hasWatches()) {
-          for (long s : acked) {
-            tracker.complete(s, new DeliveryTracker.Outcome(true, null));
-          }
-          for (DeadLetterRequest r : dls) {
-            tracker.complete(r.seq(), new DeliveryTracker.Outcome(false, r.reason()));
-          }
-        }
-      }
-      lane.work.pollFirst();
-      lane.inFlight = false;
-    }
-  }
-
-  /** One ordered partition's state; touched only by the dispatcher thread. */
-  private static final class Lane {
-    final int index;
-    final Deque<Batch> work = new ArrayDeque<>();
-    boolean inFlight;
-    long notBefore;
-    long lingerUntil;
-
-    Lane(int index) {
-      this.index = index;
-    }
-  }
-
-  /** Operations sent together; kept unchanged across retries. */
-  private static final class Batch {
-    final List<StoredEntry> entries;
-    int attempts;
-    long firstFailure;
-    int rateLimited;
-    int storeFailures;
-
-    static final int UNKNOWN = -2;
-    static final int NOT_A_MERGE = -1;
-    /** For a batch headed by a merge: the secondary person's lane; UNKNOWN until looked at. */
-    int mergeSecondaryLane = UNKNOWN;
-
-    Batch(List<StoredEntry> entries) {
-      this.entries = List.copyOf(entries);
-      int a = 0;
-      long first = 0;
-      for (StoredEntry e : entries) {
-        a = Math.max(a, e.attempts());
-        if (e.firstFailureAtMillis() > 0 && (first == 0 || e.firstFailureAtMillis() < first)) {
-          first = e.firstFailureAtMillis();
-        }
-      }
-      this.attempts = a;
-      this.firstFailure = first;
-    }
-
-    EntryKind kind() {
-      return entries.get(0).kind();
-    }
-
-    long[] seqs() {
-      long[] s = new long[entries.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = entries.get(i).seq();
-      }
-      return s;
-    }
+    metrics.request(action.tag(), Duration.ofNanos(elapsedNanos));
+    BreakerFeedback.record(breaker, action, elapsedNanos, error);
+    applier.apply(lane, batch, action, clock.millis());
   }
 }

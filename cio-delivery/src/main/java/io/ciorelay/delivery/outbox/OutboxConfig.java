@@ -48,6 +48,7 @@ public final class OutboxConfig {
   private final int writerQueueCapacity;
   private final int maxGroupSize;
   private final Clock clock;
+  private final java.util.function.LongSupplier ticker;
 
   private OutboxConfig(Builder b) {
     this.path = b.path;
@@ -61,6 +62,7 @@ public final class OutboxConfig {
     this.writerQueueCapacity = b.writerQueueCapacity;
     this.maxGroupSize = b.maxGroupSize;
     this.clock = b.clock;
+    this.ticker = b.ticker;
   }
 
   /** A builder with every default set and no path. */
@@ -82,6 +84,7 @@ public final class OutboxConfig {
     b.writerQueueCapacity = writerQueueCapacity;
     b.maxGroupSize = maxGroupSize;
     b.clock = clock;
+    b.ticker = ticker;
     return b;
   }
 
@@ -140,6 +143,11 @@ public final class OutboxConfig {
     return clock;
   }
 
+  /** Monotonic nanoseconds for the writer's group-commit interval; {@code System::nanoTime} by default. */
+  public java.util.function.LongSupplier ticker() {
+    return ticker;
+  }
+
   @Override
   public String toString() {
     return "OutboxConfig{path=" + path + ", lanes=" + lanes + ", durability=" + durability
@@ -162,6 +170,7 @@ public final class OutboxConfig {
     private int writerQueueCapacity = DEFAULT_WRITER_QUEUE_CAPACITY;
     private int maxGroupSize = DEFAULT_MAX_GROUP_SIZE;
     private Clock clock = Clock.systemUTC();
+    private java.util.function.LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
 
@@ -239,6 +248,12 @@ public final class OutboxConfig {
     /** Default {@link Clock#systemUTC()}. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** Monotonic nanoseconds; default {@link System#nanoTime()}. */
+    public Builder ticker(java.util.function.LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
       return this;
     }
 

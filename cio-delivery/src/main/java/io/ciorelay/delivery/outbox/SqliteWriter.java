@@ -45,7 +45,8 @@ final class SqliteWriter implements Runnable {
   private final int maxGroupSize;
   private final long asyncIntervalNanos;
   private long nextSeq;
-  private long lastCommitNanos = System.nanoTime();
+  private final java.util.function.LongSupplier ticker;
+  private long lastCommitNanos;
   private OutboxException failure;
 
   private final PreparedStatement insert;
@@ -69,6 +70,8 @@ final class SqliteWriter implements Runnable {
     this.maxGroupSize = config.maxGroupSize();
     this.asyncIntervalNanos = config.durability() == Durability.ASYNC ? config.asyncCommitInterval().toNanos() : 0;
     this.nextSeq = nextSeq;
+    this.ticker = config.ticker();
+    this.lastCommitNanos = ticker.getAsLong();
     conn.setAutoCommit(false);
     insert = conn.prepareStatement("INSERT INTO entries(seq, lane, person_key, event_id, kind, payload, accepted_at, "
         + "attempts, first_failure_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL)");
@@ -184,7 +187,7 @@ final class SqliteWriter implements Runnable {
         if (group.size() >= maxGroupSize) {
           break;
         }
-        long wait = deadline - System.nanoTime();
+        long wait = deadline - ticker.getAsLong();
         if (wait <= 0) {
           break;
         }
@@ -273,7 +276,7 @@ final class SqliteWriter implements Runnable {
         delta.oldestAcceptedAt = SqliteSchema.oldestAcceptedAt(conn);
       }
       conn.commit();
-      lastCommitNanos = System.nanoTime();
+      lastCommitNanos = ticker.getAsLong();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
       nextSeq = seqBefore;

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link Sender} is the HTTP one; tests pass fakes whose futures they complete by hand.
  * Implementations are thread-safe.
  */
-public interface Transport {
+public interface Transport extends AutoCloseable {
 
   /** Sends one request; the future completes with the answer or fails (a timeout at the latest at {@link #deadline()}). */
   CompletableFuture<ApiResponse> send(ApiRequest request);
@@ -21,4 +21,8 @@ public interface Transport {
 
   /** The longest one exchange may take. */
   Duration deadline();
+
+  /** Releases what the transport holds (connections, threads); exchanges in flight may fail. Default: nothing. */
+  @Override
+  default void close() {}
 }

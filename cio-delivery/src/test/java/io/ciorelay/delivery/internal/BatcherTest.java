@@ -103,6 +103,17 @@ class BatcherTest {
   }
 
   @Test
+  void anEventWhoseDataHoldsActionMergeIsNotAMerge() {
+    // The merge test used to look for the text "action":"merge" anywhere in the payload, so an
+    // event carrying {"action":"merge"} in its data was cut off and held as if it were a merge.
+    StoredEntry looksLikeOne = op(T0, Operation.event(Identifiers.id("p"), "e",
+        Map.of("step", Map.of("action", "merge"))).toJson(), EntryKind.V2_OPERATION);
+    assertFalse(Batcher.isMerge(looksLikeOne));
+    Batcher b = new Batcher(100, 500_000, 60_000);
+    assertEquals(3, sent(b.next(List.of(event(T0), looksLikeOne, event(T0)), T0, true)).size());
+  }
+
+  @Test
   void nothingToDecideOnAnEmptyLane() {
     assertThrows(IllegalArgumentException.class, () -> new Batcher(1, 500_000, 0).next(List.of(), T0, false));
   }

@@ -121,10 +121,10 @@ class LaneSchedulerTest {
       throws Exception {
     outbox = SqliteOutbox.open(OutboxConfig.builder().path(dir.resolve("outbox.db")).lanes(LANES).build());
     RetryConfig retry = RetryConfig.builder().endpointRetryInterval(ENDPOINT_INTERVAL).build();
-    scheduler = new LaneScheduler("test", wrap.apply(outbox), transport, limiter,
+    scheduler = new LaneScheduler("test", new LaneScheduler.Parts(wrap.apply(outbox), transport, limiter,
         BreakerConfig.defaults().newBreaker("test", clock), new Backoff(retry, () -> 0.0),
         new DeliveryMetrics(new SimpleMeterRegistry(), "test"), health,
-        new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs), clock,
+        new DeliveryTracker(outbox::isPending, outbox::deadLetterOf, outbox::replayedAs), clock, clock::nanos),
         new LaneScheduler.Settings(100, 500_000, Duration.ZERO, retry.authRetryInterval(), retry.endpointRetryInterval()));
   }
 

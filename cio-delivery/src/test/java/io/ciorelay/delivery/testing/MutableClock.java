@@ -35,6 +35,11 @@ public final class MutableClock extends Clock {
     return Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L));
   }
 
+  /** Nanoseconds on this clock, as a monotonic ticker that moves only when the clock is advanced. */
+  public long nanos() {
+    return nanos.get();
+  }
+
   @Override
   public long millis() {
     return Math.floorDiv(nanos.get(), 1_000_000L);

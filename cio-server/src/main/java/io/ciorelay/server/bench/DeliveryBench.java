@@ -8,6 +8,7 @@ import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.simulator.CioSimulator;
 import io.micrometer.core.instrument.Timer;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,16 +44,32 @@ public final class DeliveryBench implements Callable<Integer> {
       description = "Operations for the one-request-per-event run (default ${DEFAULT-VALUE}).")
   int baselineEvents;
 
+  @Option(names = "--warmup-events", defaultValue = "200000",
+      description = "Operations sent first and not measured, so the JIT has compiled the hot paths and the CPU per "
+          + "operation is the steady state's (default ${DEFAULT-VALUE}; 0 measures from a cold start).")
+  int warmupEvents;
+
   @Option(names = "--data", description = "Directory for the outbox files (default: a temporary directory).")
   Path data;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Issue goals the run is compared with (printed, not asserted). */
+  static final double GOAL_CPU_US = 15;
+  static final int GOAL_EVENTS_PER_SECOND = 50_000;
+  static final double GOAL_TRACK_P99_US = 10;
+
   /** Results of one run. */
-  record Run(long operations, double seconds, long requests, int peakRps, Histogram trackLatency, long fullWaits) {
+  record Run(long operations, double seconds, long requests, int peakRps, Histogram trackLatency, long fullWaits,
+      long cpuNanos) {
     double eventsPerSecond() {
       return operations / seconds;
+    }
+
+    /** This process's CPU time (every thread: producer, library, and a built-in simulator if any) per operation. */
+    double cpuMicrosPerOperation() {
+      return cpuNanos < 0 ? -1 : cpuNanos / 1000.0 / operations;
     }
   }
 
@@ -66,8 +83,9 @@ public final class DeliveryBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (events < 1 || baselineEvents < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--events and --baseline-events must be at least 1");
+    if (events < 1 || baselineEvents < 1 || warmupEvents < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--events and --baseline-events must be at least 1, --warmup-events at least 0");
     }
     out.println("machine: " + Machine.describe());
     Comparison c = measure(out);
@@ -85,12 +103,20 @@ public final class DeliveryBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "%-28s %14s %14s%n", "peak requests/s", peak(batched), peak(single));
     out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p50 us", us(batched, 50), us(single, 50));
     out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "track() p99 us", us(batched, 99), us(single, 99));
+    out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "process CPU us per operation", batched.cpuMicrosPerOperation(),
+        single.cpuMicrosPerOperation());
     out.printf(Locale.ROOT, "ratio batched/one-per-event: %.1fx%n", ratio);
+    out.printf(Locale.ROOT, "goals: cpu_us_per_op <= %.0f%s, delivered_events_per_sec >= %d at 100 requests/s, "
+        + "track_p99_us <= %.0f (receiver in another process)%n", GOAL_CPU_US, target == null
+            ? " (this run's CPU includes the built-in simulator: pass --target to measure the library alone)" : "",
+        GOAL_EVENTS_PER_SECOND, GOAL_TRACK_P99_US);
     out.printf(Locale.ROOT,
         "delivered_events_per_sec=%.0f requests=%d ops_per_request=%.1f peak_rps=%s track_p50_us=%.1f "
-            + "track_p99_us=%.1f baseline_events_per_sec=%.1f ratio=%.1f rate_limit=%s events=%d%n",
+            + "track_p99_us=%.1f cpu_us_per_op=%.1f baseline_events_per_sec=%.1f ratio=%.1f rate_limit=%s events=%d "
+            + "receiver=%s%n",
         batched.eventsPerSecond(), batched.requests(), batched.operations() / (double) Math.max(1, batched.requests()),
-        peak(batched), us(batched, 50), us(batched, 99), single.eventsPerSecond(), ratio, fmt(rateLimit), events);
+        peak(batched), us(batched, 50), us(batched, 99), batched.cpuMicrosPerOperation(), single.eventsPerSecond(),
+        ratio, fmt(rateLimit), events, target == null ? "in-process" : "external");
     out.flush();
     return 0;
   }
@@ -114,6 +140,11 @@ public final class DeliveryBench implements Callable<Integer> {
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("cio-bench");
     out.flush();
     try {
+      if (warmupEvents > 0) {
+        out.printf(Locale.ROOT, "warm-up: %d operations, not measured%n", warmupEvents);
+        run(url, site, key, dir.resolve("warmup.db"), warmupEvents, CustomerIoConfig.DEFAULT_MAX_BATCH_OPERATIONS, sim,
+            new PrintWriter(java.io.OutputStream.nullOutputStream()));
+      }
       Run batched = run(url, site, key, dir.resolve("batched.db"), events, CustomerIoConfig.DEFAULT_MAX_BATCH_OPERATIONS, sim, out);
       Run single = run(url, site, key, dir.resolve("single.db"), baselineEvents, 1, sim, out);
       return new Comparison(batched, single);
@@ -144,6 +175,7 @@ public final class DeliveryBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "%s: sending %d operations (%s per request)...%n",
         maxBatch == 1 ? "one per event" : "v2 batches", n, maxBatch == 1 ? "1" : "up to " + maxBatch);
     out.flush();
+    long cpuStart = processCpuNanos();
     try (CustomerIo cio = CustomerIo.create(config)) {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -191,12 +223,21 @@ public final class DeliveryBench implements Callable<Integer> {
       if (cio.health().deadLetters() > 0) {
         out.println("  warning: " + cio.health().deadLetters() + " operations were dead-lettered");
       }
+      long cpu = cpuStart < 0 ? -1 : processCpuNanos() - cpuStart;
       cio.close(Duration.ofSeconds(30));
       if (fullWaits > 0) {
         out.println("  the outbox was full " + fullWaits + " time(s); the sender waited 1 ms each time");
       }
-      return new Run(n, seconds, requests, peak, hist, fullWaits);
+      return new Run(n, seconds, requests, peak, hist, fullWaits, cpu);
     }
+  }
+
+  /** CPU time of this whole process so far, or -1 where the JVM does not report it. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   static String peak(Run r) {

@@ -60,7 +60,6 @@ public final class Dashboard implements AutoCloseable {
   private final RateSampler sampler;
   private final ScheduledExecutorService scheduler;
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
-  private final Supplier<WebhookReceiver> webhookReceiver;
 
   /**
    * @param redisStores the Redis store of each workspace on a shared store (empty on SQLite)
@@ -69,7 +68,6 @@ public final class Dashboard implements AutoCloseable {
   public Dashboard(Workspaces workspaces, MeterRegistry registry, RelayConfig config,
       Map<String, RedisStoreConfig> redisStores, Supplier<WebhookReceiver> webhooks, Clock clock) {
     this.workspaces = workspaces;
-    this.webhookReceiver = webhooks;
     this.clock = clock;
     this.auth = new DashboardAuth(config.adminToken(), config.dashboardViewerToken());
     this.sampler = new RateSampler(registry);

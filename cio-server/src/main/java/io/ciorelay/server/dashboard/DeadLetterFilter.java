@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * event id, event name, reason, operation type). {@code type} is the operation type exactly
  * ({@code identify}, {@code event}, … or {@code anonymous_event}), {@code status} the last HTTP
  * status, {@code from}/{@code to} bound the time it was dead-lettered (inclusive, ISO-8601 instants).
+ * Webhook dead letters read their type and status their own way ({@link WebhookDeadLetters}).
  * Immutable and thread-safe.
  */
 record DeadLetterFilter(String person, String type, String reason, Integer status, Instant from, Instant to, String q) {

@@ -189,7 +189,8 @@ public final class ConfigKeys {
         .desc("where an operation no rule places goes").composite());
     // The shared store.
     t.add(key("relay.store").spring("cio.store.uri").setter(RELAY + "store, " + REDIS + "uri").dflt("`sqlite`")
-        .desc("`redis://[:password@]host:port/db` (or `rediss://`): the shared outbox and rate limit of a fleet")
+        .desc("`redis://[:password@]host:port/db` (or `rediss://`), or a Redis Cluster "
+            + "`redis-cluster://[:password@]host:port,host:port,…`: the shared outbox and rate limit of a fleet")
         .bind((c, k, s) -> c.relay.store(storeUri(s))));
     t.add(key("relay.store-prefix").spring("cio.store.prefix").setter(REDIS + "prefix").dflt("`cio`")
         .desc("key prefix in Redis (one per fleet)").bind((c, k, s) -> c.relay.storePrefix(s)));
@@ -346,7 +347,8 @@ public final class ConfigKeys {
     try {
       return java.net.URI.create(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("must be redis://host:port/db, rediss://host:port/db or sqlite");
+      throw new IllegalArgumentException("must be redis://host:port/db, rediss://host:port/db, "
+          + "redis-cluster://host:port,host:port,… or sqlite");
     }
   }
 

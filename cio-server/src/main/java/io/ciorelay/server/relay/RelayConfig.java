@@ -460,17 +460,19 @@ public final class RelayConfig {
 
     /**
      * Keeps the outbox in a shared Redis ({@code redis://[:password@]host:port/db} or
-     * {@code rediss://…}) so several relays serve one workspace; null (or {@code sqlite}) for the
-     * embedded SQLite file.
+     * {@code rediss://…}), or a Redis Cluster ({@code redis-cluster://[:password@]host:port,host:port,…}),
+     * so several relays serve one workspace; null (or {@code sqlite}) for the embedded SQLite file.
      */
     public Builder store(URI v) {
       if (v == null || "sqlite".equals(v.toString())) {
         this.store = null;
         return this;
       }
-      if (!("redis".equals(v.getScheme()) || "rediss".equals(v.getScheme())) || v.getHost() == null) {
-        throw new IllegalArgumentException("store must be redis://host:port/db, rediss://host:port/db or sqlite but was '"
-            + redact(v) + "'");
+      boolean cluster = "redis-cluster".equals(v.getScheme()) || "rediss-cluster".equals(v.getScheme());
+      if (cluster ? v.getRawAuthority() == null
+          : !("redis".equals(v.getScheme()) || "rediss".equals(v.getScheme())) || v.getHost() == null) {
+        throw new IllegalArgumentException("store must be redis://host:port/db, rediss://host:port/db,"
+            + " redis-cluster://host:port,host:port,… or sqlite but was '" + redact(v) + "'");
       }
       redisCheck.uri(v.toString());
       this.store = v;

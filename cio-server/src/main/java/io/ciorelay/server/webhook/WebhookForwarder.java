@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Forwards stored events to the consumer URL: the raw body with the original
  * {@code X-CIO-Timestamp} and {@code X-CIO-Signature}, plus {@code X-Webhook-Event-Id} and the
- * configured headers. A 2xx marks the event delivered; anything else (status, timeout, network
- * error) is retried after {@link Backoff} with jitter, and the lane waits: events of one lane (so
+ * configured headers. A 2xx marks the event delivered; an answer that says the forward URL or its
+ * credentials are wrong (3xx, 401, 403, 404, ...; see {@link WebhookOutcome}) or a 429 pauses the
+ * lane without spending the event's attempts; anything else (status, timeout, network error) is
+ * retried after {@link Backoff} with jitter, and the lane waits: events of one lane (so
  * of one person) go out in receipt order, one at a time, while other lanes keep going. After
  * {@link WebhookConfig#maxAttempts()} failed attempts the event becomes a dead letter with the last
  * failure as its reason, and the lane moves on; an event that cannot be sent at all (the JDK refuses
@@ -155,12 +157,12 @@ final class WebhookForwarder implements AutoCloseable {
 
   /**
    * Sends one event until it is accepted or given up (a dead letter); false if the forwarder
-   * stopped first.
+   * stopped first. What each answer means is {@link WebhookOutcome}'s decision.
    */
   private boolean deliver(WebhookEvent event) {
     int attempt = event.attempts();
+    int pauses = 0;
     while (running()) {
-      String error;
       HttpRequest request;
       try {
         request = request(event);
@@ -170,8 +172,8 @@ final class WebhookForwarder implements AutoCloseable {
         log.warn("webhook {} cannot be sent ({}); dead-lettered", printable(event.eventId()), e.getMessage());
         return true;
       }
-      error = send(request);
-      if (error == null) {
+      WebhookOutcome.Decision d = send(request, attempt + 1);
+      if (d.kind() == WebhookOutcome.Kind.DELIVERED) {
         store.delivered(event.seq());
         forwarded.increment();
         return true;
@@ -179,21 +181,35 @@ final class WebhookForwarder implements AutoCloseable {
       if (!running()) {
         return false;
       }
-      attempt++;
       failures.increment();
-      if (attempt >= config.maxAttempts()) {
-        store.deadLetter(event.seq(), error + " (gave up after " + attempt + " attempts)", attempt);
-        log.warn("webhook {} dead-lettered after {} attempts: {}", printable(event.eventId()), attempt, error);
+      if (d.kind() == WebhookOutcome.Kind.PAUSE) {
+        // Not this event's fault: it keeps its place and its attempts, and nothing is dead-lettered.
+        pauses++;
+        if (pauses == 1) {
+          log.warn("forwarding webhooks paused on lane of {}: {}; events kept, retrying", printable(event.eventId()),
+              d.reason());
+        }
+        await(delay(pauses));
+        continue;
+      }
+      attempt++;
+      if (d.kind() == WebhookOutcome.Kind.DEAD_LETTER) {
+        store.deadLetter(event.seq(), d.reason(), attempt);
+        log.warn("webhook {} dead-lettered after {} attempts: {}", printable(event.eventId()), attempt, d.reason());
         return true;
       }
-      store.failed(event.seq(), error);
-      long delay = Backoff.delayMillis(attempt, config.backoffBase().toMillis(), config.backoffCap().toMillis(),
-          config.backoffJitter(), ThreadLocalRandom.current().nextDouble());
-      log.debug("forwarding webhook {} failed ({}), attempt {}; retrying in {} ms", event.eventId(), error,
+      store.failed(event.seq(), d.reason());
+      long delay = delay(attempt);
+      log.debug("forwarding webhook {} failed ({}), attempt {}; retrying in {} ms", event.eventId(), d.reason(),
           attempt, delay);
       await(delay);
     }
     return false;
+  }
+
+  private long delay(int failures) {
+    return Backoff.delayMillis(failures, config.backoffBase().toMillis(), config.backoffCap().toMillis(),
+        config.backoffJitter(), ThreadLocalRandom.current().nextDouble());
   }
 
   /** The forward request. @throws IllegalArgumentException if a header value is one the JDK refuses */
@@ -223,16 +239,16 @@ final class WebhookForwarder implements AutoCloseable {
     return b.toString();
   }
 
-  /** Sends once; null on a 2xx, else why it failed. */
-  private String send(HttpRequest request) {
+  /** Sends attempt number {@code attempt} once and decides what its answer means. */
+  private WebhookOutcome.Decision send(HttpRequest request, int attempt) {
     try {
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-      int status = response.statusCode();
-      return status >= 200 && status < 300 ? null : "HTTP " + status;
+      return WebhookOutcome.ofStatus(response.statusCode(), attempt, config.maxAttempts());
     } catch (IOException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
+      return WebhookOutcome.ofFailure(e.getClass().getSimpleName() + ": " + e.getMessage(), attempt,
+          config.maxAttempts());
     } catch (InterruptedException e) {
-      return "interrupted";
+      return WebhookOutcome.ofFailure("interrupted", attempt, config.maxAttempts());
     }
   }
 

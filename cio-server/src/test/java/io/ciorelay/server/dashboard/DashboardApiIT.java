@@ -197,7 +197,7 @@ class DashboardApiIT {
   }
 
   @Test
-  void everyStateChangingRouteRefusesACrossSiteRequest() throws Exception {
+  void everyStateChangingRouteRefusesACrossSiteRequestAndTheViewer() throws Exception {
     relay.stop();
     byte[] key = "webhook-key-for-tests".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     io.ciorelay.server.webhook.WebhookReceiver webhooks = io.ciorelay.server.webhook.WebhookReceiver.start(
@@ -233,6 +233,20 @@ class DashboardApiIT {
           DashboardAuth.CSRF_HEADER, csrf, "Origin", relay.baseUrl(), "Sec-Fetch-Site", "same-origin");
       assertEquals(200, sameSite.statusCode(), r.getKey() + " from the page itself: " + sameSite.body());
     }
+    String viewerCookie = cookieAfterSignIn(VIEWER);
+    String viewerCsrf = JSON.readTree(call("GET", "/dashboard/api/session", null, "Cookie", viewerCookie).body())
+        .path("csrf").asText();
+    for (Map.Entry<String, String> r : routes.entrySet()) {
+      HttpResponse<String> bearer = call("POST", r.getKey(), r.getValue(), "Authorization", "Bearer " + VIEWER);
+      assertEquals(403, bearer.statusCode(), r.getKey() + ": " + bearer.body());
+      assertEquals("read_only", JSON.readTree(bearer.body()).path("error").asText(), r.getKey());
+      HttpResponse<String> signedIn = call("POST", r.getKey(), r.getValue(), "Cookie", viewerCookie,
+          DashboardAuth.CSRF_HEADER, viewerCsrf, "Origin", relay.baseUrl());
+      assertEquals("read_only", JSON.readTree(signedIn.body()).path("error").asText(), r.getKey() + ": " + signedIn.body());
+    }
+    JsonNode pause = JSON.readTree(call("GET", "/dashboard/api/overview", null, "Cookie", viewerCookie).body())
+        .path("workspaces").get(0).path("pause");
+    assertEquals("resumed", pause.path("last_change").asText(), "the viewer's pause changed nothing: " + pause);
     HttpResponse<String> logout = call("POST", "/dashboard/logout", "", "Cookie", cookie, "Origin", "https://evil.example");
     assertEquals(403, logout.statusCode(), "a cross-site sign-out is refused too: " + logout.body());
   }

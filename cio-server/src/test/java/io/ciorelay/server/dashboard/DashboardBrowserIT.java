@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.ciorelay.client.WebhookVerifier;
 import io.ciorelay.delivery.outbox.DeadLetter;
 import io.ciorelay.server.NodeScripts;
+import io.ciorelay.server.RedisProcess;
 import io.ciorelay.server.relay.RelayServer;
 import io.ciorelay.server.relay.RelayTestSupport;
 import io.ciorelay.server.webhook.WebhookConfig;
@@ -32,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -103,101 +106,62 @@ class DashboardBrowserIT {
       consumer.acceptAll(); // from now on a replay is forwarded and taken
       String auth = "Basic " + Base64.getEncoder().encodeToString((sim.siteId() + ":" + sim.apiKey())
           .getBytes(StandardCharsets.UTF_8));
-      ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(NODE_DIR.toFile())
-          .redirectErrorStream(true);
-      pb.environment().put("NODE_PATH", NODE_DIR.resolve("node_modules").toString());
-      pb.environment().put("RELAY_URL", relay.baseUrl());
-      pb.environment().put("SIM_URL", sim.baseUrl());
-      pb.environment().put("ADMIN_TOKEN", RelayTestSupport.ADMIN_TOKEN);
-      pb.environment().put("VIEWER_TOKEN", VIEWER_TOKEN);
-      pb.environment().put("SCREENSHOT_DIR", SHOTS.toString());
-      pb.environment().put("OUTAGE_OPS", Integer.toString(OUTAGE_OPS));
-      pb.environment().put("REFUSED_EVENTS", Integer.toString(REFUSED_EVENTS));
-      pb.environment().put("CLICKED_WEBHOOKS", Integer.toString(CLICKED_WEBHOOKS));
-      pb.environment().put("BOUNCED_WEBHOOKS", Integer.toString(BOUNCED_WEBHOOKS));
-      Process node = pb.start();
-      StringBuilder output = new StringBuilder();
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String l; (l = r.readLine()) != null; ) {
-            lines.add(l);
+      Map<String, String> env = new java.util.HashMap<>();
+      env.put("RELAY_URL", relay.baseUrl());
+      env.put("SIM_URL", sim.baseUrl());
+      env.put("VIEWER_TOKEN", VIEWER_TOKEN);
+      env.put("OUTAGE_OPS", Integer.toString(OUTAGE_OPS));
+      env.put("REFUSED_EVENTS", Integer.toString(REFUSED_EVENTS));
+      env.put("CLICKED_WEBHOOKS", Integer.toString(CLICKED_WEBHOOKS));
+      env.put("BOUNCED_WEBHOOKS", Integer.toString(BOUNCED_WEBHOOKS));
+      Steps steps = step -> switch (step) {
+        case "outage" -> {
+          sim.faults().outage(OutageMode.SERVICE_UNAVAILABLE);
+          for (int i = 0; i < OUTAGE_OPS; i++) {
+            send(relay, auth, "/api/v1/customers/outage-" + (i % 20) + "/events",
+                "{\"name\":\"during_outage\",\"data\":{\"n\":" + i + "}}");
           }
-        } catch (java.io.IOException e) {
-          lines.add("READ FAILED " + e);
+          yield "ok";
         }
-        lines.add("EOF");
-      }, "dashboard-browser-output");
-      reader.setDaemon(true);
-      reader.start();
-      try (Writer toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
-        while (true) {
-          String line = lines.poll(180, TimeUnit.SECONDS);
-          if (line == null) {
-            fail("the browser script said nothing for 180 s; output so far:\n" + output);
-          }
-          output.append(line).append('\n');
-          if (line.equals("EOF")) {
-            break;
-          }
-          if (!line.startsWith("STEP ")) {
-            continue;
-          }
-          String reply = switch (line.substring(5)) {
-            case "outage" -> {
-              sim.faults().outage(OutageMode.SERVICE_UNAVAILABLE);
-              for (int i = 0; i < OUTAGE_OPS; i++) {
-                send(relay, auth, "/api/v1/customers/outage-" + (i % 20) + "/events",
-                    "{\"name\":\"during_outage\",\"data\":{\"n\":" + i + "}}");
-              }
-              yield "ok";
-            }
-            case "end-outage" -> {
-              sim.faults().endOutage();
-              yield "ok";
-            }
-            case "refuse" -> {
-              sim.faults().poison("bad_field", Faults.PoisonMode.OPERATION);
-              for (int i = 1; i <= REFUSED_EVENTS; i++) {
-                send(relay, auth, "/api/v1/customers/refused-" + i + "/events",
-                    "{\"name\":\"refused_event\",\"data\":{\"bad_field\":" + i + "}}");
-              }
-              for (int i = 1; i <= 3; i++) {
-                sendPut(relay, auth, "/api/v1/customers/kept-" + i, "{\"bad_field\":" + i + "}");
-              }
-              await().atMost(Duration.ofSeconds(30)).until(() -> relay.customerIo().deadLetters().count() == REFUSED_EVENTS + 3);
-              // From now on Customer.io would take them: the replay is expected to deliver.
-              sim.faults().poison(null, Faults.PoisonMode.OPERATION);
-              List<DeadLetter> dead = relay.customerIo().deadLetters().list(0, 100);
-              yield "ok " + dead.get(0).lastStatus();
-            }
-            case "replayed" -> {
-              await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().events("refused_event").size() == REFUSED_EVENTS);
-              yield "ok";
-            }
-            case "keyboard-replayed" -> {
-              await().atMost(Duration.ofSeconds(30)).until(() -> !sim.records().forPerson("kept-1").isEmpty());
-              yield "ok";
-            }
-            case "webhooks-replayed" -> {
-              // clicked-1 was purged from its detail view; the other clicked ones were replayed.
-              await().atMost(Duration.ofSeconds(30)).until(() -> consumer.accepted().size() == OPENED_WEBHOOKS + CLICKED_WEBHOOKS - 1);
-              yield "ok";
-            }
-            default -> throw new AssertionError("unknown step " + line + "\n" + output);
-          };
-          toNode.write(reply + "\n");
-          toNode.flush();
+        case "end-outage" -> {
+          sim.faults().endOutage();
+          yield "ok";
         }
+        case "refuse" -> {
+          sim.faults().poison("bad_field", Faults.PoisonMode.OPERATION);
+          for (int i = 1; i <= REFUSED_EVENTS; i++) {
+            send(relay, auth, "/api/v1/customers/refused-" + i + "/events",
+                "{\"name\":\"refused_event\",\"data\":{\"bad_field\":" + i + "}}");
+          }
+          for (int i = 1; i <= 3; i++) {
+            sendPut(relay, auth, "/api/v1/customers/kept-" + i, "{\"bad_field\":" + i + "}");
+          }
+          await().atMost(Duration.ofSeconds(30)).until(() -> relay.customerIo().deadLetters().count() == REFUSED_EVENTS + 3);
+          // From now on Customer.io would take them: the replay is expected to deliver.
+          sim.faults().poison(null, Faults.PoisonMode.OPERATION);
+          List<DeadLetter> dead = relay.customerIo().deadLetters().list(0, 100);
+          yield "ok " + dead.get(0).lastStatus();
+        }
+        case "replayed" -> {
+          await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().events("refused_event").size() == REFUSED_EVENTS);
+          yield "ok";
+        }
+        case "keyboard-replayed" -> {
+          await().atMost(Duration.ofSeconds(30)).until(() -> !sim.records().forPerson("kept-1").isEmpty());
+          yield "ok";
+        }
+        case "webhooks-replayed" -> {
+          // clicked-1 was purged from its detail view; the other clicked ones were replayed.
+          await().atMost(Duration.ofSeconds(30)).until(() -> consumer.accepted().size() == OPENED_WEBHOOKS + CLICKED_WEBHOOKS - 1);
+          yield "ok";
+        }
+        default -> throw new AssertionError("unknown step " + step);
+      };
+      try {
+        runBrowser("operator", env, steps);
       } finally {
-        if (!node.waitFor(30, TimeUnit.SECONDS)) {
-          node.destroyForcibly();
-        }
         relay.stop();
       }
-      Files.writeString(NODE_DIR.resolve("dashboard-browser.log"), output);
-      assertEquals(0, node.exitValue(), "the browser script failed:\n" + output);
-      assertTrue(output.toString().contains("DONE"), output.toString());
       assertEquals(OUTAGE_OPS, sim.records().events("during_outage").size(), "every operation of the outage delivered once");
       assertEquals(REFUSED_EVENTS, sim.records().events("refused_event").size(), "each replayed operation delivered once");
       assertEquals(1, sim.records().forPerson("kept-1").size(), "the one replayed by keyboard was delivered once");
@@ -219,6 +183,102 @@ class DashboardBrowserIT {
         assertTrue(Files.size(SHOTS.resolve(png)) > 1000, png);
       }
     }
+  }
+
+  @Test
+  void onRedisTheOverviewShowsTheFleetsRelaysAndTheShardsEachHolds() throws Exception {
+    try (CioSimulator sim = CioSimulator.builder().rateLimit(0).build().start();
+        RedisProcess redis = RedisProcess.sharedOrPrivate(dir)) {
+      String prefix = "dashui" + Long.toHexString(System.nanoTime());
+      RelayServer first = null;
+      RelayServer second = null;
+      try {
+        first = onRedis(sim, redis, prefix, "relay-a");
+        second = onRedis(sim, redis, prefix, "relay-b");
+        RelayServer a = first;
+        // Both relays hold their share before the page is looked at.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          JsonNode f = DashboardApiIT.fleet(a);
+          return f.path("relays").size() == 2 && f.path("relays").get(0).path("shards").size() == 2
+              && f.path("relays").get(1).path("shards").size() == 2;
+        });
+        runBrowser("fleet", Map.of("RELAY_URL", first.baseUrl()), step -> {
+          throw new AssertionError("unknown step " + step);
+        });
+      } finally {
+        if (second != null) {
+          second.stop();
+        }
+        if (first != null) {
+          first.stop();
+        }
+        redis.deleteKeys(prefix);
+      }
+    }
+    assertTrue(Files.size(SHOTS.resolve("overview-fleet.png")) > 1000);
+  }
+
+  private RelayServer onRedis(CioSimulator sim, RedisProcess redis, String prefix, String name) {
+    return RelayServer.builder(RelayTestSupport.config(sim, dir.resolve(name)).store(URI.create(redis.uri(0)))
+        .storePrefix(prefix).storeShards(4).build()).build().start();
+  }
+
+  /** What the Java side does at each "STEP name" of the script; returns the line sent back. */
+  interface Steps {
+    String reply(String step) throws Exception;
+  }
+
+  /**
+   * Runs the browser script in one mode (its env adds RELAY_URL and the rest), answering its steps;
+   * fails unless it ends with DONE. The output goes to {@code target/node-dashboard/dashboard-<mode>.log}.
+   */
+  static String runBrowser(String mode, Map<String, String> env, Steps steps) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).directory(NODE_DIR.toFile())
+        .redirectErrorStream(true);
+    pb.environment().putAll(env);
+    pb.environment().put("MODE", mode);
+    pb.environment().put("NODE_PATH", NODE_DIR.resolve("node_modules").toString());
+    pb.environment().put("ADMIN_TOKEN", RelayTestSupport.ADMIN_TOKEN);
+    pb.environment().put("SCREENSHOT_DIR", SHOTS.toString());
+    Process node = pb.start();
+    StringBuilder output = new StringBuilder();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          lines.add(l);
+        }
+      } catch (java.io.IOException e) {
+        lines.add("READ FAILED " + e);
+      }
+      lines.add("EOF");
+    }, "dashboard-browser-output");
+    reader.setDaemon(true);
+    reader.start();
+    try (Writer toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
+      while (true) {
+        String line = lines.poll(180, TimeUnit.SECONDS);
+        if (line == null) {
+          fail("the browser script said nothing for 180 s; output so far:\n" + output);
+        }
+        output.append(line).append('\n');
+        if (line.equals("EOF")) {
+          break;
+        }
+        if (line.startsWith("STEP ")) {
+          toNode.write(steps.reply(line.substring(5)) + "\n");
+          toNode.flush();
+        }
+      }
+    } finally {
+      if (!node.waitFor(30, TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
+      Files.writeString(NODE_DIR.resolve("dashboard-" + mode + ".log"), output);
+    }
+    assertEquals(0, node.exitValue(), "the browser script failed:\n" + output);
+    assertTrue(output.toString().contains("DONE"), output.toString());
+    return output.toString();
   }
 
   private static void webhook(RelayServer relay, String eventId, String metric, String person) throws Exception {

@@ -170,6 +170,22 @@ class RelayConfigLoaderTest {
   }
 
   @Test
+  void aRedisClusterStoreIsTakenFromTheFileAndTheEnvironmentWithoutShowingThePassword() throws Exception {
+    String uri = "redis-cluster://:s3cret-pw@10.0.0.5:7000,10.0.0.6:7000,10.0.0.7:7000";
+    RelayConfig fromFile = RelayConfigLoader.load(file("relay.store=" + uri + "\n"), CREDS, Map.of()).builder().build();
+    assertEquals(URI.create(uri), fromFile.store());
+    assertFalse(fromFile.toString().contains("s3cret-pw"), fromFile.toString());
+    assertTrue(fromFile.toString().contains("redis-cluster://***@10.0.0.5:7000,10.0.0.6:7000"), fromFile.toString());
+    assertEquals(URI.create(uri), RelayConfigLoader.load(null, CREDS, Map.of("relay.store", uri)).builder().build().store(),
+        "--store");
+    Map<String, String> env = new java.util.HashMap<>(CREDS);
+    env.put("CIO_RELAY_STORE", uri);
+    assertEquals(URI.create(uri), RelayConfigLoader.load(null, env, Map.of()).builder().build().store(), "environment");
+    // The relay hands the URI to the Redis store's builder, which picks the cluster client for it.
+    assertTrue(io.ciorelay.redis.RedisStoreConfig.builder().uri(fromFile.store().toString()).build().cluster());
+  }
+
+  @Test
   void theSharedStoreIsConfiguredAndBadValuesAreNamedWithoutThePassword() throws Exception {
     RelayConfig c = RelayConfigLoader.load(file("relay.store=redis://:s3cret-pw@10.0.0.5:6380/2\nrelay.store-prefix=fleet-a\n"
         + "relay.store-shards=32\nrelay.store-lease-ttl=15s\n"), CREDS, Map.of()).builder().build();

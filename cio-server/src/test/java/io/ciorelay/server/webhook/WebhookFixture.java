@@ -140,10 +140,12 @@ final class WebhookFixture {
     }
   }
 
-  /** A consumer on an ephemeral (or given) port that records requests and fails those {@link #fail} matches with 500. */
+  /** A consumer on an ephemeral (or given) port that records requests and fails those {@link #fail} matches with {@link #failStatus}. */
   static final class Consumer implements AutoCloseable {
     final List<Received> requests = new CopyOnWriteArrayList<>();
     volatile Predicate<Received> fail = r -> false;
+    /** The status a failed request is answered with; 500 unless set. */
+    volatile int failStatus = 500;
     /** While set and not counted down, each request waits on it (at most 10 s) before being answered. */
     volatile java.util.concurrent.CountDownLatch hold;
     private final HttpServer server;
@@ -179,7 +181,7 @@ final class WebhookFixture {
         boolean failed = fail.test(probe);
         requests.add(failed ? new Received(probe.eventId(), probe.timestamp(), probe.signature(),
             probe.authorization(), body, false) : probe);
-        exchange.sendResponseHeaders(failed ? 500 : 204, -1);
+        exchange.sendResponseHeaders(failed ? failStatus : 204, -1);
         exchange.close();
       });
       server.start();

@@ -438,6 +438,29 @@ class WebhookReceiverTest {
     assertEquals(0, r.receiver.stats().backlog(), "a dead letter is not backlog");
   }
 
+  /**
+   * A consumer URL that answers 404 (a wrong path, a web server that is not the consumer) said
+   * nothing about the events: spending their attempt budget on it dead-lettered the whole backlog.
+   */
+  @Test
+  void aWrongConsumerUrlDeadLettersNothingAndTheBacklogGoesOnceItIsRight() {
+    Consumer consumer = closing(new Consumer());
+    consumer.failStatus = 404;
+    consumer.fail = req -> true;
+    Running r = closing(new Running(config(store(), consumer.uri()).lanes(1).maxAttempts(2).build()));
+
+    assertEquals(200, r.post(event("first", "p1")).statusCode());
+    assertEquals(200, r.post(event("second", "p1")).statusCode());
+    await().atMost(WAIT).until(() -> consumer.requests.size() >= 5 || r.receiver.deadLetterCount() > 0);
+    assertEquals(0, r.receiver.deadLetterCount(), "nothing dead-lettered against a 404 consumer URL");
+    assertEquals(2, r.receiver.stats().backlog(), "the backlog is kept");
+
+    consumer.fail = req -> false;
+    await().atMost(WAIT).until(() -> consumer.accepted().size() == 2);
+    assertEquals(List.of("first", "second"), consumer.accepted(), "in receipt order once the URL answers");
+    assertEquals(0, r.receiver.deadLetterCount());
+  }
+
   @Test
   void anEventIdTheJdkRefusesAsAHeaderValueIsDeadLetteredInsteadOfKillingTheLaneThread() {
     Consumer consumer = closing(new Consumer());

@@ -141,7 +141,10 @@ public class CioProperties extends CioWorkspaceProperties {
 
   /** {@code cio.store.*}: the shared Redis store; needs io.ciorelay:cio-redis on the classpath. */
   public static class Store {
-    /** Redis URI, e.g. redis://127.0.0.1:6379/0 or rediss://user:password@host:6380. Unset: embedded SQLite. */
+    /**
+     * Redis URI, e.g. redis://127.0.0.1:6379/0 or rediss://user:password@host:6380, or a Redis Cluster,
+     * redis-cluster://host:7000,host:7001. Unset: embedded SQLite.
+     */
     private String uri;
     /** Key prefix; keys are PREFIX:WORKSPACE:... Default cio. */
     private String prefix;

@@ -76,6 +76,7 @@
     return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
   }
   function num(n) { return Number(n).toLocaleString(); }
+  function rate(v) { return v >= 10 ? String(Math.round(v)) : String(Math.round(v * 10) / 10); }
   function mayAct() { return state.session && state.session.role === 'admin'; }
 
   // ------------------------------------------------------------ sections
@@ -210,6 +211,7 @@
   // ------------------------------------------------------------ chart
   async function refreshRates() {
     try {
+      const before = state.lastSecond;
       const r = await api('/rates?since=' + state.lastSecond);
       for (const [ws, w] of Object.entries(r.workspaces)) {
         const h = state.rates[ws] || (state.rates[ws] = { seconds: [], values: SERIES.map(() => []) });
@@ -224,7 +226,7 @@
           h.values.forEach((v) => v.splice(0, cut));
         }
       }
-      drawChart();
+      if (state.lastSecond !== before) drawChart();
     } catch (e) {
       // the overview reports the trouble
     }
@@ -248,7 +250,7 @@
     const y = (v) => top + (H - top - bottom) * (1 - v / max);
     for (const f of [0, 0.5, 1]) {
       chart.append(svg('line', { x1: 0, x2: W, y1: y(max * f), y2: y(max * f), class: 'grid' }));
-      chart.append(svg('text', { x: 4, y: y(max * f) - 2, class: 'axis', text: Math.round(max * f) + '/s' }));
+      chart.append(svg('text', { x: 4, y: y(max * f) - 2, class: 'axis', text: rate(max * f) + '/s' }));
     }
     chart.append(svg('text', { x: 4, y: H - 4, class: 'axis', text: Math.round(range / 60) + ' min ago' }));
     chart.append(svg('text', { x: W - 4, y: H - 4, class: 'axis end', text: 'now' }));
@@ -395,10 +397,11 @@
 
   async function loadPanel(panel, after) {
     const count = panel.$('count');
+    const seq = panel.seq = (panel.seq || 0) + 1;
     try {
       const r = await api(panel.spec.api + '?' + query(Object.assign({ workspace: panelWorkspace(panel), after: after,
-        limit: panel.$('per-page').value },
-        panel.filter)));
+        limit: panel.$('per-page').value }, panel.filter)));
+      if (seq !== panel.seq) return; // a later load (another filter or page) answers instead
       panel.after = after;
       panel.next = r.next_after;
       const body = panel.$('table').querySelector('tbody');
@@ -618,9 +621,11 @@
     const start = (location.hash || '#overview').slice(1);
     show(['overview', 'dead', 'webhooks'].includes(start) ? start : 'overview');
     refreshOverview();
+    drawChart();
     refreshRates();
     setInterval(refreshOverview, 2000);
-    setInterval(refreshRates, 1000);
+    // Twice a second: a new second shows within about 0.7 s of its end (the relay samples every 0.2 s).
+    setInterval(refreshRates, 500);
     setInterval(() => { if (state.section === 'webhooks') refreshWebhookStats(); }, 2000);
   }
 
