@@ -66,14 +66,16 @@ public final class RelayCommand implements Callable<Integer> {
   String logFormat;
 
   @Option(names = "--log-level", description = "Level of the relay's own log lines: trace, debug, info (default), "
-      + "warn, error, off (env CIO_LOG_LEVEL).")
+      + "warn, error, off (relay.log.level, env CIO_LOG_LEVEL).")
   String logLevel;
 
   @Option(names = "--log-level-of", paramLabel = "LOGGER=LEVEL", description = "Level of any logger, e.g. "
-      + "--log-level-of org.eclipse.jetty=info (libraries log at warn by default; 'root' is every logger).")
+      + "--log-level-of org.eclipse.jetty=info (libraries log at warn by default; 'root' is every logger; "
+      + "relay.log.level.<logger>).")
   Map<String, String> logLevels = new LinkedHashMap<>();
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any relay.* setting, e.g. --set relay.shutdown-timeout=30s.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any relay.* setting, e.g. --set relay.shutdown-timeout=30s. "
+      + "Every key also has its own flag, e.g. --shutdown-timeout 30s (the key table in cio-server/README.md lists them).")
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** Every other key's flag, e.g. {@code --linger 2m} or {@code --linger=2m} (the key table lists them). */
