@@ -9,6 +9,7 @@ import io.ciorelay.client.Limits;
 import io.ciorelay.client.Operation;
 import io.ciorelay.client.ValidationException;
 import io.ciorelay.client.Violation;
+import io.ciorelay.delivery.internal.RequestEncoder;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.NewEntry;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Decides whether an operation is accepted, before anything is stored: open for operations,
- * within Customer.io's documented limits, not a repeat the {@link IdentifyGuard} skips. An
+ * within Customer.io's documented limits (and the chosen API's: with {@link Api#PIPELINES}, 32 KB
+ * per Segment-spec call and no phone identifier), not a repeat the {@link IdentifyGuard} skips. An
  * accepted operation leaves stamped (events with a ULID {@code id} and a timestamp, identifies
  * with a timestamp; values given are kept) and encoded as the outbox entry to append. Nothing
  * here throws for a bad operation: it becomes a rejected receipt with the reason.
@@ -43,13 +45,22 @@ final class Acceptance {
   private final IdentifyGuard guard;
   private final Rejections rejections;
   private final DeliveryMetrics metrics;
+  private final Api api;
+  private final RequestEncoder encoder;
   private volatile boolean closing;
 
   Acceptance(Clock clock, IdentifyGuard guard, Rejections rejections, DeliveryMetrics metrics) {
+    this(clock, guard, rejections, metrics, Api.TRACK_V2);
+  }
+
+  /** Acceptance for {@code api}: its own limits are checked too (the Pipelines API's per call). */
+  Acceptance(Clock clock, IdentifyGuard guard, Rejections rejections, DeliveryMetrics metrics, Api api) {
     this.clock = clock;
     this.guard = guard;
     this.rejections = rejections;
     this.metrics = metrics;
+    this.api = api;
+    this.encoder = RequestEncoder.of(api);
   }
 
   /** From now on every operation is rejected with reason CLOSED. */
@@ -89,13 +100,20 @@ final class Acceptance {
       if (!violations.isEmpty()) {
         return Verdict.decided(rejections.invalid(violations));
       }
+      // Under the Pipelines API every operation carries a messageId: an event its ULID, any other a
+      // ULID given here and stored with it, so each retry and restart re-sends the same one.
+      String messageId = stamped.id() == null && api == Api.PIPELINES ? Ulid.fast().toString() : stamped.id();
+      NewEntry entry = new NewEntry(stamped.personKey(), messageId, EntryKind.V2_OPERATION, payload, clock.millis());
+      List<Violation> refused = encoder.check(entry);
+      if (!refused.isEmpty()) {
+        return Verdict.decided(rejections.invalid(refused));
+      }
       IdentifyGuard.Check check = guard.check(op, stamped);
       if (check.repeat()) {
         metrics.skipped();
         return Verdict.decided(Receipt.skipped());
       }
-      return new Verdict(null, new NewEntry(stamped.personKey(), stamped.id(), EntryKind.V2_OPERATION, payload,
-          clock.millis()), stamped.id(), check.entry());
+      return new Verdict(null, entry, stamped.id(), check.entry());
     } catch (ValidationException e) {
       return Verdict.decided(rejections.invalid(e.violations()));
     } catch (RuntimeException e) {
@@ -145,8 +163,12 @@ final class Acceptance {
       node.put("timestamp", ts);
       node.put("anonymous_id", anonymousId);
       byte[] body = JSON.writeValueAsBytes(node);
-      return new Verdict(null, new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body,
-          clock.millis()), id, null);
+      NewEntry entry = new NewEntry("anon:" + anonymousId, id, EntryKind.V1_ANONYMOUS_EVENT, body, clock.millis());
+      List<Violation> refused = encoder.check(entry);
+      if (!refused.isEmpty()) {
+        return Verdict.decided(rejections.invalid(refused));
+      }
+      return new Verdict(null, entry, id, null);
     } catch (ValidationException e) {
       return Verdict.decided(rejections.invalid(e.violations()));
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * with a ULID {@code id} and a timestamp, hands the operation to a durable outbox and returns a
  * {@link Receipt} at once — accepted, skipped or rejected with the specific reason. Nothing
  * public throws for delivery reasons. In the background, operations are delivered in Track API
- * v2 batches, per-person order kept, under the workspace rate limit, behind a circuit breaker,
- * with retries that re-send the same event ids.
+ * v2 batches (or, with {@link Api#PIPELINES}, Data Pipelines batches of Segment-spec calls),
+ * per-person order kept, under the workspace rate limit, behind a circuit breaker, with retries
+ * that re-send the same event ids and messageIds.
  *
  * <p>A facade: each call delegates to one part of the engine ({@code Engine} assembles them from
  * the config): acceptance (closing, validation, stamping, the identify guard), the append and its

@@ -43,9 +43,19 @@ public final class CustomerIoConfig {
   public static final long DEFAULT_IDENTIFY_DEDUP_SIZE = 100_000;
   public static final int DEFAULT_HTTP_THREADS = 4;
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The API delivered to unless {@link Builder#api(Api)} says otherwise. */
+  public static final Api DEFAULT_API = Api.TRACK_V2;
+  /**
+   * The rate limit used with {@link Api#PIPELINES} unless one is set: Customer.io's 3,000 requests
+   * per 3 seconds (1,000 requests/s) at the default headroom.
+   */
+  public static final RateLimitConfig DEFAULT_PIPELINES_RATE_LIMIT =
+      RateLimitConfig.of(1000, RateLimitConfig.DEFAULT_HEADROOM);
 
   private final String workspace;
   private final TrackClientConfig client;
+  private final Api api;
+  private final String pipelinesWriteKey;
   private final OutboxConfig outbox;
   private final int maxBatchOperations;
   private final int maxBatchBytes;
@@ -67,13 +77,16 @@ public final class CustomerIoConfig {
   private CustomerIoConfig(Builder b, TrackClientConfig client, OutboxConfig outbox) {
     this.workspace = b.workspace;
     this.client = client;
+    this.api = b.api;
+    this.pipelinesWriteKey = b.pipelinesWriteKey;
     this.outbox = outbox;
     this.maxBatchOperations = b.maxBatchOperations;
     this.maxBatchBytes = b.maxBatchBytes;
     this.linger = b.linger;
     this.retry = b.retry;
     this.breaker = b.breaker;
-    this.rateLimit = b.rateLimit;
+    this.rateLimit = b.rateLimit != null ? b.rateLimit
+        : b.api == Api.PIPELINES ? DEFAULT_PIPELINES_RATE_LIMIT : RateLimitConfig.defaults();
     this.rateLimiter = b.rateLimiter;
     this.outboxFactory = b.outboxFactory;
     this.health = b.health;
@@ -95,8 +108,23 @@ public final class CustomerIoConfig {
     return workspace;
   }
 
+  /**
+   * The connection settings: base URL (the chosen API's, for the region or as set), timeouts and
+   * user agent; and the Track credentials. With {@link Api#PIPELINES} and no Track credentials set,
+   * its credentials are a stand-in never sent anywhere (the write key authenticates).
+   */
   public TrackClientConfig client() {
     return client;
+  }
+
+  /** The API operations are delivered to (default {@link Api#TRACK_V2}). */
+  public Api api() {
+    return api;
+  }
+
+  /** The Data Pipelines source write key, or null when not set. A secret: do not log it. */
+  public String pipelinesWriteKey() {
+    return pipelinesWriteKey;
   }
 
   public OutboxConfig outbox() {
@@ -172,8 +200,9 @@ public final class CustomerIoConfig {
 
   @Override
   public String toString() {
-    return "CustomerIoConfig{workspace=" + workspace + ", baseUrl=" + client.baseUrl()
-        + ", credentials=" + client.credentials() + ", outbox=" + outbox.path()
+    return "CustomerIoConfig{workspace=" + workspace + ", api=" + api + ", baseUrl=" + client.baseUrl()
+        + ", credentials=" + client.credentials()
+        + ", pipelinesWriteKey=" + (pipelinesWriteKey == null ? "not set" : "****") + ", outbox=" + outbox.path()
         + ", maxBatchOperations=" + maxBatchOperations + ", maxBatchBytes=" + maxBatchBytes
         + ", linger=" + linger + ", " + retry + ", " + breaker + ", " + rateLimit + '}';
   }
@@ -182,6 +211,8 @@ public final class CustomerIoConfig {
   public static final class Builder {
     private String workspace = "default";
     private Credentials credentials;
+    private Api api = DEFAULT_API;
+    private String pipelinesWriteKey;
     private Region region = Region.US;
     private URI baseUrl;
     private Duration connectTimeout = TrackClientConfig.DEFAULT_CONNECT_TIMEOUT;
@@ -199,7 +230,7 @@ public final class CustomerIoConfig {
     private Duration linger = DEFAULT_LINGER;
     private RetryConfig retry = RetryConfig.defaults();
     private BreakerConfig breaker = BreakerConfig.defaults();
-    private RateLimitConfig rateLimit = RateLimitConfig.defaults();
+    private RateLimitConfig rateLimit;
     private RateLimiter rateLimiter;
     private OutboxFactory outboxFactory = OutboxFactory.SQLITE;
     private HealthConfig health = HealthConfig.defaults();
@@ -232,12 +263,36 @@ public final class CustomerIoConfig {
       return this;
     }
 
+    /** The API to deliver to: {@link Api#TRACK_V2} (default) or {@link Api#PIPELINES}. */
+    public Builder api(Api v) {
+      this.api = Objects.requireNonNull(v, "api");
+      return this;
+    }
+
+    /**
+     * The Data Pipelines source write key (HTTP Basic user, empty password); required with
+     * {@link Api#PIPELINES}. Null clears it.
+     *
+     * @throws IllegalArgumentException if blank or containing {@code :} (the message never shows the key)
+     */
+    public Builder pipelinesWriteKey(String v) {
+      if (v != null && (v.isBlank() || v.contains(":"))) {
+        throw new IllegalArgumentException("pipelinesWriteKey must be a non-blank write key without ':'");
+      }
+      this.pipelinesWriteKey = v;
+      return this;
+    }
+
     public Builder region(Region v) {
       this.region = Objects.requireNonNull(v, "region");
       return this;
     }
 
-    /** Customer.io base URL (without {@code /api/v1}); overrides the region. */
+    /**
+     * Customer.io base URL of the chosen API (without {@code /api/v1} or {@code /v1}); overrides
+     * the region's ({@code https://track.customer.io} or, with {@link Api#PIPELINES},
+     * {@code https://cdp.customer.io}).
+     */
     public Builder baseUrl(URI v) {
       TrackClientConfig.builder().baseUrl(v);
       this.baseUrl = v;
@@ -433,17 +488,23 @@ public final class CustomerIoConfig {
     }
 
     public CustomerIoConfig build() {
-      if (credentials == null) {
+      Credentials creds = credentials;
+      if (api == Api.PIPELINES) {
+        if (pipelinesWriteKey == null) {
+          throw new IllegalArgumentException("pipelinesWriteKey must be set when api is PIPELINES");
+        }
+        if (creds == null) {
+          creds = Credentials.of("pipelines", "unused"); // a stand-in: the write key authenticates
+        }
+      } else if (credentials == null) {
         throw new IllegalArgumentException("credentials must be set (site id and API key)");
       }
       TrackClientConfig.Builder cb = TrackClientConfig.builder()
-          .credentials(credentials)
+          .credentials(creds)
           .region(region)
+          .baseUrl(baseUrl != null ? baseUrl : api.baseUrl(region))
           .connectTimeout(connectTimeout)
           .requestTimeout(requestTimeout);
-      if (baseUrl != null) {
-        cb.baseUrl(baseUrl);
-      }
       OutboxConfig.Builder ob = OutboxConfig.builder()
           .path(storagePath)
           .durability(durability)

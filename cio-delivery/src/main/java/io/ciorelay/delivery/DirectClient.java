@@ -34,7 +34,9 @@ import java.util.function.UnaryOperator;
  * breaker is open, Customer.io is rate-limiting, the credentials are refused, or the retry budget
  * is spent, the operation goes to the outbox (same event id) and the call reports
  * {@link Result.Status#QUEUED} instead of failing. An operation Customer.io refuses as invalid is
- * reported {@link Result.Status#REJECTED} with Customer.io's message and not queued.
+ * reported {@link Result.Status#REJECTED} with Customer.io's message and not queued. With
+ * {@link Api#PIPELINES} every operation is queued ({@link Result.Status#QUEUED}): the Pipelines API
+ * has no single-operation endpoint this view sends to.
  *
  * <p>Default budget: at most 3 attempts and 2 s of backoff in the caller's thread, plus the
  * request timeout per attempt. Ordering note: a direct send overtakes queued operations of the
@@ -60,7 +62,7 @@ public final class DirectClient {
   /** What the direct path is built from: the same parts as queued delivery. */
   record Parts(Transport sender, CircuitBreaker breaker, RateLimiter limiter, Backoff backoff, Clock clock,
       LongSupplier ticker, Scheduler scheduler, HealthTracker health, DeliveryMetrics metrics, UnaryOperator<Operation> stamp,
-      Function<Operation, Receipt> queue, BooleanSupplier closing) {}
+      Function<Operation, Receipt> queue, BooleanSupplier closing, boolean inline) {}
 
   private final Parts parts;
 
@@ -87,6 +89,9 @@ public final class DirectClient {
       }
     } catch (RuntimeException e) {
       return new Result(Result.Status.REJECTED, null, String.valueOf(e.getMessage()), 0, null);
+    }
+    if (!parts.inline()) {
+      return queue(op, 0, "direct sends go through the outbox with the Pipelines API");
     }
     byte[] body = op.toJson();
     long backoffLeft = DEFAULT_BACKOFF_BUDGET.toMillis();

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * flush still open when close ends completes then (nothing more will be delivered).
  */
 final class Drain {
-  private static final Logger log = LoggerFactory.getLogger(Drain.class);
+  /** The facade's logger: operators' log settings and the close line name {@code CustomerIo}. */
+  private static final Logger log = LoggerFactory.getLogger(CustomerIo.class);
   static final Duration FLUSH_POLL = Duration.ofMillis(20);
   static final Duration CLOSE_POLL = Duration.ofMillis(10);
 

@@ -5,6 +5,7 @@ import io.ciorelay.delivery.health.Health;
 import io.ciorelay.delivery.internal.DeliveryTracker;
 import io.ciorelay.delivery.internal.HealthTracker;
 import io.ciorelay.delivery.internal.LaneScheduler;
+import io.ciorelay.delivery.internal.RequestEncoder;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.OutboxStats;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link #release()} are called once each, by {@link CustomerIo}'s creation and close.
  */
 final class Engine {
-  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  /** The facade's logger: operators' log settings name {@code CustomerIo}. */
+  private static final Logger log = LoggerFactory.getLogger(CustomerIo.class);
 
   final CustomerIoConfig config;
   final Clock clock;
@@ -74,16 +76,16 @@ final class Engine {
     this.lanes = new LaneScheduler(ws, new LaneScheduler.Parts(outbox, transport, limiter, breaker, backoff, metrics,
         health, tracker, clock, config.ticker()), new LaneScheduler.Settings(config.maxBatchOperations(),
             config.maxBatchBytes(), config.linger(), config.retry().authRetryInterval(),
-            config.retry().endpointRetryInterval()));
+            config.retry().endpointRetryInterval()), RequestEncoder.of(config.api()));
     Rejections rejections = new Rejections(metrics);
     IdentifyGuard guard = IdentifyGuard.create(config.identifyDedupWindow(), config.identifyDedupSize(),
         config.ticker());
-    this.acceptance = new Acceptance(clock, guard, rejections, metrics);
+    this.acceptance = new Acceptance(clock, guard, rejections, metrics, config.api());
     this.appender = new Appender(outbox, guard, rejections, health, metrics, tracker, this::readStore);
     this.drain = new Drain(ws, outbox, Drain.Delivery.of(lanes), appender::lastAppend, scheduler, config.ticker());
     this.direct = new DirectClient(new DirectClient.Parts(transport, breaker, limiter, backoff, clock,
         config.ticker(), scheduler, health, metrics, acceptance::stamp,
-        op -> appender.append(acceptance.accept(op)), acceptance::isClosing));
+        op -> appender.append(acceptance.accept(op)), acceptance::isClosing, config.api() == Api.TRACK_V2));
     breaker.getEventPublisher().onStateTransition(e -> {
       metrics.breakerTransition(e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT));
       log.warn("circuit breaker of workspace {}: {}", ws, e.getStateTransition());
@@ -98,8 +100,10 @@ final class Engine {
   }
 
   /**
-   * How requests reach Customer.io: the Track API over HTTP with a hard deadline per exchange,
-   * on the engine's HTTP threads; timeouts run on the maintenance scheduler.
+   * How requests reach Customer.io: over HTTP with a hard deadline per exchange, on the engine's
+   * HTTP threads (timeouts run on the maintenance scheduler); to the Track API with the site id and
+   * API key, or with {@link Api#PIPELINES} with the write key and {@code X-Strict-Mode: 1}. With
+   * {@link RequestEncoder#of(Api)} (bodies, limits) this is where the API is chosen.
    */
   static Transport transport(CustomerIoConfig config, ExecutorService httpExecutor, Scheduler scheduler) {
     TrackClientConfig c = config.client();
@@ -111,7 +115,8 @@ final class Engine {
         .userAgent(c.userAgent())
         .executor(httpExecutor)
         .build();
-    return Sender.create(http, scheduler);
+    return config.api() == Api.PIPELINES ? Sender.pipelines(http, config.pipelinesWriteKey(), scheduler)
+        : Sender.create(http, scheduler);
   }
 
   /** Starts delivery. */

@@ -69,6 +69,24 @@ class LifecycleIT {
     }
   }
 
+  /**
+   * A flush still waiting when close() ends completes with it (nothing more will be delivered by
+   * this instance), and one asked after close completes at once; neither waits on the stopped
+   * maintenance thread.
+   */
+  @Test
+  void aFlushStillOpenWhenCloseEndsCompletesWithIt() throws Exception {
+    CustomerIo cio = CustomerIo.create(DeliveryTestSupport.config(sim, dir).build());
+    cio.pause();
+    assertTrue(cio.track("p1", "kept", Map.of()).isAccepted());
+    java.util.concurrent.CompletableFuture<Void> flush = cio.flush();
+    assertFalse(flush.isDone(), "paused: nothing is delivered");
+    ShutdownReport report = cio.close(Duration.ofSeconds(5));
+    assertEquals(1, report.remaining(), "left stored for the next start");
+    flush.get(5, TimeUnit.SECONDS);
+    assertTrue(cio.flush().isDone(), "a flush after close completes at once");
+  }
+
   @Test
   void invalidInputIsRejectedAtTheCallAndQueuesNothing() {
     try (CustomerIo cio = CustomerIo.create(DeliveryTestSupport.config(sim, dir).build())) {

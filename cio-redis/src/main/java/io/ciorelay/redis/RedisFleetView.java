@@ -73,7 +73,9 @@ public final class RedisFleetView implements AutoCloseable {
     RedisLink l = link();
     WorkspaceKeys ws = new WorkspaceKeys(store.keyBase(), 0);
     byte[] relaysKey = ws.relays;
-    var time = l.async().time().toCompletableFuture();
+    // The clock of the master holding the workspace (on a cluster, not just any node's): the one
+    // the poll rounds stamp the heartbeats with.
+    var time = l.slotMaster().thenCompose(n -> n.time().toCompletableFuture());
     var beats = l.async().zrangeWithScores(relaysKey, 0, -1).toCompletableFuture();
     var count = l.async().hget(ws.meta, RedisLink.b("shards")).toCompletableFuture();
     l.count("fleet-view");

@@ -39,6 +39,8 @@ final class RedisLink implements AutoCloseable {
   private final RedisConnections.Opened opened;
   private final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final ConcurrentHashMap<String, Counter> roundTrips = new ConcurrentHashMap<>();
+  /** When a cluster connection event last loaded the scripts (ticker nanoseconds); see {@link #onClusterConnected}. */
+  private final java.util.concurrent.atomic.AtomicLong lastClusterLoad = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   private RedisLink(RedisStoreConfig config, String component, RedisConnections.Opened opened) {
     this.config = config;
@@ -50,7 +52,9 @@ final class RedisLink implements AutoCloseable {
     opened.client().addListener(new io.lettuce.core.RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, java.net.SocketAddress address) {
-        if (config.cluster() || c == opened.connection()) {
+        if (config.cluster()) {
+          onClusterConnected();
+        } else if (c == opened.connection()) {
           loadScripts();
         }
       }
@@ -98,7 +102,7 @@ final class RedisLink implements AutoCloseable {
    * client's current view of the topology).
    */
   @SuppressWarnings("unchecked")
-  private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> slotMaster() {
+  CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> slotMaster() {
     if (!(opened.connection() instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<?, ?> c)) {
       return CompletableFuture.completedFuture(async);
     }
@@ -168,6 +172,20 @@ final class RedisLink implements AutoCloseable {
     for (Script s : Script.ALL) {
       count("script_load");
       async.scriptLoad(s.source);
+    }
+  }
+
+  /**
+   * A connection to some node opened: a node connection (a new or promoted master, a reconnect)
+   * or one of the topology refresh's short-lived ones (every refresh opens one per node). Loads
+   * the scripts everywhere, at most once a second: a refresh's burst of connections loads them
+   * once, and a node that lost them in between is caught by the {@code NOSCRIPT} handling.
+   */
+  private void onClusterConnected() {
+    long now = config.ticker().getAsLong();
+    long last = lastClusterLoad.get();
+    if ((last == Long.MIN_VALUE || now - last >= 1_000_000_000L) && lastClusterLoad.compareAndSet(last, now)) {
+      loadScripts();
     }
   }
 

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciorelay.delivery.Api;
 import io.ciorelay.delivery.CustomerIo;
 import io.ciorelay.delivery.CustomerIoConfig;
 import io.ciorelay.delivery.Receipt;
 import io.ciorelay.delivery.ratelimit.RateLimitConfig;
 import io.ciorelay.delivery.retry.RetryConfig;
 import io.ciorelay.simulator.CioSimulator;
+import io.ciorelay.simulator.OutageMode;
+import io.ciorelay.simulator.PipelinesCall;
 import io.ciorelay.simulator.RecordedOperation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -39,9 +42,14 @@ class RedisDeliveryIT {
   CioSimulator sim;
   final List<AutoCloseable> open = new ArrayList<>();
 
+  /** The Redis these tests run on; {@link RedisClusterDeliveryIT} runs them on a cluster. */
+  String redisUri() {
+    return RedisTestServer.sharedUri();
+  }
+
   @BeforeEach
   void setUp() {
-    uri = RedisTestServer.sharedUri();
+    uri = redisUri();
     prefix = RedisTestServer.prefix();
     sim = CioSimulator.builder().rateLimit(0).build().start();
   }
@@ -61,10 +69,16 @@ class RedisDeliveryIT {
   }
 
   CustomerIo relay(String relayId, int rps, SimpleMeterRegistry registry) {
+    return relay(relayId, rps, registry, Api.TRACK_V2);
+  }
+
+  CustomerIo relay(String relayId, int rps, SimpleMeterRegistry registry, Api api) {
     RedisStoreConfig store = store(relayId, registry);
     RedisRateLimiter limiter = RedisRateLimiter.create(store, RateLimitConfig.of(rps, 0.8));
     open.add(limiter);
     CustomerIo cio = CustomerIo.create(CustomerIoConfig.builder()
+        .api(api)
+        .pipelinesWriteKey(sim.pipelines().writeKey())
         .workspace("ws")
         .credentials(sim.siteId(), sim.apiKey())
         .baseUrl(sim.baseUrl())
@@ -170,5 +184,26 @@ class RedisDeliveryIT {
     assertTrue(sim.stats().peakRequestsPerSecond() <= rps,
         "peak requests in one second across both relays: " + sim.stats().peakRequestsPerSecond());
     assertEquals(0, sim.records().duplicateCount(), "duplicates");
+  }
+
+  @Test
+  void onThePipelinesApiASecondRelayReSendsWhatTheFirstSentWithTheSameMessageIds() {
+    // The first relay's requests are stored by Customer.io but their answers lost; it stops, and
+    // the second relay delivers the same stored operations: identifies too carry the messageId
+    // given at acceptance, so the simulator keeps one copy of each.
+    sim.faults().outage(OutageMode.LOST_ACKNOWLEDGEMENT);
+    CustomerIo a = relay("relay-a", 100, new SimpleMeterRegistry(), Api.PIPELINES);
+    for (int s = 0; s < 60; s++) {
+      assertTrue(a.identify("p-" + (s % 6), Map.of("seq", s)).isAccepted());
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.pipelines().count() >= 6);
+    a.close(Duration.ofMillis(200));
+    sim.faults().endOutage();
+    CustomerIo b = relay("relay-b", 100, new SimpleMeterRegistry(), Api.PIPELINES);
+    await().atMost(Duration.ofSeconds(60)).until(() -> b.health().backlog() == 0);
+    List<PipelinesCall> calls = sim.pipelines().calls();
+    assertEquals(60, calls.size(), "each stored identify recorded once: " + calls.size());
+    assertEquals(60, calls.stream().map(PipelinesCall::messageId).distinct().count());
+    assertTrue(sim.pipelines().duplicateCount() > 0, "the second relay re-sent calls the first had delivered");
   }
 }

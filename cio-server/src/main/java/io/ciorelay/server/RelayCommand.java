@@ -32,6 +32,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the relay: a Track API endpoint that stores every call durably and delivers it to Customer.io.")
 public final class RelayCommand implements Callable<Integer> {
+  /** Operations the built-in simulator keeps for its control API's queries (older ones are counted). */
+  static final int BUILT_IN_MAX_RECORDS = 10_000;
+  /** Event ids the built-in simulator remembers to count repeats. */
+  static final int BUILT_IN_MAX_EVENT_IDS = 200_000;
+
 
   @Option(names = "--port", description = "Port to listen on (0 picks a free one). Default: 8080 (relay.port).")
   Integer port;
@@ -126,9 +131,10 @@ public final class RelayCommand implements Callable<Integer> {
               + " and " + RelayConfigLoader.ENV_API_KEY);
           return 2;
         }
-        // Runs as long as the relay: a bounded window of records keeps its memory flat.
+        // Runs as long as the relay: a bounded window of records and event ids keeps its memory
+        // flat (about 50 MB of heap at most; BENCHMARKS.md, "Memory over a long run").
         simulator = CioSimulator.builder().port(0).rateLimit(0)
-            .maxRecords(CioSimulator.DEFAULT_LONG_RUNNING_MAX_RECORDS).build().start();
+            .maxRecords(BUILT_IN_MAX_RECORDS).maxEventIds(BUILT_IN_MAX_EVENT_IDS).build().start();
         b.credentials(simulator.siteId(), simulator.apiKey()).target(URI.create(simulator.baseUrl()));
       }
       config = b.build();
@@ -191,10 +197,10 @@ public final class RelayCommand implements Callable<Integer> {
     }
     out.println("cio relay listening on " + url + " (bound to " + c.host() + ":" + s.port() + ")");
     if (c.workspaces().size() == 1) {
-      out.println("  delivering to: " + c.workspaces().get(0).baseUrl());
+      out.println("  delivering to: " + c.deliversTo(c.workspaces().get(0)));
     } else {
       for (io.ciorelay.server.relay.RelayWorkspace w : c.workspaces()) {
-        out.println("  workspace " + w.name() + ": site id " + w.siteId() + ", delivering to " + w.baseUrl());
+        out.println("  workspace " + w.name() + ": site id " + w.siteId() + ", delivering to " + c.deliversTo(w));
       }
       out.println("  routing:       " + (c.routing() == null ? "by the credentials each client sends" : c.routing()));
     }

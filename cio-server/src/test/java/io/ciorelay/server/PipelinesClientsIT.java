@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ciorelay.delivery.Api;
 import io.ciorelay.server.pipelines.IsoTimestamps;
 import io.ciorelay.server.pipelines.MessageIds;
 import io.ciorelay.server.relay.RelayConfig;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code @segment/analytics-node} 3.1.0 (npm, installed under {@code target/}) and
  * {@code com.segment.analytics.java:analytics} 3.5.4 — pointed at the relay with only their host and
  * write key: every call a client reports delivered reaches the simulator exactly once, in per-person
- * order, and a {@code kill -9} of the relay mid-run loses nothing the client was told was delivered.
+ * order, and a {@code kill -9} of the relay mid-run loses nothing the client was told was delivered —
+ * on the Track target (the default) and with the relay delivering to the Pipelines API
+ * ({@code CIO_API=pipelines}), where the simulator's Pipelines record is checked by messageId.
  * Node and npm are required: without them this test fails rather than skips.
  */
 class PipelinesClientsIT {
@@ -101,7 +105,7 @@ class PipelinesClientsIT {
 
   @BeforeEach
   void startSimulator() {
-    sim = CioSimulator.builder().rateLimit(0).build().start();
+    sim = CioSimulator.builder().rateLimit(0).pipelinesWriteKey(WRITE_KEY).build().start();
   }
 
   @AfterEach
@@ -109,9 +113,9 @@ class PipelinesClientsIT {
     sim.close();
   }
 
-  RelayServer relay() {
+  RelayServer relay(Api api) {
     RelayConfig.Builder b = RelayTestSupport.config(sim, dir.resolve("data"))
-        .pipelinesWriteKey(RelayWorkspace.DEFAULT_NAME, WRITE_KEY);
+        .pipelinesWriteKey(RelayWorkspace.DEFAULT_NAME, WRITE_KEY).api(api);
     return RelayServer.builder(b.build()).build().start();
   }
 
@@ -139,8 +143,8 @@ class PipelinesClientsIT {
     return list;
   }
 
-  void runNodeClient(String client, String prefix) throws Exception {
-    RelayServer relay = relay();
+  void runNodeClient(String client, String prefix, Api api) throws Exception {
+    RelayServer relay = relay(api);
     try {
       Path out = dir.resolve(prefix + ".jsonl");
       Process p = node(client, relay.baseUrl(), out, prefix, 4, 6);
@@ -152,15 +156,77 @@ class PipelinesClientsIT {
       assertEquals(4 * (6 + 5), all.size(), "every call reported");
       assertTrue(all.stream().allMatch(Outcome::ok), "under normal load every call is delivered: " + all);
       relay.customerIo().flush().get(60, TimeUnit.SECONDS);
-      assertDeliveredExactlyOnceInOrder(all, prefix);
+      assertDeliveredExactlyOnceInOrder(all, prefix, api);
     } finally {
       relay.stop();
     }
   }
 
+  /** Identify calls per person and group calls the client was told were delivered. */
+  record Delivered(Map<String, Integer> identifies, int groups) {}
+
+  /** Counts the delivered identifies and groups, and checks each delivered event with {@code recordedOnce}. */
+  static Delivered delivered(List<Outcome> outcomes, java.util.function.Consumer<Outcome> recordedOnce) {
+    Map<String, Integer> identifies = new HashMap<>();
+    int groups = 0;
+    for (Outcome o : outcomes) {
+      if (!o.ok()) {
+        continue;
+      }
+      if (o.isEvent()) {
+        recordedOnce.accept(o);
+      } else if (o.type().equals("identify")) {
+        identifies.merge(o.person(), 1, Integer::sum);
+      } else if (o.type().equals("group")) {
+        groups++;
+      }
+    }
+    return new Delivered(identifies, groups);
+  }
+
   /** Each delivered call is in the simulator's record once (events by id), and each person's events are in seq order. */
-  void assertDeliveredExactlyOnceInOrder(List<Outcome> outcomes, String prefix) throws Exception {
-    assertDelivered(outcomes, prefix, true);
+  void assertDeliveredExactlyOnceInOrder(List<Outcome> outcomes, String prefix, Api api) throws Exception {
+    if (api == Api.PIPELINES) {
+      assertDeliveredToPipelines(outcomes, prefix, true);
+    } else {
+      assertDelivered(outcomes, prefix, true);
+    }
+  }
+
+  /**
+   * Like {@link #assertDelivered} for the Pipelines target: events by messageId (the relay's event
+   * id), identifies per person and group calls counted in the simulator's Pipelines record, each
+   * person's events in seq order, and nothing sent to the Track API.
+   */
+  void assertDeliveredToPipelines(List<Outcome> outcomes, String prefix, boolean exact) throws Exception {
+    Delivered d = delivered(outcomes, o -> assertEquals(1,
+        sim.pipelines().calls().stream().filter(c -> o.eventId().equals(c.messageId())).count(), "event " + o + " recorded once"));
+    Map<String, Integer> identifies = d.identifies();
+    int groups = d.groups();
+    for (Map.Entry<String, Integer> e : identifies.entrySet()) {
+      long recorded = sim.pipelines().forPerson(e.getKey()).stream().filter(c -> c.type().equals("identify")).count();
+      assertTrue(exact ? recorded == e.getValue() : recorded >= e.getValue(), "identifies of " + e.getKey() + ": " + recorded);
+    }
+    long recordedGroups = sim.pipelines().calls().stream()
+        .filter(c -> c.type().equals("group") && c.groupId() != null && c.groupId().contains(prefix)).count();
+    assertTrue(exact ? recordedGroups == groups : recordedGroups >= groups,
+        "group calls: " + recordedGroups + " recorded, " + groups + " delivered");
+    if (exact) {
+      assertEquals(0, sim.pipelines().duplicateCount(), "no copy reached Customer.io twice");
+    }
+    assertEquals(0, sim.records().count(), "nothing went to the Track API");
+    for (String person : outcomes.stream().filter(Outcome::ok).map(Outcome::person).distinct().toList()) {
+      List<Integer> seqs = new ArrayList<>();
+      for (io.ciorelay.simulator.PipelinesCall c : sim.pipelines().forPerson(person)) {
+        JsonNode props = JSON.readTree(c.json()).path("properties");
+        if (!c.type().equals("identify") && !c.type().equals("group") && props.has("seq")) {
+          seqs.add(props.get("seq").asInt());
+        }
+      }
+      List<Integer> sorted = new ArrayList<>(seqs);
+      sorted.sort(null);
+      assertEquals(sorted, seqs, "events of " + person + " in the order the client sent them");
+    }
   }
 
   /**
@@ -169,21 +235,10 @@ class PipelinesClientsIT {
    * idempotently, and repeats dropped by id are allowed.
    */
   void assertDelivered(List<Outcome> outcomes, String prefix, boolean exact) throws Exception {
-    Map<String, Integer> identifies = new HashMap<>();
-    int groups = 0;
-    for (Outcome o : outcomes) {
-      if (!o.ok()) {
-        continue;
-      }
-      if (o.isEvent()) {
-        String id = o.eventId();
-        assertEquals(1, sim.records().where(r -> id.equals(r.eventId())).size(), "event " + o + " recorded once");
-      } else if (o.type().equals("identify")) {
-        identifies.merge(o.person(), 1, Integer::sum);
-      } else if (o.type().equals("group")) {
-        groups++;
-      }
-    }
+    Delivered d = delivered(outcomes, o -> assertEquals(1, sim.records().where(r -> o.eventId().equals(r.eventId())).size(),
+        "event " + o + " recorded once"));
+    Map<String, Integer> identifies = d.identifies();
+    int groups = d.groups();
     for (Map.Entry<String, Integer> e : identifies.entrySet()) {
       long recorded = sim.records().forPerson(e.getKey()).stream()
           .filter(r -> r.action() == RecordedOperation.Action.IDENTIFY).count();
@@ -209,37 +264,41 @@ class PipelinesClientsIT {
     }
   }
 
-  @Test
-  void customerIosCdpAnalyticsNodeDeliversThroughTheRelay() throws Exception {
-    runNodeClient("cdp", "cdp");
+  @ParameterizedTest(name = "to {0}")
+  @EnumSource(Api.class)
+  void customerIosCdpAnalyticsNodeDeliversThroughTheRelay(Api api) throws Exception {
+    runNodeClient("cdp", "cdp", api);
   }
 
-  @Test
-  void segmentsAnalyticsNodeDeliversThroughTheRelay() throws Exception {
-    runNodeClient("segment", "seg");
+  @ParameterizedTest(name = "to {0}")
+  @EnumSource(Api.class)
+  void segmentsAnalyticsNodeDeliversThroughTheRelay(Api api) throws Exception {
+    runNodeClient("segment", "seg", api);
   }
 
-  @Test
-  void segmentsAnalyticsJavaDeliversThroughTheRelay() throws Exception {
-    RelayServer relay = relay();
+  @ParameterizedTest(name = "to {0}")
+  @EnumSource(Api.class)
+  void segmentsAnalyticsJavaDeliversThroughTheRelay(Api api) throws Exception {
+    RelayServer relay = relay(api);
     try {
       List<Outcome> outcomes = JavaClient.run(relay.baseUrl(), WRITE_KEY, "java", 4, 6);
       assertEquals(4 * (6 + 5), outcomes.size(), "every call reported");
       assertTrue(outcomes.stream().allMatch(Outcome::ok), "every call delivered: " + outcomes);
       relay.customerIo().flush().get(60, TimeUnit.SECONDS);
-      assertDeliveredExactlyOnceInOrder(outcomes, "java");
+      assertDeliveredExactlyOnceInOrder(outcomes, "java", api);
     } finally {
       relay.stop();
     }
   }
 
-  @Test
-  void killMinusNineOfTheRelayMidRunLosesNoCallTheClientWasToldWasDelivered() throws Exception {
+  @ParameterizedTest(name = "to {0}")
+  @EnumSource(Api.class)
+  void killMinusNineOfTheRelayMidRunLosesNoCallTheClientWasToldWasDelivered(Api api) throws Exception {
     List<String> args = List.of("--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("data").toString(),
         "--target", sim.baseUrl(), "--rate-limit", "1000", "--set", "relay.linger=20ms",
         "--set", "relay.retry.base-delay=100ms", "--set", "relay.retry.max-delay=500ms");
     Map<String, String> env = Map.of("CIO_SITE_ID", sim.siteId(), "CIO_API_KEY", sim.apiKey(),
-        "CIO_PIPELINES_WRITE_KEY", WRITE_KEY);
+        "CIO_PIPELINES_WRITE_KEY", WRITE_KEY, "CIO_API", api == Api.PIPELINES ? "pipelines" : "track");
     sim.faults().latency(Duration.ofMillis(30)); // delivery lags, so a backlog is on disk at the kill
     try (RelayProcess first = RelayProcess.start(dir, "first", env, args.toArray(String[]::new))) {
       String base = first.awaitUrl(Duration.ofSeconds(60));
@@ -258,11 +317,19 @@ class PipelinesClientsIT {
     sim.faults().latency(Duration.ZERO);
     try (RelayProcess second = RelayProcess.start(dir, "second", env, args.toArray(String[]::new))) {
       second.awaitUrl(Duration.ofSeconds(60));
+      boolean pipelines = api == Api.PIPELINES;
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> outcomes.stream()
-          .filter(o -> o.ok() && o.isEvent()).allMatch(o -> sim.records().containsEventId(o.eventId())));
-      assertDelivered(outcomes, "kill", false);
+          .filter(o -> o.ok() && o.isEvent()).allMatch(o -> pipelines ? sim.pipelines().containsMessageId(o.eventId())
+              : sim.records().containsEventId(o.eventId())));
+      if (pipelines) {
+        assertDeliveredToPipelines(outcomes, "kill", false);
+      } else {
+        assertDelivered(outcomes, "kill", false);
+      }
     }
-    System.out.println("pipelines kill -9: client calls " + outcomes.size() + ", reported delivered " + delivered
-        + ", recorded " + sim.records().count() + ", repeats dropped by id " + sim.records().duplicateCount());
+    System.out.println("pipelines kill -9 to " + api + ": client calls " + outcomes.size() + ", reported delivered "
+        + delivered + ", recorded " + (api == Api.PIPELINES ? sim.pipelines().count() : sim.records().count())
+        + ", repeats dropped by id "
+        + (api == Api.PIPELINES ? sim.pipelines().duplicateCount() : sim.records().duplicateCount()));
   }
 }

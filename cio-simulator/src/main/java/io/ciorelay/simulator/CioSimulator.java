@@ -74,13 +74,14 @@ public final class CioSimulator implements AutoCloseable {
 
   private CioSimulator(Builder b) {
     this.config = b;
-    this.records = new Records(b.maxRecords, b.maxRecords == 0 ? 0 : Math.max(b.maxRecords, DEFAULT_MAX_EVENT_IDS));
+    this.records = new Records(b.maxRecords, b.maxRecords == 0 ? 0
+        : Math.max(b.maxRecords, b.maxEventIds > 0 ? b.maxEventIds : DEFAULT_MAX_EVENT_IDS));
     SlidingWindow limiter = new SlidingWindow();
     this.faults = new Faults(b.ticker, b.rateLimit, b.retryAfter);
     this.stats = new StatsRecorder(limiter);
     this.pipeline = new ApiPipeline(faults, records, stats, limiter, b.ticker, b.clock, b.random, b.siteId,
         b.apiKey);
-    this.pipelines = new Pipelines(b.writeKey, b.ticker);
+    this.pipelines = new Pipelines(b.writeKey, b.ticker, faults);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
@@ -247,6 +248,7 @@ public final class CioSimulator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
     private int maxRecords;
+    private int maxEventIds;
     private String writeKey = Pipelines.DEFAULT_WRITE_KEY;
 
     private Builder() {}
@@ -268,6 +270,19 @@ public final class CioSimulator implements AutoCloseable {
         throw new IllegalArgumentException("maxRecords must be >= 0 (0 keeps everything) but was " + maxRecords);
       }
       this.maxRecords = maxRecords;
+      return this;
+    }
+
+    /**
+     * With a {@link #maxRecords} window, how many of the newest event ids are remembered for
+     * de-duplication (at least {@code maxRecords}); 0 (the default) means
+     * {@value #DEFAULT_MAX_EVENT_IDS}. A repeat of an older event is counted as new.
+     */
+    public Builder maxEventIds(int maxEventIds) {
+      if (maxEventIds < 0) {
+        throw new IllegalArgumentException("maxEventIds must be >= 0 (0 means the default) but was " + maxEventIds);
+      }
+      this.maxEventIds = maxEventIds;
       return this;
     }
 
@@ -348,6 +363,7 @@ public final class CioSimulator implements AutoCloseable {
       b.clock = clock;
       b.random = random;
       b.maxRecords = maxRecords;
+      b.maxEventIds = maxEventIds;
       b.writeKey = writeKey;
       return b;
     }

@@ -30,7 +30,8 @@ import java.util.zip.GZIPInputStream;
  * {@code messageId} was accepted before is not recorded again ({@link #duplicateCount()}). The
  * Track side's faults (scripted responses, outages, random 5xx, stalls, latency) apply to these
  * routes too, and so does the Track rate limit set by {@link CioSimulator.Builder#rateLimit(int)}
- * (0 switches it off).
+ * (0 switches it off). A call whose {@code traits} or {@code properties} carry the poison key of
+ * {@link Faults#poison} is invalid (400 for the whole request in strict mode, which names it).
  *
  * <p>Thread-safe: the record and the rate-limit window are guarded by one lock each.
  */
@@ -46,6 +47,7 @@ public final class Pipelines {
 
   private final String writeKey;
   private final LongSupplier ticker;
+  private final Faults faults;
   private final Object lock = new Object();
   private final ArrayDeque<Long> window = new ArrayDeque<>();
   private ArrayList<PipelinesCall> calls = new ArrayList<>();
@@ -53,9 +55,10 @@ public final class Pipelines {
   private long duplicates;
   private long dropped;
 
-  Pipelines(String writeKey, LongSupplier ticker) {
+  Pipelines(String writeKey, LongSupplier ticker, Faults faults) {
     this.writeKey = writeKey;
     this.ticker = ticker;
+    this.faults = faults;
   }
 
   void register(Javalin app, ApiPipeline pipeline) {
@@ -178,6 +181,9 @@ public final class Pipelines {
       if (problem == null && list.get(i).toString().getBytes(StandardCharsets.UTF_8).length > MAX_CALL_BYTES) {
         problem = "call is more than " + MAX_CALL_BYTES + " bytes";
       }
+      if (problem == null && poisoned(list.get(i))) {
+        problem = "attribute '" + faults.poisonAttribute() + "' is not allowed (poisoned by a test fault)";
+      }
       if (problem != null) {
         problems.add(prefix + problem);
       } else {
@@ -230,6 +236,12 @@ public final class Pipelines {
             text(c, "previousId"), retryCount, c.toString()));
       }
     }
+  }
+
+  /** Whether the call's traits or properties carry the poison key of {@link Faults#poison}. */
+  private boolean poisoned(JsonNode c) {
+    String key = faults.poisonAttribute();
+    return key != null && (c.path("traits").has(key) || c.path("properties").has(key));
   }
 
   /** What is wrong with a call, or null: the checks Customer.io's spec implies. */

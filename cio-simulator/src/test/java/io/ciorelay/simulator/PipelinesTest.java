@@ -110,8 +110,22 @@ class PipelinesTest {
   }
 
   @Test
+  void aPoisonedCallIsRefusedInStrictModeByNameAndNothingOfItsRequestIsRecorded() {
+    sim.faults().poison("poison", Faults.PoisonMode.OPERATION);
+    String bad = q("{'type':'track','messageId':'p1','userId':'u1','event':'e','properties':{'poison':true}}");
+    HttpResponse<String> r = strict("/v1/batch", sim.pipelines().authorizationHeader(),
+        "{\"batch\":[" + track("ok1", "u1") + "," + bad + "]}");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("batch[1].attribute 'poison' is not allowed"), r.body());
+    assertEquals(0, sim.pipelines().count());
+    assertEquals(200, strict("/v1/batch", sim.pipelines().authorizationHeader(),
+        "{\"batch\":[" + track("ok1", "u1") + "]}").statusCode());
+    assertEquals(1, sim.pipelines().count());
+  }
+
+  @Test
   void theRateLimitAdmits3000RequestsPer3Seconds() {
-    Pipelines p = new Pipelines("k", () -> 0L);
+    Pipelines p = new Pipelines("k", () -> 0L, new Faults(() -> 0L, 0, true));
     long t = 1_000_000_000L;
     for (int i = 0; i < Pipelines.RATE_LIMIT; i++) {
       assertEquals(0, p.admit(t + i));

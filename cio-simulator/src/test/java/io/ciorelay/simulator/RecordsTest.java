@@ -62,6 +62,24 @@ class RecordsTest {
   }
 
   @Test
+  void theEventIdWindowRemembersTheNewestIdsOnly() {
+    try (CioSimulator bounded = CioSimulator.builder().rateLimit(0).maxRecords(2).maxEventIds(4).build().start()) {
+      Http h = new Http(bounded);
+      for (int i = 0; i < 6; i++) {
+        assertEquals(200, h.post("/api/v1/customers/1/events", q("{'name':'e" + i + "','id':'ID" + i + "'}")).statusCode());
+      }
+      assertEquals(200, h.post("/api/v1/customers/1/events", q("{'name':'e5','id':'ID5'}")).statusCode());
+      assertEquals(1, bounded.records().duplicateCount(), "ID5 is among the newest 4 ids: a repeat");
+      assertEquals(200, h.post("/api/v1/customers/1/events", q("{'name':'e0','id':'ID0'}")).statusCode());
+      assertEquals(1, bounded.records().duplicateCount(), "ID0 fell out of the window: counted as new");
+      assertEquals(7, bounded.records().count());
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CioSimulator.builder().maxEventIds(-1));
+    assertTrue(e.getMessage().contains("maxEventIds") && e.getMessage().contains("-1"), e.getMessage());
+  }
+
+  @Test
   void maxRecordsRefusesANegativeLimitNamingIt() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> CioSimulator.builder().maxRecords(-1));

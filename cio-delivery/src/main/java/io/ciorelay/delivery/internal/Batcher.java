@@ -4,13 +4,16 @@ import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides what goes into a lane's next request: at most {@code maxOperations} operations, a body
  * strictly under {@code maxBatchBytes} ({@code {"batch":[op,op,...]}}), one kind per request (v2
  * operations together, a v1 anonymous event alone), a merge only at the head of a request (so
  * the scheduler can hold it without holding the operations before it), and a part-full batch
- * only once its oldest operation has lingered {@code linger}. Pure: no I/O, time is passed in.
+ * only once its oldest operation has lingered {@code linger}. With a wire size (an API whose body
+ * is not the stored bytes, such as the Data Pipelines API's Segment-spec calls) a batch also ends
+ * before the entry that would take the body over the limit. Pure: no I/O, time is passed in.
  * Immutable and thread-safe.
  */
 final class Batcher {
@@ -30,6 +33,8 @@ final class Batcher {
   private final int maxOperations;
   private final long payloadBudget;
   private final long lingerMillis;
+  /** Bytes an entry takes in the body, or null when it is its stored payload (read within the budget already). */
+  private final ToIntFunction<StoredEntry> wireBytes;
 
   /**
    * @param maxOperations operations per request, at least 1
@@ -38,6 +43,18 @@ final class Batcher {
    * @throws IllegalArgumentException if the limits leave no room for an operation
    */
   public Batcher(int maxOperations, int maxBatchBytes, long lingerMillis) {
+    this(maxOperations, maxBatchBytes, lingerMillis, null);
+  }
+
+  /**
+   * A batcher that measures each entry by {@code wireBytes} (its size in the request body) and
+   * ends a batch before the entry that would take the body to {@code maxBatchBytes}.
+   *
+   * @param wireBytes the encoded size of an entry, or null to use its stored payload
+   * @throws IllegalArgumentException if the limits leave no room for an operation
+   */
+  public Batcher(int maxOperations, int maxBatchBytes, long lingerMillis, ToIntFunction<StoredEntry> wireBytes) {
+    this.wireBytes = wireBytes;
     if (maxOperations < 1) {
       throw new IllegalArgumentException("maxOperations must be at least 1 but was " + maxOperations);
     }
@@ -81,12 +98,16 @@ final class Batcher {
       return new Send(List.of(head));
     }
     int n = 1;
-    long bytes = head.payload().length + 1;
+    long bytes = size(head) + 1;
     while (n < peeked.size() && peeked.get(n).kind() == EntryKind.V2_OPERATION && !isMerge(peeked.get(n))) {
-      bytes += peeked.get(n).payload().length + 1;
+      long next = size(peeked.get(n)) + 1;
+      if (wireBytes != null && bytes + next > payloadBudget) {
+        break; // the encoded body would pass the limit
+      }
+      bytes += next;
       n++;
     }
-    boolean cut = n < peeked.size(); // another kind or a merge follows: this batch is closed
+    boolean cut = n < peeked.size(); // full, or another kind or a merge follows: this batch is closed
     List<StoredEntry> batch = n == peeked.size() ? peeked : peeked.subList(0, n);
     if (!flushing && !cut && n < maxOperations && bytes < payloadBudget / 2) {
       long due = head.acceptedAtMillis() + lingerMillis;
@@ -95,6 +116,10 @@ final class Batcher {
       }
     }
     return new Send(List.copyOf(batch));
+  }
+
+  private long size(StoredEntry e) {
+    return wireBytes == null ? e.payload().length : wireBytes.applyAsInt(e);
   }
 
   /**

@@ -1,13 +1,10 @@
 package io.ciorelay.delivery.internal;
 
-import io.ciorelay.client.ApiRequest;
 import io.ciorelay.client.ApiResponse;
-import io.ciorelay.client.TrackClient;
 import io.ciorelay.delivery.metrics.DeliveryMetrics;
 import io.ciorelay.delivery.outcome.Action;
 import io.ciorelay.delivery.outcome.OutcomePolicy;
 import io.ciorelay.delivery.outcome.Request;
-import io.ciorelay.delivery.outbox.EntryKind;
 import io.ciorelay.delivery.outbox.Outbox;
 import io.ciorelay.delivery.outbox.StoredEntry;
 import io.ciorelay.delivery.ratelimit.RateLimiter;
@@ -74,6 +71,7 @@ public final class LaneScheduler {
   private final String workspace;
   private final Outbox outbox;
   private final Transport sender;
+  private final RequestEncoder encoder;
   private final Batcher batcher;
   private final RateLimiter limiter;
   private final CircuitBreaker breaker;
@@ -97,7 +95,13 @@ public final class LaneScheduler {
   private int cursor;
 
   public LaneScheduler(String workspace, Parts parts, Settings settings) {
+    this(workspace, parts, settings, RequestEncoder.of(io.ciorelay.delivery.Api.TRACK_V2));
+  }
+
+  /** A scheduler whose requests are built by {@code encoder} (the workspace's API). */
+  public LaneScheduler(String workspace, Parts parts, Settings settings, RequestEncoder encoder) {
     this.workspace = workspace;
+    this.encoder = encoder;
     this.outbox = parts.outbox();
     this.sender = parts.transport();
     this.limiter = parts.limiter();
@@ -106,7 +110,8 @@ public final class LaneScheduler {
     this.health = parts.health();
     this.clock = parts.clock();
     this.ticker = parts.ticker();
-    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis());
+    this.batcher = new Batcher(settings.maxBatchOperations(), settings.maxBatchBytes(), settings.linger().toMillis(),
+        encoder.measuresWire() ? encoder::wireBytes : null);
     this.pauses = new WorkspacePauses(workspace, health, limiter, settings.authRetryInterval(),
         settings.endpointRetryInterval());
     this.mergeHold = new MergeHold(outbox::laneOf, outbox::oldestPendingSeq);
@@ -409,17 +414,12 @@ public final class LaneScheduler {
 
   private void send(Lane lane, Batch batch) {
     long startNanos = ticker.getAsLong();
-    ApiRequest request;
-    if (batch.kind() == EntryKind.V2_OPERATION) {
-      List<byte[]> payloads = new ArrayList<>(batch.entries.size());
-      for (StoredEntry e : batch.entries) {
-        payloads.add(e.payload());
-      }
-      request = new ApiRequest("POST", "/api/v2/batch", TrackClient.batchBody(payloads));
-    } else {
-      request = new ApiRequest("POST", "/api/v1/events", batch.head().payload());
+    CompletableFuture<ApiResponse> f;
+    try {
+      f = sender.send(encoder.encode(batch.entries));
+    } catch (io.ciorelay.client.ValidationException e) {
+      f = CompletableFuture.failedFuture(e); // the outcome policy isolates and dead-letters it
     }
-    CompletableFuture<ApiResponse> f = sender.send(request);
     lane.inFlight = true;
     inFlightSince.set(lane.index, clock.millis());
     inFlight++;
@@ -431,9 +431,7 @@ public final class LaneScheduler {
     inFlight--;
     inFlightSince.set(lane.index, 0);
     long elapsedNanos = ticker.getAsLong() - startNanos;
-    Request request = batch.kind() == EntryKind.V2_OPERATION
-        ? Request.batch(sender.url("/api/v2/batch"), batch.entries.size())
-        : Request.single(Request.Kind.V1, "POST", sender.url("/api/v1/events"));
+    Request request = encoder.describe(batch.entries, sender::url);
     Action action = error != null ? OutcomePolicy.decide(request, error)
         : OutcomePolicy.decide(request, response, clock.instant());
     metrics.request(action.tag(), Duration.ofNanos(elapsedNanos));

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code dispatcherThread} executor; the counters are published through volatiles for any thread.
  */
 final class OutcomeApplier {
-  private static final Logger log = LoggerFactory.getLogger(OutcomeApplier.class);
+  /** The lane loop's logger, as before the results were their own part. */
+  private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
   /** Attempts beyond this do not lengthen a 429 or store-failure backoff any more. */
   private static final int MAX_BACKOFF_STEP = 10;
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * by the dispatcher thread, {@link #pause()} / {@link #resume()} from any thread.
  */
 final class WorkspacePauses {
-  private static final Logger log = LoggerFactory.getLogger(WorkspacePauses.class);
+  /** The lane loop's logger, as before the pauses were their own part. */
+  private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
   /** How long to wait before looking again while the operator's pause lasts. */
   static final long PAUSED_POLL_MILLIS = 1000;
 

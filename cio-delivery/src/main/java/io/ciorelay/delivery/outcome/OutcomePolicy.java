@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ciorelay.client.ApiResponse;
 import io.ciorelay.client.CioTransportException;
 import io.ciorelay.client.RetryAfter;
+import io.ciorelay.client.ValidationException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,11 @@ import java.util.concurrent.TimeoutException;
  * the request's facts and its response (or failure) to an {@link Action}. No I/O, no clock of its
  * own (a {@code Retry-After} date is measured against the {@code now} given). Thread-safe.
  *
+ * <p>The same table serves the Data Pipelines API ({@link Request.Kind#PIPELINES_BATCH}, always sent
+ * with {@code X-Strict-Mode: 1}): 200 accepts the request; its 400 {@code {"meta":{"errors":[..]}}}
+ * names no call, so several operations are split and a lone one dead-lettered with the reason;
+ * 401/403 pause on the write key; 429 pauses; 5xx retries; 3xx/404 pause on the endpoint.
+ *
  * <p>The table:
  * <ul>
  *   <li>2xx with an empty body or a JSON object without {@code errors} (Customer.io's {@code {}}):
@@ -43,6 +49,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>Other 4xx with a Customer.io error body ({@code {"errors":[..]}} or {@code {"meta":{"error"|"errors":..}}}):
  *       {@link Action.Split} for several operations, {@link Action.DeadLetter} for one. Without
  *       such a body (an HTML error page): {@link Action.PauseEndpoint}.</li>
+ *   <li>A request that could not be built because an operation breaks the API's limits (a
+ *       {@link ValidationException} as the failure): {@link Action.Split} for several operations,
+ *       {@link Action.DeadLetter} for one, status 0.</li>
  *   <li>No answer (connection refused or reset, timeout, cancelled): {@link Action.RetryAfter},
  *       a breaker failure; a failure that is not I/O (a closed client) is retried without counting
  *       against the breaker.</li>
@@ -72,8 +81,10 @@ public final class OutcomePolicy {
       return new Action.PauseRateLimit(retryAfter, answered(request, status, body));
     }
     if (status == 401 || status == 403) {
+      boolean pipelines = request.kind() == Request.Kind.PIPELINES_BATCH;
       return new Action.PauseCredentials(status, answered(request, status, body)
-          + (status == 401 ? " (check the site id and API key)" : " (the API key lacks access)"));
+          + (status == 401 ? pipelines ? " (check the Pipelines write key)" : " (check the site id and API key)"
+              : pipelines ? " (the write key lacks access)" : " (the API key lacks access)"));
     }
     if (status == 408 || (status >= 500 && status <= 599 && status != 501 && status != 505 && status != 511)) {
       return new Action.RetryAfter(status, retryAfter, true, false, answered(request, status, body));
@@ -102,6 +113,12 @@ public final class OutcomePolicy {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof ValidationException v) {
+      // The request could not be built: an operation breaks the API's limits (stored before they
+      // applied, e.g. under another API). Customer.io would refuse it, so isolate and dead-letter it.
+      String reason = "not sent: " + v.getMessage();
+      return request.operations() > 1 ? new Action.Split(0, reason) : new Action.DeadLetter(0, reason);
     }
     boolean timeout = t instanceof HttpTimeoutException || t instanceof TimeoutException
         || (t instanceof CioTransportException te && te.timeout());

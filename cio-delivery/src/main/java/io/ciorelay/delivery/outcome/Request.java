@@ -20,7 +20,17 @@ public record Request(Kind kind, String method, URI url, int operations) {
     /** {@code POST /api/v2/entity}: one operation. */
     V2_ENTITY,
     /** A Track API v1 call: one operation. */
-    V1
+    V1,
+    /**
+     * {@code POST /v1/batch} of the Data Pipelines API in strict mode: a 200 accepts every call,
+     * a 400 refuses the request as a whole (errors name no operation).
+     */
+    PIPELINES_BATCH;
+
+    /** Whether a request of this kind may carry several operations. */
+    public boolean batched() {
+      return this == V2_BATCH || this == PIPELINES_BATCH;
+    }
   }
 
   /** @throws IllegalArgumentException if operations is below 1, or a single-operation kind carries more */
@@ -31,7 +41,7 @@ public record Request(Kind kind, String method, URI url, int operations) {
     if (operations < 1) {
       throw new IllegalArgumentException("operations must be at least 1 but was " + operations);
     }
-    if (kind != Kind.V2_BATCH && operations != 1) {
+    if (!kind.batched() && operations != 1) {
       throw new IllegalArgumentException("a " + kind + " request carries one operation but was " + operations);
     }
   }
@@ -39,6 +49,11 @@ public record Request(Kind kind, String method, URI url, int operations) {
   /** A v2 batch of {@code operations} operations. */
   public static Request batch(URI url, int operations) {
     return new Request(Kind.V2_BATCH, "POST", url, operations);
+  }
+
+  /** A Data Pipelines batch carrying {@code operations} operations. */
+  public static Request pipelinesBatch(URI url, int operations) {
+    return new Request(Kind.PIPELINES_BATCH, "POST", url, operations);
   }
 
   /** One call carrying one operation. */

@@ -32,6 +32,8 @@ class OutcomePolicyTest {
   private static final String CIO_400 = "{\"errors\":[{\"reason\":\"invalid\",\"field\":\"batch\",\"message\":\"bad\"}]}";
   private static final String V1_400 = "{\"meta\":{\"errors\":[\"name cannot be blank\"]}}";
   private static final String HTML = "<html><body><h1>Not Found</h1></body></html>";
+  private static final URI PIPELINES_URL = URI.create("http://127.0.0.1:1/v1/batch");
+  private static final String STRICT_400 = "{\"meta\":{\"errors\":[\"batch[0].event: is required for track\"]}}";
 
   private static ApiResponse response(int status, String body, String... headers) {
     Map<String, List<String>> h = new HashMap<>();
@@ -91,15 +93,68 @@ class OutcomePolicyTest {
       "600 | ''                       | 3 | PauseEndpoint"
   })
   void everyStatusHasOneAction(int status, String body, int ops, String expected) {
+    assertAction(Request.batch(BATCH_URL, ops), status, body, expected);
+  }
+
+  /** Decides {@code status} with the named body (CIO_400, V1_400, STRICT_400, HTML, or the text itself). */
+  private static void assertAction(Request request, int status, String body, String expected) {
     String b = switch (body) {
       case "CIO_400" -> CIO_400;
       case "V1_400" -> V1_400;
+      case "STRICT_400" -> STRICT_400;
       case "HTML" -> HTML;
       default -> body;
     };
-    Action a = decide(Request.batch(BATCH_URL, ops), status, b);
+    Action a = decide(request, status, b);
     assertEquals(expected, a.getClass().getSimpleName(), () -> a.toString());
     assertEquals(status, a.status());
+  }
+
+  /** The Data Pipelines API in strict mode: each answer it gives (and a proxy's) on 1 and 3 operations. */
+  @ParameterizedTest(name = "pipelines {0} {1} ops={2} -> {3}")
+  @CsvSource(delimiter = '|', value = {
+      "200 | {}                       | 3 | Acknowledge",
+      "200 | ''                       | 1 | Acknowledge",
+      "200 | <html>welcome</html>     | 3 | PauseEndpoint",
+      "301 | ''                       | 3 | PauseEndpoint",
+      "400 | STRICT_400               | 3 | Split",
+      "400 | STRICT_400               | 1 | DeadLetter",
+      "400 | HTML                     | 1 | PauseEndpoint",
+      "401 | STRICT_400               | 3 | PauseCredentials",
+      "403 | ''                       | 1 | PauseCredentials",
+      "404 | HTML                     | 3 | PauseEndpoint",
+      "413 | STRICT_400               | 3 | PauseEndpoint",
+      "429 | STRICT_400               | 3 | PauseRateLimit",
+      "500 | ''                       | 3 | RetryAfter",
+      "503 | HTML                     | 1 | RetryAfter",
+      "501 | ''                       | 1 | PauseEndpoint"
+  })
+  void everyPipelinesAnswerHasOneAction(int status, String body, int ops, String expected) {
+    assertAction(Request.pipelinesBatch(PIPELINES_URL, ops), status, body, expected);
+  }
+
+  @Test
+  void aPipelinesRefusalOfOneCallDeadLettersItWithCustomerIosReason() {
+    Action a = decide(Request.pipelinesBatch(PIPELINES_URL, 1), 400, STRICT_400);
+    assertEquals("HTTP 400: batch[0].event: is required for track", a.reason());
+  }
+
+  @Test
+  void aPipelinesCredentialsRefusalNamesTheWriteKey() {
+    Action a = decide(Request.pipelinesBatch(PIPELINES_URL, 2), 401, "{\"meta\":{\"error\":\"unauthorized\"}}");
+    assertTrue(a.reason().contains("check the Pipelines write key"), a.reason());
+    assertFalse(decide(ONE, 401, "").reason().contains("write key"));
+  }
+
+  @Test
+  void aRequestThatCouldNotBeBuiltIsSplitThenDeadLetteredNeverRetried() {
+    io.ciorelay.client.ValidationException tooBig = new io.ciorelay.client.ValidationException(
+        new io.ciorelay.client.Violation("batch[0]", "call is 40000 bytes encoded; the Pipelines limit is 32768 bytes",
+            32768, 40000));
+    assertInstanceOf(Action.Split.class, OutcomePolicy.decide(Request.pipelinesBatch(PIPELINES_URL, 4), tooBig));
+    Action one = OutcomePolicy.decide(Request.pipelinesBatch(PIPELINES_URL, 1), new CompletionException(tooBig));
+    assertInstanceOf(Action.DeadLetter.class, one);
+    assertTrue(one.reason().contains("32768"), one.reason());
   }
 
   @Test

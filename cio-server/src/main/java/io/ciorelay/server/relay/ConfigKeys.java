@@ -73,8 +73,11 @@ public final class ConfigKeys {
         .bind((c, k, s) -> c.relay.target(ConfigValues.uri(s))));
     t.add(key("relay.region").spring("cio.region").setter(CIO + "region").dflt("`us`").desc("`us` or `eu` when no target is given")
         .bind((c, k, s) -> c.relay.region(ConfigValues.region(s))));
+    t.add(key("relay.api").env("CIO_API", "CIO_RELAY_API").spring("cio.api").setter(CIO + "api").dflt("`track`")
+        .desc("the API delivered to: `track` (Track API v2) or `pipelines` (Data Pipelines, with a write key)")
+        .bind((c, k, s) -> c.relay.api(io.ciorelay.delivery.Api.parse(s))));
     t.add(key("relay.rate-limit").spring("cio.rate-limit.requests-per-second").setter("RateLimitConfig#of")
-        .dflt("100").desc("Customer.io requests/s allowed")
+        .dflt("100 (Pipelines: 1000)").desc("Customer.io requests/s allowed")
         .bind((c, k, s) -> {
           c.requestsPerSecond = number(s);
           RateLimitConfig.of(c.requestsPerSecond, RateLimitConfig.DEFAULT_HEADROOM);
@@ -174,6 +177,8 @@ public final class ConfigKeys {
         .dflt("`us`").desc("the workspace's region").composite());
     t.add(key("relay.workspace.<name>.target").spring("cio.workspaces.<name>.base-url").setter(CIO + "baseUrl")
         .flag(null).dflt("the region's").desc("the workspace's base URL").composite());
+    t.add(key("relay.workspace.<name>.api").spring("cio.workspaces.<name>.api").setter(CIO + "api").flag(null)
+        .dflt("`relay.api`").desc("the API the workspace delivers to").composite());
     t.add(key("relay.workspace.<name>.rate-limit").spring("cio.workspaces.<name>.rate-limit.requests-per-second")
         .setter("RateLimitConfig#of").flag(null).dflt("`relay.rate-limit`").desc("the workspace's requests/s").composite());
     t.add(key("relay.workspace.<name>.rate-limit-headroom").spring("cio.workspaces.<name>.rate-limit.headroom")
@@ -260,10 +265,13 @@ public final class ConfigKeys {
         .desc("admin API bearer token, at least 8 characters; enables the admin API and the dashboard").build());
     t.add(secret("relay.dashboard-viewer-token", "CIO_DASHBOARD_VIEWER_TOKEN").setter(RELAY + "dashboardViewerToken")
         .desc("read-only dashboard token, at least 8 characters").build());
-    t.add(secret("relay.pipelines-write-key", "CIO_PIPELINES_WRITE_KEY").setter(RELAY + "pipelinesWriteKey")
-        .desc("Data Pipelines write key of a single-workspace relay; enables `/v1/*`").build());
+    t.add(secret("relay.pipelines-write-key", "CIO_PIPELINES_WRITE_KEY").spring("cio.pipelines-write-key")
+        .setter(RELAY + "pipelinesWriteKey, " + CIO + "pipelinesWriteKey")
+        .desc("Data Pipelines write key of a single-workspace relay: enables `/v1/*`, and `relay.api=pipelines` delivers "
+            + "with it").build());
     t.add(secret("relay.workspace.<name>.pipelines-write-key", "CIO_WORKSPACE_<NAME>_PIPELINES_WRITE_KEY")
-        .setter(RELAY + "pipelinesWriteKey").desc("the workspace's Data Pipelines write key").build());
+        .spring("cio.workspaces.<name>.pipelines-write-key").setter(RELAY + "pipelinesWriteKey, " + CIO + "pipelinesWriteKey")
+        .desc("the workspace's Data Pipelines write key").build());
     // HTTPS.
     t.add(key("relay.tls.keystore").setter("TlsConfig#keystore").dflt("—")
         .desc("serve HTTPS with this PKCS#12 (or JKS) keystore").composite());

@@ -53,6 +53,10 @@ public final class RelayConfig {
   private final CustomerIoConfig deliveryProbe;
   private final java.util.List<java.util.function.Consumer<io.ciorelay.redis.RedisStoreConfig.Builder>> redis;
   private final java.util.List<java.util.function.Consumer<io.ciorelay.server.webhook.WebhookConfig.Builder>> webhook;
+  /** Whether relay.rate-limit was set (else each workspace uses its API's default). */
+  private final boolean rateLimitSet;
+  private final io.ciorelay.delivery.Api api;
+  private final java.util.Map<String, io.ciorelay.delivery.Api> apis;
   private final java.util.List<RelayWorkspace> workspaces;
   private final io.ciorelay.delivery.routing.Routing routing;
   private final URI store;
@@ -89,6 +93,9 @@ public final class RelayConfig {
     this.deliveryProbe = b.checkDelivery();
     this.redis = java.util.List.copyOf(b.redis);
     this.webhook = java.util.List.copyOf(b.webhook);
+    this.rateLimitSet = b.rateLimitSet;
+    this.api = b.api;
+    this.apis = java.util.Map.copyOf(b.apis);
     this.workspaces = b.workspaces.isEmpty()
         ? java.util.List.of(new RelayWorkspace(RelayWorkspace.DEFAULT_NAME, b.siteId, b.apiKey, b.region, b.target, null))
         : java.util.List.copyOf(b.workspaces);
@@ -286,6 +293,32 @@ public final class RelayConfig {
     return deliveryProbe;
   }
 
+  /** The API a workspace delivers to: its {@code relay.workspace.<name>.api}, else {@code relay.api} (default track). */
+  public io.ciorelay.delivery.Api api(String workspace) {
+    return apis.getOrDefault(workspace, api);
+  }
+
+  /** Where and how a workspace delivers, for the banner: e.g. {@code https://cdp.customer.io (Pipelines API)}. */
+  public String deliversTo(RelayWorkspace ws) {
+    io.ciorelay.delivery.Api a = api(ws.name());
+    java.net.URI base = ws.target() != null ? ws.target() : a.baseUrl(ws.region());
+    return base + (a == io.ciorelay.delivery.Api.PIPELINES ? " (Pipelines API, /v1/batch)" : " (Track API v2)");
+  }
+
+  /**
+   * The rate limit a workspace delivers under: its own, else {@code relay.rate-limit} if set, else
+   * its API's default (the Pipelines API's 3,000 requests per 3 s, or the Track default).
+   */
+  public RateLimitConfig rateLimit(RelayWorkspace ws) {
+    if (ws.rateLimit() != null) {
+      return ws.rateLimit();
+    }
+    if (rateLimitSet || api(ws.name()) != io.ciorelay.delivery.Api.PIPELINES) {
+      return rateLimit();
+    }
+    return CustomerIoConfig.DEFAULT_PIPELINES_RATE_LIMIT;
+  }
+
   /**
    * The workspaces delivered to, in configuration order: the ones of {@code relay.workspaces}, or
    * one named {@value RelayWorkspace#DEFAULT_NAME} from {@code relay.site-id} and friends.
@@ -308,7 +341,8 @@ public final class RelayConfig {
   }
 
   /**
-   * The library configuration one workspace delivers with (credentials, target, store, policies).
+   * The library configuration one workspace delivers with (credentials, API and write key, target,
+   * store, policies).
    * The single default workspace keeps its outbox at {@code data/outbox.db}; named workspaces of
    * {@code relay.workspaces} each get {@code data/<name>/outbox.db}.
    */
@@ -318,7 +352,13 @@ public final class RelayConfig {
         .workspace(ws.name())
         .credentials(ws.siteId(), ws.apiKey())
         .region(ws.region())
-        .storagePath(single ? dataDir.resolve("outbox.db") : dataDir.resolve(ws.name()).resolve("outbox.db"));
+        .storagePath(single ? dataDir.resolve("outbox.db") : dataDir.resolve(ws.name()).resolve("outbox.db"))
+        .api(api(ws.name()));
+    if (api(ws.name()) == io.ciorelay.delivery.Api.PIPELINES) {
+      // The write key clients authenticate with is the one the relay delivers with.
+      b.pipelinesWriteKey(pipelinesWriteKeys.get(ws.name()));
+    }
+    // A rate limit the relay does not set is the workspace API's default, chosen by the library.
     delivery.forEach(s -> s.accept(b));
     if (ws.rateLimit() != null) {
       b.rateLimit(ws.rateLimit());
@@ -349,7 +389,8 @@ public final class RelayConfig {
         + "\nrelay.webhook-port=" + (webhookPort == null ? "(main port)" : webhookPort)
         + "\nrelay.management-port=" + (managementPort == null ? "(main port)" : managementPort)
         + "\n" + limits + (tls == null ? "\nrelay.tls: off" : "\n" + tls)
-        + "\n" + retry() + "\n" + breaker() + "\n" + rateLimit();
+        + "\n" + retry() + "\n" + breaker() + "\n" + rateLimit()
+        + "\nrelay.api=" + api.name().toLowerCase(java.util.Locale.ROOT) + (apis.isEmpty() ? "" : " " + apis);
   }
 
   /**
@@ -396,6 +437,9 @@ public final class RelayConfig {
         new java.util.ArrayList<>();
     private final io.ciorelay.server.webhook.WebhookConfig.Builder webhookCheck =
         io.ciorelay.server.webhook.WebhookConfig.builder();
+    private boolean rateLimitSet;
+    private io.ciorelay.delivery.Api api = CustomerIoConfig.DEFAULT_API;
+    private final java.util.Map<String, io.ciorelay.delivery.Api> apis = new java.util.LinkedHashMap<>();
     private final java.util.List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
     private io.ciorelay.delivery.routing.Routing routing;
     private URI store;
@@ -684,7 +728,21 @@ public final class RelayConfig {
     }
 
     public Builder rateLimit(RateLimitConfig v) {
-      return delivery(b -> b.rateLimit(v));
+      delivery(b -> b.rateLimit(v));
+      this.rateLimitSet = true;
+      return this;
+    }
+
+    /** The API every workspace delivers to unless its own is set ({@code relay.api}, default track). */
+    public Builder api(io.ciorelay.delivery.Api v) {
+      this.api = Objects.requireNonNull(v, "api");
+      return this;
+    }
+
+    /** The API one workspace delivers to ({@code relay.workspace.<name>.api}). */
+    public Builder api(String workspace, io.ciorelay.delivery.Api v) {
+      apis.put(Objects.requireNonNull(workspace, "workspace"), Objects.requireNonNull(v, "api"));
+      return this;
     }
 
     /** @throws IllegalArgumentException if credentials are missing or a rule spanning settings is broken */
@@ -710,6 +768,19 @@ public final class RelayConfig {
         if (!known.contains(ws)) {
           throw new IllegalArgumentException("a pipelines write key is set for workspace " + ws
               + " which is not configured (configured: " + known + ")");
+        }
+      }
+      for (String ws : known) {
+        if ((apis.getOrDefault(ws, api) == io.ciorelay.delivery.Api.PIPELINES) && !pipelinesWriteKeys.containsKey(ws)) {
+          throw new IllegalArgumentException("workspace " + ws + " delivers to the Pipelines API but has no write key: set "
+              + (ws.equals(RelayWorkspace.DEFAULT_NAME) && workspaces.isEmpty() ? RelayConfigLoader.ENV_PIPELINES_WRITE_KEY
+                  : RelayConfigLoader.workspaceWriteKeyEnv(ws)));
+        }
+      }
+      for (String ws : apis.keySet()) {
+        if (!known.contains(ws)) {
+          throw new IllegalArgumentException("an api is set for workspace " + ws + " which is not configured (configured: "
+              + known + ")");
         }
       }
       if (new java.util.HashSet<>(pipelinesWriteKeys.values()).size() < pipelinesWriteKeys.size()) {

@@ -41,6 +41,8 @@ public final class RelayConfigLoader {
   public static final String ENV_WEBHOOK_SIGNING_KEY = "CIO_WEBHOOK_SIGNING_KEY";
   /** The Data Pipelines write key of a single-workspace relay. */
   public static final String ENV_PIPELINES_WRITE_KEY = "CIO_PIPELINES_WRITE_KEY";
+  /** The API a single-workspace relay delivers to ({@code relay.api}): track or pipelines. */
+  public static final String ENV_API = "CIO_API";
   public static final String ENV_TLS_KEYSTORE_PASSWORD = "CIO_TLS_KEYSTORE_PASSWORD";
   public static final String ENV_DASHBOARD_VIEWER_TOKEN = "CIO_DASHBOARD_VIEWER_TOKEN";
 
@@ -284,6 +286,9 @@ public final class RelayConfigLoader {
       workspaces.add(workspace(name, v, env));
     }
     workspaces.forEach(w -> guard(v, "relay.workspaces", () -> b.workspace(w)));
+    for (String name : names) {
+      set(v, "relay.workspace." + name + ".api", s -> b.api(name, io.ciorelay.delivery.Api.parse(s)));
+    }
     if (v.containsKey("relay.routing")) {
       io.ciorelay.delivery.routing.Routing r = routing(v, workspaces.isEmpty()
           ? List.of(RelayWorkspace.DEFAULT_NAME) : names, workspaces);

@@ -235,7 +235,7 @@ public final class RelayServer implements AutoCloseable {
     config.applyRedis(rb);
     RedisStoreConfig store = rb.build();
     redisStores.put(ws.name(), store);
-    RedisRateLimiter limiter = RedisRateLimiter.create(store, ws.rateLimit() != null ? ws.rateLimit() : config.rateLimit());
+    RedisRateLimiter limiter = RedisRateLimiter.create(store, config.rateLimit(ws));
     storeResources.add(limiter);
     cb.outboxFactory(RedisOutbox.factory(store)).rateLimiter(limiter);
   }

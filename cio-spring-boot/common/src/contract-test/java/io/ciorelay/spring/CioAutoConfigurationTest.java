@@ -255,7 +255,7 @@ class CioAutoConfigurationTest extends WithSimulator {
 
   @Test
   void redisStoreSettingsAreCheckedByItsBuilder() {
-    assertRefused(runner(), "cio.store.uri", "uri must start with redis://, rediss://",
+    assertRefused(runner(), "cio.store.uri", "uri must start with redis://, rediss://, redis-cluster:// or rediss-cluster://",
         "cio.store.uri=http://127.0.0.1:6379");
     assertRefused(runner(), "cio.store.prefix", "prefix must be 1..64", "cio.store.uri=redis://127.0.0.1:6379",
         "cio.store.prefix=bad prefix");

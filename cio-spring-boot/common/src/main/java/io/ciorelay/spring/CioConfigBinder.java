@@ -159,6 +159,8 @@ public final class CioConfigBinder {
         throw new CioPropertyException(property, e.getMessage(), e);
       }
     }
+    s.set("api", "api", CioWorkspaceProperties::getApi, b::api);
+    s.set("pipelines-write-key", "pipelinesWriteKey", CioWorkspaceProperties::getPipelinesWriteKey, b::pipelinesWriteKey);
     s.set("region", "region", CioWorkspaceProperties::getRegion, b::region);
     s.set("base-url", "baseUrl", CioWorkspaceProperties::getBaseUrl, b::baseUrl);
     if (own != null && own.getStoragePath() != null) {

@@ -22,6 +22,10 @@ public class CioWorkspaceProperties {
   private Region region;
   /** Base URL of the Track API, overriding the region (e.g. a relay or the simulator). */
   private String baseUrl;
+  /** The API delivered to: TRACK_V2 (default, the Track API) or PIPELINES (Data Pipelines, with pipelines-write-key). */
+  private io.ciorelay.delivery.Api api;
+  /** Data Pipelines source write key, required with api PIPELINES. Never logged. */
+  private String pipelinesWriteKey;
   /** SQLite file of the embedded outbox. Default cio-data/outbox.db (several workspaces: cio-data/NAME/outbox.db). */
   private Path storagePath;
   /** When an accepted operation is on disk: SYNC (default, committed before the call returns) or ASYNC. */
@@ -225,6 +229,22 @@ public class CioWorkspaceProperties {
 
   public void setSiteId(String v) {
     this.siteId = v;
+  }
+
+  public io.ciorelay.delivery.Api getApi() {
+    return api;
+  }
+
+  public void setApi(io.ciorelay.delivery.Api v) {
+    this.api = v;
+  }
+
+  public String getPipelinesWriteKey() {
+    return pipelinesWriteKey;
+  }
+
+  public void setPipelinesWriteKey(String v) {
+    this.pipelinesWriteKey = v;
   }
 
   public String getApiKey() {
