@@ -33,8 +33,8 @@ final class RedisConnections {
   private RedisConnections() {}
 
   /** An open client and connection; {@link #close()} shuts both (and their threads) down. */
-  record Opened(ClientResources resources, AbstractRedisClient client, StatefulConnection<?, ?> connection,
-      RedisClusterAsyncCommands<byte[], byte[]> async, RedisClusterCommands<String, String> sync) implements AutoCloseable {
+  record Opened<K, V>(ClientResources resources, AbstractRedisClient client, StatefulConnection<K, V> connection,
+      RedisClusterAsyncCommands<K, V> async, RedisClusterCommands<K, V> sync) implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -51,8 +51,7 @@ final class RedisConnections {
    *
    * @throws RuntimeException from Lettuce if no node answers (the client is shut down first)
    */
-  @SuppressWarnings("unchecked")
-  static <K, V> Opened open(RedisStoreConfig config, RedisCodec<K, V> codec) {
+  static <K, V> Opened<K, V> open(RedisStoreConfig config, RedisCodec<K, V> codec) {
     ClientResources resources = ClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(1)
@@ -79,15 +78,13 @@ final class RedisConnections {
                 .build())
             .build());
         StatefulRedisClusterConnection<K, V> c = cluster.connect(codec);
-        return new Opened(resources, cluster, c, (RedisClusterAsyncCommands<byte[], byte[]>) c.async(),
-            (RedisClusterCommands<String, String>) c.sync());
+        return new Opened<>(resources, cluster, c, c.async(), c.sync());
       }
       RedisClient single = RedisClient.create(resources, config.uri());
       client = single;
       single.setOptions(options);
       StatefulRedisConnection<K, V> c = single.connect(codec);
-      return new Opened(resources, single, c, (RedisClusterAsyncCommands<byte[], byte[]>) c.async(),
-          (RedisClusterCommands<String, String>) c.sync());
+      return new Opened<>(resources, single, c, c.async(), c.sync());
     } catch (RuntimeException e) {
       if (client != null) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));

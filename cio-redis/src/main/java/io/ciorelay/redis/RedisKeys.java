@@ -21,7 +21,7 @@ public final class RedisKeys {
    */
   public static long deletePrefix(String uri, String prefix) {
     long deleted = 0;
-    try (RedisConnections.Opened c = RedisConnections.open(RedisStoreConfig.builder().uri(uri).build(), StringCodec.UTF8)) {
+    try (RedisConnections.Opened<String, String> c = RedisConnections.open(RedisStoreConfig.builder().uri(uri).build(), StringCodec.UTF8)) {
       RedisClusterCommands<String, String> r = c.sync();
       ScanCursor cursor = ScanCursor.INITIAL;
       do {

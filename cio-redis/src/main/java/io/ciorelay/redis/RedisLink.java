@@ -36,13 +36,13 @@ final class RedisLink implements AutoCloseable {
 
   private final RedisStoreConfig config;
   private final String component;
-  private final RedisConnections.Opened opened;
+  private final RedisConnections.Opened<byte[], byte[]> opened;
   private final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final ConcurrentHashMap<String, Counter> roundTrips = new ConcurrentHashMap<>();
   /** When a cluster connection event last loaded the scripts (ticker nanoseconds); see {@link #onClusterConnected}. */
   private final java.util.concurrent.atomic.AtomicLong lastClusterLoad = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
-  private RedisLink(RedisStoreConfig config, String component, RedisConnections.Opened opened) {
+  private RedisLink(RedisStoreConfig config, String component, RedisConnections.Opened<byte[], byte[]> opened) {
     this.config = config;
     this.component = component;
     this.opened = opened;
@@ -68,7 +68,7 @@ final class RedisLink implements AutoCloseable {
    * @throws RedisUnreachableException naming host and port (never the password) if Redis cannot be reached
    */
   static RedisLink connect(RedisStoreConfig config, String component) {
-    RedisConnections.Opened opened;
+    RedisConnections.Opened<byte[], byte[]> opened;
     try {
       opened = RedisConnections.open(config, ByteArrayCodec.INSTANCE);
     } catch (RuntimeException e) {

@@ -83,6 +83,12 @@ import org.slf4j.LoggerFactory;
  * pressure, so it is logged as a warning and reported in {@link OutboxStats#warning()} (health
  * DEGRADED with the reason).
  *
+ * <p><b>Redis Cluster</b> ({@code redis-cluster://}): every key of the workspace carries the hash
+ * tag {@code {prefix:workspace}}, so they all live in one slot and each script runs atomically on
+ * the master owning it; every script call is given all the keys it touches ({@link WorkspaceKeys}).
+ * Redirects, failovers and slot moves are handled by the connection ({@link RedisLink}); an append
+ * refused during one (a {@code TRYAGAIN}, a {@code NOSCRIPT}, a node away) is never half-applied.
+ *
  * <p><b>Failures:</b> while Redis is unreachable, {@code append} is rejected with
  * {@link AppendResult.Reason#FAILED} at once ("Redis at host:port is unreachable: …"), reads throw
  * {@link OutboxException}, and leases lapse locally after their TTL. Lettuce reconnects by itself

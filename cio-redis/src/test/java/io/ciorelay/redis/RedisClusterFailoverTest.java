@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
  * The Redis store on a three-master cluster with two replicas each, appending all the while: the
  * workspace's master failed over ({@code CLUSTER FAILOVER}), its slot moved to another master
  * ({@code SETSLOT}/{@code MIGRATE}, so appends meet {@code ASK}, {@code TRYAGAIN} and
- * {@code MOVED}), and the owning master killed with {@code kill -9} (one of its replicas takes over; each
- * append waited for one replica). Every acknowledged append must be stored exactly once, in
- * per-person order; an append refused or timed out during a change is retried by the writer
- * under a new payload, and may or may not be stored.
+ * {@code MOVED}), and the owning master killed with {@code kill -9} (one of its replicas takes
+ * over; each append waited for one replica; health reports the lost master until then). Every
+ * acknowledged append must be stored exactly once, in per-person order; an append refused or timed
+ * out during a change is retried by the writer under a new payload, and may or may not be stored.
  */
 class RedisClusterFailoverTest {
   private static final int PERSONS = 8;
@@ -77,7 +77,11 @@ class RedisClusterFailoverTest {
       awaitMore(acked, 200);
 
       cluster.kill(cluster.masterOf(slotKey));
+      // Health hears of the lost master (the poll rounds fail) and clears once a replica took over.
+      await().atMost(Duration.ofSeconds(10)).until(() -> outbox.problem() != null);
+      assertTrue(outbox.problem().contains("unreachable"), outbox.problem());
       cluster.awaitAgreement();
+      await().atMost(Duration.ofSeconds(30)).until(() -> outbox.problem() == null);
       awaitMore(acked, 200);
     } finally {
       stop.set(true);

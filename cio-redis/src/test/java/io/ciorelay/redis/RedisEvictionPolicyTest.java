@@ -47,6 +47,28 @@ class RedisEvictionPolicyTest {
   }
 
   @Test
+  void onAClusterEveryMasterIsCheckedAndOnlyTheOneThatMayEvictIsNamed() {
+    LocalRedisCluster cluster = RedisTestCluster.startPrivate(3, 0);
+    try {
+      RedisStoreConfig store = RedisStoreConfig.builder().uri(cluster.uri()).prefix(RedisTestServer.prefix())
+          .workspace("ws").shards(4).backgroundPolling(false).build();
+      int owner = cluster.masterOf(store.keyBase());
+      int evicting = cluster.masters().stream().filter(p -> p != owner).findFirst().orElseThrow();
+      cluster.call(evicting, c -> c.configSet("maxmemory-policy", "volatile-lru"));
+      try (RedisOutbox outbox = RedisOutbox.open(store, outboxConfig().build())) {
+        String warning = outbox.stats().warning();
+        assertTrue(warning != null && warning.contains("127.0.0.1:" + evicting + " has maxmemory-policy volatile-lru"),
+            "a master other than the workspace's is checked too: " + warning);
+        for (int m : cluster.masters()) {
+          assertTrue(m == evicting || !warning.contains(":" + m + " "), warning);
+        }
+      }
+    } finally {
+      cluster.close();
+    }
+  }
+
+  @Test
   void aRedisThatNeverEvictsGivesNoWarning() {
     RedisTestServer server = RedisTestServer.startPrivate(null, "--maxmemory-policy", "noeviction");
     try {

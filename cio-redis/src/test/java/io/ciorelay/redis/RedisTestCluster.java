@@ -16,13 +16,18 @@ final class RedisTestCluster {
   private RedisTestCluster() {}
 
   /** The URI of the shared three-master cluster. */
-  static synchronized String sharedUri() {
+  static String sharedUri() {
+    return shared().uri();
+  }
+
+  /** The shared three-master cluster (tests that change a node's settings set them back). */
+  static synchronized LocalRedisCluster shared() {
     if (shared == null) {
       shared = startPrivate(3, 0);
       LocalRedisCluster c = shared;
       Runtime.getRuntime().addShutdownHook(new Thread(c::close));
     }
-    return shared.uri();
+    return shared;
   }
 
   /** A cluster of this test's own (close it after). */

@@ -184,13 +184,33 @@ class FleetIT {
     threeRelaysOneKilled(30_000, 12_000);
   }
 
-  /** The same on a three-master Redis Cluster ({@code --store redis-cluster://…}), started on loopback ports. */
+  /**
+   * The same on a three-master Redis Cluster with a replica each ({@code --store redis-cluster://…}),
+   * started on loopback ports; after the relay is killed, the master holding the workspace fails
+   * over to its replica and the workspace's slot then moves to another master, under load.
+   */
   @Test
   void onARedisClusterThreeRelaysOneKilledEveryAcknowledgedEventOnceInOrderWithinTheLimit() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(io.ciorelay.redis.LocalRedisCluster.available(),
         "skipped: redis-server and redis-cli (Redis 7) are not installed, so no Redis Cluster can be started");
-    cluster = io.ciorelay.redis.LocalRedisCluster.start(dir, 3, 0);
+    cluster = io.ciorelay.redis.LocalRedisCluster.start(dir, 3, 1);
     threeRelaysOneKilled(6_000, 2_500);
+  }
+
+  /** Fails the workspace's master over to its replica, then moves the workspace's slot to another master. */
+  private void failOverAndMoveTheWorkspace() {
+    String key = null;
+    for (int m : cluster.masters()) {
+      List<String> keys = cluster.call(m, c -> c.keys("{" + prefix + ":*"));
+      if (!keys.isEmpty()) {
+        key = keys.get(0);
+      }
+    }
+    assertTrue(key != null, "the fleet's keys are in the cluster");
+    String slotKey = key;
+    cluster.failover(cluster.replicasOf(cluster.masterOf(slotKey)).get(0));
+    int from = cluster.masterOf(slotKey);
+    cluster.moveSlotOf(slotKey, cluster.masters().stream().filter(p -> p != from).findFirst().orElseThrow());
   }
 
   private void threeRelaysOneKilled(int total, int killAt) throws Exception {
@@ -216,6 +236,9 @@ class FleetIT {
     assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(b.process.pid())).start().waitFor());
     assertTrue(b.process.waitFor(10, TimeUnit.SECONDS));
     assertEquals(137, b.process.exitValue(), "killed by SIGKILL");
+    if (cluster != null) {
+      failOverAndMoveTheWorkspace();
+    }
     for (Thread t : threads) {
       t.join(180_000);
     }
@@ -229,7 +252,8 @@ class FleetIT {
     assertNewestIdentifyLandedLast(work);
     assertTrue(sim.stats().peakRequestsPerSecond() <= WORKSPACE_LIMIT,
         "fleet peak requests in one second: " + sim.stats().peakRequestsPerSecond() + " > " + WORKSPACE_LIMIT);
-    System.out.println("fleet kill -9 test (" + (cluster != null ? "Redis Cluster" : "Redis") + "): confirmed " + confirmed.size() + ", recorded at kill " + recordedAtKill
+    System.out.println("fleet kill -9 test (" + (cluster != null ? "Redis Cluster, with a failover and a slot move" : "Redis")
+        + "): confirmed " + confirmed.size() + ", recorded at kill " + recordedAtKill
         + ", requests " + sim.stats().totalRequests() + ", peak/s " + sim.stats().peakRequestsPerSecond()
         + ", repeats dropped by id " + sim.records().duplicateCount());
   }

@@ -195,7 +195,8 @@ public final class ConfigKeys {
     // The shared store.
     t.add(key("relay.store").spring("cio.store.uri").setter(RELAY + "store, " + REDIS + "uri").dflt("`sqlite`")
         .desc("`redis://[:password@]host:port/db` (or `rediss://`), or a Redis Cluster "
-            + "`redis-cluster://[:password@]host:port,host:port,…`: the shared outbox and rate limit of a fleet")
+            + "`redis-cluster://[:password@]host:port,host:port,…` ([cio-redis](../cio-redis/README.md#redis-cluster)): "
+            + "the shared outbox and rate limit of a fleet")
         .bind((c, k, s) -> c.relay.store(storeUri(s))));
     t.add(key("relay.store-prefix").spring("cio.store.prefix").setter(REDIS + "prefix").dflt("`cio`")
         .desc("key prefix in Redis (one per fleet)").bind((c, k, s) -> c.relay.storePrefix(s)));
