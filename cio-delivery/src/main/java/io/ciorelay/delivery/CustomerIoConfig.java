@@ -294,20 +294,31 @@ public final class CustomerIoConfig {
      * {@code https://cdp.customer.io}).
      */
     public Builder baseUrl(URI v) {
-      this.baseUrl = Objects.requireNonNull(v, "baseUrl");
+      TrackClientConfig.builder().baseUrl(v);
+      this.baseUrl = v;
       return this;
     }
 
     public Builder baseUrl(String v) {
-      return baseUrl(URI.create(Objects.requireNonNull(v, "baseUrl")));
+      URI uri;
+      try {
+        uri = URI.create(Objects.requireNonNull(v, "baseUrl"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("baseUrl must be an absolute http or https URI but was '" + v + "'", e);
+      }
+      return baseUrl(uri);
     }
 
+    /** TCP connect timeout; positive (checked here, by the client's own builder). */
     public Builder connectTimeout(Duration v) {
+      TrackClientConfig.builder().connectTimeout(v);
       this.connectTimeout = v;
       return this;
     }
 
+    /** Deadline of one request; positive (checked here, by the client's own builder). */
     public Builder requestTimeout(Duration v) {
+      TrackClientConfig.builder().requestTimeout(v);
       this.requestTimeout = v;
       return this;
     }
@@ -323,17 +334,21 @@ public final class CustomerIoConfig {
       return this;
     }
 
+    /** How often an ASYNC outbox commits; checked here by the outbox's own builder. */
     public Builder asyncCommitInterval(Duration v) {
+      OutboxConfig.builder().asyncCommitInterval(v);
       this.asyncCommitInterval = v;
       return this;
     }
 
     public Builder maxPendingOperations(long v) {
+      OutboxConfig.builder().maxPendingOperations(v);
       this.maxPendingOperations = v;
       return this;
     }
 
     public Builder maxPendingBytes(long v) {
+      OutboxConfig.builder().maxPendingBytes(v);
       this.maxPendingBytes = v;
       return this;
     }
@@ -344,12 +359,14 @@ public final class CustomerIoConfig {
     }
 
     public Builder blockTimeout(Duration v) {
+      OutboxConfig.builder().blockTimeout(v);
       this.blockTimeout = v;
       return this;
     }
 
     /** Number of ordered lanes (person hash partitions) delivered concurrently. */
     public Builder lanes(int v) {
+      OutboxConfig.builder().lanes(v);
       this.lanes = v;
       return this;
     }

@@ -71,15 +71,21 @@ public final class RelayCommand implements Callable<Integer> {
   String logFormat;
 
   @Option(names = "--log-level", description = "Level of the relay's own log lines: trace, debug, info (default), "
-      + "warn, error, off (env CIO_LOG_LEVEL).")
+      + "warn, error, off (relay.log.level, env CIO_LOG_LEVEL).")
   String logLevel;
 
   @Option(names = "--log-level-of", paramLabel = "LOGGER=LEVEL", description = "Level of any logger, e.g. "
-      + "--log-level-of org.eclipse.jetty=info (libraries log at warn by default; 'root' is every logger).")
+      + "--log-level-of org.eclipse.jetty=info (libraries log at warn by default; 'root' is every logger; "
+      + "relay.log.level.<logger>).")
   Map<String, String> logLevels = new LinkedHashMap<>();
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any relay.* setting, e.g. --set relay.shutdown-timeout=30s.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any relay.* setting, e.g. --set relay.shutdown-timeout=30s. "
+      + "Every key also has its own flag, e.g. --shutdown-timeout 30s (the key table in cio-server/README.md lists them).")
   Map<String, String> settings = new LinkedHashMap<>();
+
+  /** Every other key's flag, e.g. {@code --linger 2m} or {@code --linger=2m} (the key table lists them). */
+  @CommandLine.Unmatched
+  java.util.List<String> keyFlags = new java.util.ArrayList<>();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -101,23 +107,23 @@ public final class RelayCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      io.ciorelay.server.ops.Logging.configure(logFormat != null ? logFormat : env.get("CIO_LOG_FORMAT"),
-          logLevel != null ? logLevel : env.get("CIO_LOG_LEVEL"), logLevels);
-    } catch (IllegalArgumentException e) {
-      err.println("cio relay: " + e.getMessage());
-      return 2;
-    }
     Map<String, String> flags = new LinkedHashMap<>(settings);
-    put(flags, "relay.port", port == null ? null : port.toString());
-    put(flags, "relay.host", host);
-    put(flags, "relay.data", data == null ? null : data.toString());
-    put(flags, "relay.target", target);
-    put(flags, "relay.store", store);
-    put(flags, "relay.rate-limit", rateLimit);
+    put(flags, "--port", port == null ? null : port.toString());
+    put(flags, "--host", host);
+    put(flags, "--data", data == null ? null : data.toString());
+    put(flags, "--target", target);
+    put(flags, "--store", store);
+    put(flags, "--rate-limit", rateLimit);
+    put(flags, "--webhook-forward-url", webhookForwardUrl);
+    put(flags, "--log-format", logFormat);
+    put(flags, "--log-level", logLevel);
+    logLevels.forEach((logger, level) -> flags.put("--log-level-of " + logger, level));
     RelayConfig config;
     try {
+      keyFlags(flags);
       RelayConfigLoader.Result loaded = RelayConfigLoader.load(configFile, env, flags);
+      RelayConfigLoader.LogSettings logs = loaded.logs();
+      io.ciorelay.server.ops.Logging.configure(logs.format(), logs.level(), logs.levels());
       RelayConfig.Builder b = loaded.builder();
       if (!loaded.hasCredentials()) {
         if (loaded.hasTarget()) {
@@ -149,22 +155,9 @@ public final class RelayCommand implements Callable<Integer> {
     RelayServer s = rb.build();
     try {
       if (config.webhookSigningKey() != null) {
-        WebhookConfig.Builder wb = WebhookConfig.builder()
+        WebhookConfig.Builder wb = config.webhookConfig()
             .signingKey(config.webhookSigningKey().getBytes(java.nio.charset.StandardCharsets.UTF_8))
             .storePath(config.dataDir().resolve("webhooks.db"));
-        String forward = webhookForwardUrl != null ? webhookForwardUrl : env.get("CIO_WEBHOOK_FORWARD_URL");
-        if (forward != null && !forward.isBlank()) {
-          wb.forwardUrl(URI.create(forward));
-        }
-        String attempts = env.get("CIO_WEBHOOK_MAX_ATTEMPTS");
-        if (attempts != null && !attempts.isBlank()) {
-          try {
-            wb.maxAttempts(Integer.parseInt(attempts.trim()));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("CIO_WEBHOOK_MAX_ATTEMPTS must be a whole number in 1.."
-                + WebhookConfig.MAX_MAX_ATTEMPTS + " but was '" + attempts + "'");
-          }
-        }
         webhooks.set(WebhookReceiver.start(wb.build(), s.meterRegistry()));
       }
       s.start();
@@ -248,6 +241,24 @@ public final class RelayCommand implements Callable<Integer> {
     CioSimulator sim = simulator;
     if (sim != null) {
       sim.close();
+    }
+  }
+
+  /** {@code --linger 2m} and {@code --linger=2m} of {@link #keyFlags} into {@code flags}, by flag name. */
+  private void keyFlags(Map<String, String> flags) {
+    for (int i = 0; i < keyFlags.size(); i++) {
+      String a = keyFlags.get(i);
+      if (!a.startsWith("--")) {
+        throw new ConfigException("unexpected argument '" + a + "'");
+      }
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        flags.put(a.substring(0, eq), a.substring(eq + 1));
+      } else if (i + 1 < keyFlags.size() && !keyFlags.get(i + 1).startsWith("--")) {
+        flags.put(a, keyFlags.get(++i));
+      } else {
+        throw new ConfigException(a + " needs a value, e.g. " + a + "=VALUE");
+      }
     }
   }
 

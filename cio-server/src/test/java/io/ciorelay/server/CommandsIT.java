@@ -86,7 +86,12 @@ class CommandsIT {
     Result r = run(new CommandLine(new RelayCommand(Map.of("CIO_SITE_ID", "s", "CIO_API_KEY", "k"))),
         "--port", "0", "--data", dir.toString(), "--rate-limit", "abc");
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("relay.rate-limit must be a number but was 'abc'"), r.err());
+    assertTrue(r.err().contains("cio relay: relay.rate-limit = 'abc' (flag --rate-limit): must be a number"), r.err());
+    Result linger = run(new CommandLine(new RelayCommand(Map.of("CIO_SITE_ID", "s", "CIO_API_KEY", "k"))),
+        "--port", "0", "--data", dir.toString(), "--linger", "2m");
+    assertEquals(2, linger.exit(), "refused before anything starts");
+    assertTrue(linger.err().contains("cio relay: relay.linger = '2m' (flag --linger): linger must be in 0..PT1M but was PT2M"),
+        linger.err());
     Result noCreds = run(new CommandLine(new RelayCommand(Map.of())), "--port", "0", "--target", "http://127.0.0.1:1");
     assertEquals(2, noCreds.exit());
     assertTrue(noCreds.err().contains("CIO_SITE_ID and CIO_API_KEY"), noCreds.err());

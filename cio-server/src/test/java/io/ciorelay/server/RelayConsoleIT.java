@@ -113,14 +113,29 @@ class RelayConsoleIT {
   }
 
   @Test
+  void levelsAreKeysOfTheConfigFileToo() throws Exception {
+    Path config = dir.resolve("logs.properties");
+    java.nio.file.Files.writeString(config, "relay.log.level=warn\nrelay.log.level.org.eclipse.jetty.server.Server=info\n");
+    try (RelayProcess p = relay("filelevels", "--config", config.toString())) {
+      p.awaitUrl(Duration.ofSeconds(60));
+      List<String> lines = stopAndReadLog(p);
+      assertTrue(lines.stream().anyMatch(l -> l.contains("INFO  Server - jetty-11")), String.join("\n", lines));
+      assertTrue(lines.stream().noneMatch(l -> l.contains("RelayServer")), "our own INFO lines are off: "
+          + String.join("\n", lines));
+    }
+  }
+
+  @Test
   void aBadLogOptionIsRefusedNamingIt() throws Exception {
     try (RelayProcess p = relay("bad", "--log-format", "xml")) {
       assertTrue(p.process.waitFor(60, TimeUnit.SECONDS));
       assertEquals(2, p.process.exitValue());
-      assertTrue(p.errors().contains("cio relay: --log-format must be text or json but was 'xml'"), p.errors());
+      assertTrue(p.errors().contains("cio relay: relay.log.format = 'xml' (flag --log-format): must be text or json"),
+          p.errors());
       try (RelayProcess q = relay("badlevel", "--log-level", "loud")) {
         assertTrue(q.process.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(q.errors().contains("--log-level must be one of trace, debug, info, warn, error, off but was 'loud'"),
+        assertTrue(q.errors().contains("relay.log.level = 'loud' (flag --log-level): must be one of trace, debug, info, "
+            + "warn, error, off"),
             q.errors());
       }
     }

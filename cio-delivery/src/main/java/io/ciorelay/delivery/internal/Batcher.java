@@ -16,7 +16,7 @@ import java.util.function.ToIntFunction;
  * before the entry that would take the body over the limit. Pure: no I/O, time is passed in.
  * Immutable and thread-safe.
  */
-public final class Batcher {
+final class Batcher {
   /** Bytes of {@code {"batch":[} and {@code ]}}. */
   static final int BATCH_ENVELOPE_BYTES = 11;
   private static final byte[] MERGE = "merge".getBytes(StandardCharsets.UTF_8);

@@ -65,6 +65,20 @@ public final class Logging {
     }
   }
 
+  /** @throws IllegalArgumentException stating the levels unless {@code value} is one (case-insensitive) */
+  public static void checkLevel(String value) {
+    if (Level.toLevel(value.trim().toUpperCase(Locale.ROOT), null) == null) {
+      throw new IllegalArgumentException("must be one of trace, debug, info, warn, error, off");
+    }
+  }
+
+  /** @throws IllegalArgumentException stating the formats unless {@code value} is text or json (case-insensitive) */
+  public static void checkFormat(String value) {
+    if (!value.equalsIgnoreCase("text") && !value.equalsIgnoreCase("json")) {
+      throw new IllegalArgumentException("must be text or json");
+    }
+  }
+
   private static Level level(String option, String value) {
     Level l = Level.toLevel(value.trim().toUpperCase(Locale.ROOT), null);
     if (l == null) {

@@ -49,13 +49,10 @@ public final class RelayConfig {
   private final int maxJsonDepth;
   private final Duration durableTimeout;
   private final Duration shutdownTimeout;
-  private final Duration requestTimeout;
-  private final Duration linger;
-  private final Integer lanes;
-  private final Long maxPendingOperations;
-  private final RetryConfig retry;
-  private final BreakerConfig breaker;
-  private final RateLimitConfig rateLimit;
+  private final java.util.List<java.util.function.Consumer<CustomerIoConfig.Builder>> delivery;
+  private final CustomerIoConfig deliveryProbe;
+  private final java.util.List<java.util.function.Consumer<io.ciorelay.redis.RedisStoreConfig.Builder>> redis;
+  private final java.util.List<java.util.function.Consumer<io.ciorelay.server.webhook.WebhookConfig.Builder>> webhook;
   /** Whether relay.rate-limit was set (else each workspace uses its API's default). */
   private final boolean rateLimitSet;
   private final io.ciorelay.delivery.Api api;
@@ -92,14 +89,11 @@ public final class RelayConfig {
     this.maxJsonDepth = b.maxJsonDepth;
     this.durableTimeout = b.durableTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
-    this.requestTimeout = b.requestTimeout;
-    this.linger = b.linger;
-    this.lanes = b.lanes;
-    this.maxPendingOperations = b.maxPendingOperations;
-    this.retry = b.retry;
-    this.breaker = b.breaker;
-    this.rateLimit = b.rateLimit != null ? b.rateLimit : RateLimitConfig.defaults();
-    this.rateLimitSet = b.rateLimit != null;
+    this.delivery = java.util.List.copyOf(b.delivery);
+    this.deliveryProbe = b.checkDelivery();
+    this.redis = java.util.List.copyOf(b.redis);
+    this.webhook = java.util.List.copyOf(b.webhook);
+    this.rateLimitSet = b.rateLimitSet;
     this.api = b.api;
     this.apis = java.util.Map.copyOf(b.apis);
     this.workspaces = b.workspaces.isEmpty()
@@ -169,7 +163,32 @@ public final class RelayConfig {
 
   /** The timeout of one request to Customer.io. */
   public Duration requestTimeout() {
-    return requestTimeout;
+    return deliveryProbe.client().requestTimeout();
+  }
+
+  /** How long a part-full batch waits for more operations. */
+  public Duration linger() {
+    return deliveryProbe.linger();
+  }
+
+  /**
+   * The Redis store's settings of {@code relay.store-*} beyond URI, prefix, shards and lease (poll
+   * interval, command timeout, replicas, relay id), in the order they were set; each was checked by
+   * {@link io.ciorelay.redis.RedisStoreConfig.Builder} when it was set.
+   */
+  public void applyRedis(io.ciorelay.redis.RedisStoreConfig.Builder b) {
+    redis.forEach(s -> s.accept(b));
+  }
+
+  /**
+   * The webhook receiver's builder with every {@code relay.webhook.*} setting applied (signing key
+   * and store path still to be set); each was checked by {@link io.ciorelay.server.webhook.WebhookConfig.Builder}
+   * when it was set.
+   */
+  public io.ciorelay.server.webhook.WebhookConfig.Builder webhookConfig() {
+    io.ciorelay.server.webhook.WebhookConfig.Builder b = io.ciorelay.server.webhook.WebhookConfig.builder();
+    webhook.forEach(s -> s.accept(b));
+    return b;
   }
 
   /** The store URI with any password replaced by {@code ***}. */
@@ -258,15 +277,20 @@ public final class RelayConfig {
   }
 
   public RetryConfig retry() {
-    return retry;
+    return deliveryProbe.retry();
   }
 
   public BreakerConfig breaker() {
-    return breaker;
+    return deliveryProbe.breaker();
   }
 
   public RateLimitConfig rateLimit() {
-    return rateLimit;
+    return deliveryProbe.rateLimit();
+  }
+
+  /** The library settings every workspace delivers with (those of the first, or only, workspace). */
+  public CustomerIoConfig delivery() {
+    return deliveryProbe;
   }
 
   /** The API a workspace delivers to: its {@code relay.workspace.<name>.api}, else {@code relay.api} (default track). */
@@ -290,7 +314,7 @@ public final class RelayConfig {
       return ws.rateLimit();
     }
     if (rateLimitSet || api(ws.name()) != io.ciorelay.delivery.Api.PIPELINES) {
-      return rateLimit;
+      return rateLimit();
     }
     return CustomerIoConfig.DEFAULT_PIPELINES_RATE_LIMIT;
   }
@@ -329,24 +353,18 @@ public final class RelayConfig {
         .credentials(ws.siteId(), ws.apiKey())
         .region(ws.region())
         .storagePath(single ? dataDir.resolve("outbox.db") : dataDir.resolve(ws.name()).resolve("outbox.db"))
-        .retry(retry)
-        .breaker(breaker)
-        .rateLimit(rateLimit(ws))
-        .requestTimeout(requestTimeout)
-        .linger(linger)
         .api(api(ws.name()));
     if (api(ws.name()) == io.ciorelay.delivery.Api.PIPELINES) {
       // The write key clients authenticate with is the one the relay delivers with.
       b.pipelinesWriteKey(pipelinesWriteKeys.get(ws.name()));
     }
+    // A rate limit the relay does not set is the workspace API's default, chosen by the library.
+    delivery.forEach(s -> s.accept(b));
+    if (ws.rateLimit() != null) {
+      b.rateLimit(ws.rateLimit());
+    }
     if (ws.target() != null) {
       b.baseUrl(ws.target());
-    }
-    if (lanes != null) {
-      b.lanes(lanes);
-    }
-    if (maxPendingOperations != null) {
-      b.maxPendingOperations(maxPendingOperations);
     }
     return b;
   }
@@ -367,11 +385,11 @@ public final class RelayConfig {
         + ", pipelines write keys: " + (pipelinesWriteKeys.isEmpty() ? "not set" : new java.util.TreeSet<>(pipelinesWriteKeys.keySet()))
         + "\nrelay.max-body-bytes=" + maxBodyBytes + "\nrelay.max-json-depth=" + maxJsonDepth
         + "\nrelay.durable-timeout=" + durableTimeout + "\nrelay.shutdown-timeout=" + shutdownTimeout
-        + "\nrelay.request-timeout=" + requestTimeout + "\nrelay.linger=" + linger
+        + "\nrelay.request-timeout=" + requestTimeout() + "\nrelay.linger=" + linger()
         + "\nrelay.webhook-port=" + (webhookPort == null ? "(main port)" : webhookPort)
         + "\nrelay.management-port=" + (managementPort == null ? "(main port)" : managementPort)
         + "\n" + limits + (tls == null ? "\nrelay.tls: off" : "\n" + tls)
-        + "\n" + retry + "\n" + breaker + "\n" + rateLimit
+        + "\n" + retry() + "\n" + breaker() + "\n" + rateLimit()
         + "\nrelay.api=" + api.name().toLowerCase(java.util.Locale.ROOT) + (apis.isEmpty() ? "" : " " + apis);
   }
 
@@ -409,12 +427,17 @@ public final class RelayConfig {
     private Duration durableTimeout = DEFAULT_DURABLE_TIMEOUT;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration requestTimeout = io.ciorelay.client.TrackClientConfig.DEFAULT_REQUEST_TIMEOUT;
-    private Duration linger = CustomerIoConfig.DEFAULT_LINGER;
-    private Integer lanes;
-    private Long maxPendingOperations;
-    private RetryConfig retry = RetryConfig.defaults();
-    private BreakerConfig breaker = BreakerConfig.defaults();
-    private RateLimitConfig rateLimit;
+    /** The library settings, replayed onto each workspace's builder; each checked on {@link #deliveryCheck} first. */
+    private final java.util.List<java.util.function.Consumer<CustomerIoConfig.Builder>> delivery = new java.util.ArrayList<>();
+    private final CustomerIoConfig.Builder deliveryCheck = CustomerIoConfig.builder().credentials("check", "check");
+    private final java.util.List<java.util.function.Consumer<io.ciorelay.redis.RedisStoreConfig.Builder>> redis =
+        new java.util.ArrayList<>();
+    private final io.ciorelay.redis.RedisStoreConfig.Builder redisCheck = io.ciorelay.redis.RedisStoreConfig.builder();
+    private final java.util.List<java.util.function.Consumer<io.ciorelay.server.webhook.WebhookConfig.Builder>> webhook =
+        new java.util.ArrayList<>();
+    private final io.ciorelay.server.webhook.WebhookConfig.Builder webhookCheck =
+        io.ciorelay.server.webhook.WebhookConfig.builder();
+    private boolean rateLimitSet;
     private io.ciorelay.delivery.Api api = CustomerIoConfig.DEFAULT_API;
     private final java.util.Map<String, io.ciorelay.delivery.Api> apis = new java.util.LinkedHashMap<>();
     private final java.util.List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
@@ -495,28 +518,29 @@ public final class RelayConfig {
         throw new IllegalArgumentException("store must be redis://host:port/db, rediss://host:port/db,"
             + " redis-cluster://host:port,host:port,… or sqlite but was '" + redact(v) + "'");
       }
+      redisCheck.uri(v.toString());
       this.store = v;
       return this;
     }
 
+    /** The key prefix; checked by {@link io.ciorelay.redis.RedisStoreConfig.Builder#prefix}. */
     public Builder storePrefix(String v) {
-      if (v == null || !v.matches("[A-Za-z0-9_:.-]{1,64}")) {
-        throw new IllegalArgumentException("store prefix must be 1-64 of A-Z, a-z, 0-9, '_', ':', '.', '-' but was '" + v + "'");
-      }
+      redisCheck.prefix(v);
       this.storePrefix = v;
       return this;
     }
 
+    /** Shards per workspace; checked by {@link io.ciorelay.redis.RedisStoreConfig.Builder#shards}. */
     public Builder storeShards(int v) {
-      if (v < 1 || v > 1024) {
-        throw new IllegalArgumentException("store shards must be in 1..1024 but was " + v);
-      }
+      redisCheck.shards(v);
       this.storeShards = v;
       return this;
     }
 
+    /** The shard lease; checked by {@link io.ciorelay.redis.RedisStoreConfig.Builder#leaseTtl}. */
     public Builder storeLeaseTtl(Duration v) {
-      this.storeLeaseTtl = positive("storeLeaseTtl", v);
+      redisCheck.leaseTtl(v);
+      this.storeLeaseTtl = v;
       return this;
     }
 
@@ -641,48 +665,71 @@ public final class RelayConfig {
       return this;
     }
 
+    /**
+     * A library setting every workspace delivers with, e.g. {@code b -> b.linger(d)}. It is applied
+     * at once to a builder of the library's, so a bad value is refused here, by the library's own
+     * rule ({@link CustomerIoConfig.Builder}); then replayed onto each workspace's builder.
+     *
+     * @throws IllegalArgumentException from the library's setter
+     */
+    public Builder delivery(java.util.function.Consumer<CustomerIoConfig.Builder> setting) {
+      setting.accept(deliveryCheck);
+      delivery.add(setting);
+      return this;
+    }
+
+    /** A Redis store setting ({@link io.ciorelay.redis.RedisStoreConfig.Builder}), checked at once as {@link #delivery}. */
+    public Builder redis(java.util.function.Consumer<io.ciorelay.redis.RedisStoreConfig.Builder> setting) {
+      setting.accept(redisCheck);
+      redis.add(setting);
+      return this;
+    }
+
+    /** A webhook receiver setting ({@link io.ciorelay.server.webhook.WebhookConfig.Builder}), checked at once as {@link #delivery}. */
+    public Builder webhook(java.util.function.Consumer<io.ciorelay.server.webhook.WebhookConfig.Builder> setting) {
+      setting.accept(webhookCheck);
+      webhook.add(setting);
+      return this;
+    }
+
+    /** The library's rules that span settings ({@link CustomerIoConfig.Builder#build()}), on the settings so far. */
+    CustomerIoConfig checkDelivery() {
+      try {
+        return deliveryCheck.build();
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+
     public Builder requestTimeout(Duration v) {
-      this.requestTimeout = positive("requestTimeout", v);
+      delivery(b -> b.requestTimeout(v));
+      this.requestTimeout = v;
       return this;
     }
 
     public Builder linger(Duration v) {
-      if (v == null || v.isNegative()) {
-        throw new IllegalArgumentException("linger must be zero or positive but was " + v);
-      }
-      this.linger = v;
-      return this;
+      return delivery(b -> b.linger(v));
     }
 
     public Builder lanes(int v) {
-      if (v < 1 || v > io.ciorelay.delivery.outbox.OutboxConfig.MAX_LANES) {
-        throw new IllegalArgumentException("lanes must be in 1.." + io.ciorelay.delivery.outbox.OutboxConfig.MAX_LANES
-            + " but was " + v);
-      }
-      this.lanes = v;
-      return this;
+      return delivery(b -> b.lanes(v));
     }
 
     public Builder maxPendingOperations(long v) {
-      if (v < 1) {
-        throw new IllegalArgumentException("maxPendingOperations must be positive but was " + v);
-      }
-      this.maxPendingOperations = v;
-      return this;
+      return delivery(b -> b.maxPendingOperations(v));
     }
 
     public Builder retry(RetryConfig v) {
-      this.retry = Objects.requireNonNull(v, "retry");
-      return this;
+      return delivery(b -> b.retry(v));
     }
 
     public Builder breaker(BreakerConfig v) {
-      this.breaker = Objects.requireNonNull(v, "breaker");
-      return this;
+      return delivery(b -> b.breaker(v));
     }
 
     public Builder rateLimit(RateLimitConfig v) {
-      this.rateLimit = Objects.requireNonNull(v, "rateLimit");
+      delivery(b -> b.rateLimit(v));
+      this.rateLimitSet = true;
       return this;
     }
 
@@ -698,8 +745,9 @@ public final class RelayConfig {
       return this;
     }
 
-    /** @throws IllegalArgumentException if credentials are missing */
+    /** @throws IllegalArgumentException if credentials are missing or a rule spanning settings is broken */
     public RelayConfig build() {
+      checkDelivery();
       if (dashboardViewerToken != null && dashboardViewerToken.equals(adminToken)) {
         throw new IllegalArgumentException("the dashboard viewer token must differ from the admin token");
       }

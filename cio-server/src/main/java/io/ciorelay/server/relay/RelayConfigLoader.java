@@ -1,21 +1,19 @@
 package io.ciorelay.server.relay;
 
-import io.ciorelay.client.Region;
-import io.ciorelay.delivery.breaker.BreakerConfig;
 import io.ciorelay.delivery.ratelimit.RateLimitConfig;
-import io.ciorelay.delivery.retry.RetryConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -23,14 +21,18 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the relay's settings from a properties file, the environment and flags — in that order of
- * precedence, flags winning — into {@link RelayConfig.Builder} and the library's own builders, so
- * there is one validation path. Every error names the key and where its value came from.
+ * precedence, flags winning — through the one key table {@link ConfigKeys}, onto
+ * {@link RelayConfig.Builder} and the library's own builders; the builders' setters are the only
+ * validation. Every error names the key, where its value came from (file and line, environment
+ * variable, flag), the value and the rule: {@code relay.linger = '2m' (file relay.properties:3):
+ * linger must be in 0..PT1M but was PT2M}.
  *
- * <p>A key {@code relay.rate-limit} is read from the file as is, from the environment as
- * {@code CIO_RELAY_RATE_LIMIT}, and from flags under its key. Secrets come only from the
- * environment ({@code CIO_API_KEY}, {@code CIO_ADMIN_TOKEN}, {@code CIO_WEBHOOK_SIGNING_KEY}) or a
- * file named by the same variable with {@code _FILE} appended; the file may not hold them.
- * Stateless and thread-safe.
+ * <p>Each key's environment variables and flag are in its row of {@link ConfigKeys}; by default
+ * {@code relay.retry.base-delay} is {@code CIO_RELAY_RETRY_BASE_DELAY} and {@code --retry-base-delay},
+ * and any key is also {@code --set relay.retry.base-delay=…}. Secrets come only from the
+ * environment ({@code CIO_API_KEY}, {@code CIO_ADMIN_TOKEN}, …) or a file named by the same
+ * variable with {@code _FILE} appended; the properties file may not hold them. Stateless and
+ * thread-safe.
  */
 public final class RelayConfigLoader {
   public static final String ENV_SITE_ID = "CIO_SITE_ID";
@@ -44,45 +46,36 @@ public final class RelayConfigLoader {
   public static final String ENV_TLS_KEYSTORE_PASSWORD = "CIO_TLS_KEYSTORE_PASSWORD";
   public static final String ENV_DASHBOARD_VIEWER_TOKEN = "CIO_DASHBOARD_VIEWER_TOKEN";
 
-  /** Every key the relay reads, in the order they are applied. */
-  public static final List<String> KEYS = List.of(
-      "relay.host", "relay.port", "relay.data", "relay.target", "relay.region", "relay.api", "relay.site-id",
-      "relay.rate-limit", "relay.rate-limit-headroom",
-      "relay.max-body-bytes", "relay.max-json-depth", "relay.durable-timeout", "relay.shutdown-timeout",
-      "relay.request-timeout", "relay.linger", "relay.lanes", "relay.max-pending-operations",
-      "relay.retry.base-delay", "relay.retry.max-delay", "relay.retry.budget", "relay.retry.max-attempts",
-      "relay.retry.endpoint-retry-interval", "relay.retry.auth-retry-interval",
-      "relay.breaker.failure-threshold", "relay.breaker.half-open-calls", "relay.breaker.open-wait",
-      "relay.workspaces", "relay.routing", "relay.routing.attribute", "relay.routing.values", "relay.routing.default",
-      "relay.store", "relay.store-prefix", "relay.store-shards", "relay.store-lease-ttl",
-      "relay.max-connections", "relay.http-threads", "relay.idle-timeout", "relay.header-timeout", "relay.body-timeout",
-      "relay.min-body-rate", "relay.response-timeout", "relay.max-buffered-body-bytes", "relay.max-json-tokens",
-      "relay.max-batch-operations", "relay.webhook-port", "relay.webhook-max-concurrent", "relay.webhook-threads",
-      "relay.webhook-max-connections", "relay.management-port",
-      "relay.tls.keystore", "relay.tls.keystore-type", "relay.tls.certificate", "relay.tls.private-key",
-      "relay.tls.protocols");
+  /** Every (non-pattern, non-secret) key the relay reads, in the order of {@link ConfigKeys#ALL}. */
+  public static final List<String> KEYS = ConfigKeys.ALL.stream()
+      .filter(k -> k.relay() && !k.isPattern() && k.kind() != ConfigKey.Kind.SECRET).map(ConfigKey::file).toList();
 
   /** The per-workspace keys, {@code relay.workspace.<name>.<field>}, for each name in {@code relay.workspaces}. */
-  public static final List<String> WORKSPACE_FIELDS = List.of("site-id", "region", "target", "rate-limit",
-      "rate-limit-headroom", "api");
+  public static final List<String> WORKSPACE_FIELDS = ConfigKeys.ALL.stream()
+      .filter(k -> k.relay() && k.kind() != ConfigKey.Kind.SECRET && k.file().startsWith("relay.workspace.<name>."))
+      .map(k -> k.file().substring("relay.workspace.<name>.".length())).toList();
 
   private static final Pattern WORKSPACE_KEY = Pattern.compile("relay\\.workspace\\.([^.]+)\\.([a-z-]+)");
+  private static final String LOG_LEVEL_OF = "--log-level-of ";
+  private static final String LOG_LEVEL_ENV = "CIO_LOG_LEVEL_";
 
-  static final List<String> SECRET_KEYS = List.of("relay.api-key", "relay.admin-token", "relay.webhook-signing-key",
-      "relay.tls.keystore-password");
+  /** The log settings of {@code relay.log.*}: format and levels as given (checked), null when not set. */
+  public record LogSettings(String format, String level, Map<String, String> levels) {}
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  /**
+   * What was loaded: the builder (credentials set if given), whether credentials and a target were
+   * given, and the log settings.
+   */
+  public record Result(RelayConfig.Builder builder, boolean hasCredentials, boolean hasTarget, LogSettings logs) {}
 
-  /** What was loaded: the builder (credentials set if given) and whether credentials and a target were given. */
-  public record Result(RelayConfig.Builder builder, boolean hasCredentials, boolean hasTarget) {}
-
+  /** A value and where it came from ({@code file relay.properties:3}, {@code environment CIO_RELAY_PORT}, {@code flag --port}). */
   private record Value(String text, String origin) {}
 
   private RelayConfigLoader() {}
 
   /** The environment variable for a key: {@code relay.retry.base-delay} → {@code CIO_RELAY_RETRY_BASE_DELAY}. */
   public static String envName(String key) {
-    return "CIO_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return ConfigKey.envName(key);
   }
 
   /**
@@ -90,52 +83,53 @@ public final class RelayConfigLoader {
    *
    * @param file  a properties file, or null
    * @param env   the environment
-   * @param flags values given on the command line, by key
-   * @throws ConfigException naming the key if a value is malformed or out of range, or the file is unreadable
+   * @param flags values given on the command line: by key ({@code relay.port}, as {@code --set} gives
+   *     them), by flag ({@code --port}), or {@code --log-level-of LOGGER} for a logger's level
+   * @throws ConfigException naming the key, its source, its value and the rule if a value is refused,
+   *     or the file is unreadable
    */
   public static Result load(Path file, Map<String, String> env, Map<String, String> flags) {
     Map<String, Value> values = new LinkedHashMap<>();
     if (file != null) {
-      Properties p = new Properties();
-      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        p.load(r);
-      } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      readFile(file, values);
+    }
+    for (ConfigKey k : ConfigKeys.ALL) {
+      if (!k.relay() || k.isPattern() || k.kind() == ConfigKey.Kind.SECRET) {
+        continue;
       }
-      for (String k : p.stringPropertyNames()) {
-        if (SECRET_KEYS.contains(k)) {
-          throw new ConfigException(k + " is a secret and may not be set in " + file + "; set "
-              + secretEnv(k) + " or " + secretEnv(k) + "_FILE instead");
+      for (String name : k.env()) {
+        String e = env.get(name);
+        if (e != null && !e.isBlank()) {
+          values.put(k.file(), new Value(e.trim(), "environment " + name));
+          break;
         }
-        if (!known(k)) {
-          throw new ConfigException("unknown key " + k + " in " + file + "; known keys: " + String.join(", ", KEYS)
-              + ", relay.workspace.<name>.{" + String.join(",", WORKSPACE_FIELDS) + "}");
-        }
-        values.put(k, new Value(p.getProperty(k).trim(), "file " + file));
       }
     }
-    for (String k : KEYS) {
-      String e = env.get(envName(k));
-      if (e != null && !e.isBlank()) {
-        values.put(k, new Value(e.trim(), "environment " + envName(k)));
-      }
-    }
-    String apiEnv = env.get(ENV_API);
-    if (apiEnv != null && !apiEnv.isBlank()) {
-      values.put("relay.api", new Value(apiEnv.trim(), "environment " + ENV_API));
-    }
-    String site = env.get(ENV_SITE_ID);
-    if (site != null && !site.isBlank()) {
-      values.put("relay.site-id", new Value(site.trim(), "environment " + ENV_SITE_ID));
-    }
+    env.entrySet().stream().filter(e -> e.getKey().startsWith(LOG_LEVEL_ENV) && e.getValue() != null
+            && !e.getValue().isBlank()).sorted(Map.Entry.comparingByKey())
+        .forEach(e -> values.put("relay.log.level." + e.getKey().substring(LOG_LEVEL_ENV.length())
+            .toLowerCase(Locale.ROOT).replace('_', '.'), new Value(e.getValue().trim(), "environment " + e.getKey())));
     for (Map.Entry<String, String> f : flags.entrySet()) {
-      if (!known(f.getKey())) {
-        throw new ConfigException("unknown key " + f.getKey() + "; known keys: " + String.join(", ", KEYS)
-            + ", relay.workspace.<name>.{" + String.join(",", WORKSPACE_FIELDS) + "}");
+      if (f.getValue() == null) {
+        continue;
       }
-      if (f.getValue() != null) {
-        values.put(f.getKey(), new Value(f.getValue().trim(), "flag"));
+      String name = f.getKey();
+      String key;
+      String origin;
+      if (name.startsWith(LOG_LEVEL_OF)) {
+        key = "relay.log.level." + name.substring(LOG_LEVEL_OF.length());
+        origin = "flag " + name;
+      } else if (name.startsWith("--")) {
+        key = ConfigKeys.byFlag(name).map(ConfigKey::file)
+            .orElseThrow(() -> new ConfigException("unknown flag " + name + "; the keys and their flags are listed "
+                + "in cio-server/README.md (Configuration), and --set KEY=VALUE takes any key"));
+        origin = "flag " + name;
+      } else {
+        key = name;
+        origin = "flag --set " + name;
       }
+      known(key, origin);
+      values.put(key, new Value(f.getValue().trim(), origin));
     }
     // Per-workspace keys from the environment, for the names now known (a flag still wins).
     for (String name : workspaceNames(values)) {
@@ -143,7 +137,7 @@ public final class RelayConfigLoader {
         String k = "relay.workspace." + name + "." + field;
         String e = env.get(envName(k));
         Value cur = values.get(k);
-        if (e != null && !e.isBlank() && (cur == null || !cur.origin().equals("flag"))) {
+        if (e != null && !e.isBlank() && (cur == null || !cur.origin().startsWith("flag"))) {
           values.put(k, new Value(e.trim(), "environment " + envName(k)));
         }
       }
@@ -151,9 +145,78 @@ public final class RelayConfigLoader {
     return apply(values, env);
   }
 
-  private static boolean known(String key) {
-    Matcher m = WORKSPACE_KEY.matcher(key);
-    return KEYS.contains(key) || (m.matches() && WORKSPACE_FIELDS.contains(m.group(2)));
+  /** Reads the file's keys, each with its line number for messages. */
+  private static void readFile(Path file, Map<String, Value> values) {
+    String text;
+    Properties p = new Properties();
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+      try (Reader r = new StringReader(text)) {
+        p.load(r);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, Integer> lines = lineNumbers(text);
+    List<String> keys = new ArrayList<>(p.stringPropertyNames());
+    keys.sort(java.util.Comparator.comparing(k -> lines.getOrDefault(k, Integer.MAX_VALUE)));
+    for (String k : keys) {
+      Integer line = lines.get(k);
+      String origin = "file " + file + (line == null ? "" : ":" + line);
+      known(k, origin);
+      values.put(k, new Value(p.getProperty(k).trim(), origin));
+    }
+  }
+
+  /** The line each key is on (the first line of its entry), as {@link Properties#load(Reader)} reads keys. */
+  static Map<String, Integer> lineNumbers(String text) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    boolean continued = false;
+    String[] all = text.split("\r\n|\r|\n", -1);
+    for (int i = 0; i < all.length; i++) {
+      String line = all[i].stripLeading();
+      boolean wasContinued = continued;
+      int slashes = 0;
+      for (int j = line.length() - 1; j >= 0 && line.charAt(j) == '\\'; j--) {
+        slashes++;
+      }
+      continued = slashes % 2 == 1 && !(line.startsWith("#") || line.startsWith("!"));
+      if (wasContinued || line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+        continue;
+      }
+      StringBuilder key = new StringBuilder();
+      for (int j = 0; j < line.length(); j++) {
+        char c = line.charAt(j);
+        if (c == '\\' && j + 1 < line.length()) {
+          key.append(line.charAt(++j));
+        } else if (c == '=' || c == ':' || Character.isWhitespace(c)) {
+          break;
+        } else {
+          key.append(c);
+        }
+      }
+      lines.put(key.toString(), i + 1);
+    }
+    return lines;
+  }
+
+  /** @throws ConfigException if the key is not in the table or is a secret */
+  private static ConfigKey known(String key, String origin) {
+    Optional<ConfigKey> k = ConfigKeys.byFile(key);
+    if (k.isEmpty()) {
+      throw new ConfigException("unknown key " + key + " (" + origin + "); the keys are listed in cio-server/README.md "
+          + "(Configuration)");
+    }
+    if (k.get().kind() == ConfigKey.Kind.SECRET) {
+      String env = k.get().env().get(0);
+      Matcher m = WORKSPACE_KEY.matcher(key);
+      if (m.matches()) {
+        env = env.replace("<NAME>", m.group(1).toUpperCase(Locale.ROOT).replace('-', '_'));
+      }
+      throw new ConfigException(key + " is a secret and may not be set in " + origin.replaceFirst("^file ", "")
+          + "; set " + env + " or " + env + "_FILE instead");
+    }
+    return k.get();
   }
 
   /** The environment variable holding a workspace's Pipelines write key: {@code CIO_WORKSPACE_<NAME>_PIPELINES_WRITE_KEY}. */
@@ -171,15 +234,14 @@ public final class RelayConfigLoader {
     if (v == null || v.text().isBlank()) {
       return List.of();
     }
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (String part : v.text().split(",")) {
       String n = part.trim();
       if (n.isEmpty()) {
-        throw new ConfigException("relay.workspaces must be a comma-separated list of names but was '" + v.text()
-            + "' (from " + v.origin() + ")");
+        throw refused("relay.workspaces", v, "must be a comma-separated list of names");
       }
       if (names.contains(n)) {
-        throw new ConfigException("relay.workspaces lists " + n + " twice (from " + v.origin() + ")");
+        throw refused("relay.workspaces", v, "lists " + n + " twice");
       }
       names.add(n);
     }
@@ -187,68 +249,28 @@ public final class RelayConfigLoader {
   }
 
   private static Result apply(Map<String, Value> v, Map<String, String> env) {
-    RelayConfig.Builder b = RelayConfig.builder();
-    set(v, "relay.host", s -> b.host(s));
-    set(v, "relay.port", s -> b.port(integer("relay.port", s)));
-    set(v, "relay.data", s -> b.dataDir(Path.of(s)));
-    set(v, "relay.store", s -> b.store(storeUri(s)));
-    set(v, "relay.store-prefix", s -> b.storePrefix(s));
-    set(v, "relay.store-shards", s -> b.storeShards(integer("relay.store-shards", s)));
-    set(v, "relay.store-lease-ttl", s -> b.storeLeaseTtl(duration("relay.store-lease-ttl", s)));
-    set(v, "relay.target", s -> b.target(uri("relay.target", s)));
-    set(v, "relay.region", s -> b.region(region(s)));
-    set(v, "relay.api", s -> b.api(io.ciorelay.delivery.Api.parse(s)));
-    set(v, "relay.max-body-bytes", s -> b.maxBodyBytes(integer("relay.max-body-bytes", s)));
-    set(v, "relay.max-json-depth", s -> b.maxJsonDepth(integer("relay.max-json-depth", s)));
-    set(v, "relay.durable-timeout", s -> b.durableTimeout(duration("relay.durable-timeout", s)));
-    set(v, "relay.shutdown-timeout", s -> b.shutdownTimeout(duration("relay.shutdown-timeout", s)));
-    set(v, "relay.request-timeout", s -> b.requestTimeout(duration("relay.request-timeout", s)));
-    set(v, "relay.linger", s -> b.linger(duration("relay.linger", s)));
-    set(v, "relay.lanes", s -> b.lanes(integer("relay.lanes", s)));
-    set(v, "relay.max-pending-operations", s -> b.maxPendingOperations(longValue("relay.max-pending-operations", s)));
-
-    double[] rate = {RateLimitConfig.DEFAULT_REQUESTS_PER_SECOND, RateLimitConfig.DEFAULT_HEADROOM};
-    set(v, "relay.rate-limit", s -> rate[0] = number("relay.rate-limit", s));
-    set(v, "relay.rate-limit-headroom", s -> rate[1] = number("relay.rate-limit-headroom", s));
-    String rateKey = v.containsKey("relay.rate-limit") ? "relay.rate-limit" : "relay.rate-limit-headroom";
-    if (v.containsKey(rateKey)) { // unset: each workspace gets its API's default
-      guard(v, rateKey, () -> b.rateLimit(RateLimitConfig.of(rate[0], rate[1])));
+    ConfigTarget t = new ConfigTarget();
+    for (ConfigKey k : ConfigKeys.ALL) {
+      if (k.binding() == null) {
+        continue;
+      }
+      if (!k.isPattern()) {
+        bind(k, k.file(), v.get(k.file()), t);
+        continue;
+      }
+      for (Map.Entry<String, Value> e : v.entrySet()) {
+        if (k.pattern().matcher(e.getKey()).matches()) {
+          bind(k, e.getKey(), e.getValue(), t);
+        }
+      }
     }
-
-    RetryConfig.Builder retry = RetryConfig.builder();
-    set(v, "relay.retry.base-delay", s -> retry.baseDelay(duration("relay.retry.base-delay", s)));
-    set(v, "relay.retry.max-delay", s -> retry.maxDelay(duration("relay.retry.max-delay", s)));
-    set(v, "relay.retry.budget", s -> retry.budget(duration("relay.retry.budget", s)));
-    set(v, "relay.retry.max-attempts", s -> retry.maxAttempts(integer("relay.retry.max-attempts", s)));
-    set(v, "relay.retry.endpoint-retry-interval",
-        s -> retry.endpointRetryInterval(duration("relay.retry.endpoint-retry-interval", s)));
-    set(v, "relay.retry.auth-retry-interval",
-        s -> retry.authRetryInterval(duration("relay.retry.auth-retry-interval", s)));
-    guard(v, "relay.retry.base-delay", () -> b.retry(retry.build()));
-
-    BreakerConfig.Builder breaker = BreakerConfig.builder();
-    set(v, "relay.breaker.failure-threshold", s -> breaker.failureThreshold(integer("relay.breaker.failure-threshold", s)));
-    set(v, "relay.breaker.half-open-calls", s -> breaker.halfOpenCalls(integer("relay.breaker.half-open-calls", s)));
-    set(v, "relay.breaker.open-wait", s -> breaker.openWait(duration("relay.breaker.open-wait", s)));
-    guard(v, "relay.breaker.open-wait", () -> b.breaker(breaker.build()));
-
-    HttpLimits.Builder limits = HttpLimits.builder();
-    set(v, "relay.max-connections", s -> limits.maxConnections(integer("relay.max-connections", s)));
-    set(v, "relay.http-threads", s -> limits.httpThreads(integer("relay.http-threads", s)));
-    set(v, "relay.idle-timeout", s -> limits.idleTimeout(duration("relay.idle-timeout", s)));
-    set(v, "relay.header-timeout", s -> limits.headerTimeout(duration("relay.header-timeout", s)));
-    set(v, "relay.body-timeout", s -> limits.bodyTimeout(duration("relay.body-timeout", s)));
-    set(v, "relay.min-body-rate", s -> limits.minBodyRate(longValue("relay.min-body-rate", s)));
-    set(v, "relay.response-timeout", s -> limits.responseTimeout(duration("relay.response-timeout", s)));
-    set(v, "relay.max-buffered-body-bytes", s -> limits.maxBufferedBodyBytes(longValue("relay.max-buffered-body-bytes", s)));
-    set(v, "relay.max-json-tokens", s -> limits.maxJsonTokens(longValue("relay.max-json-tokens", s)));
-    set(v, "relay.max-batch-operations", s -> limits.maxBatchOperations(integer("relay.max-batch-operations", s)));
-    set(v, "relay.webhook-max-concurrent", s -> limits.webhookMaxConcurrent(integer("relay.webhook-max-concurrent", s)));
-    set(v, "relay.webhook-threads", s -> limits.webhookThreads(integer("relay.webhook-threads", s)));
-    set(v, "relay.webhook-max-connections", s -> limits.webhookMaxConnections(integer("relay.webhook-max-connections", s)));
-    b.limits(limits.build());
-    set(v, "relay.webhook-port", s -> b.webhookPort(integer("relay.webhook-port", s)));
-    set(v, "relay.management-port", s -> b.managementPort(integer("relay.management-port", s)));
+    RelayConfig.Builder b = t.relay;
+    if (v.containsKey("relay.rate-limit") || v.containsKey("relay.rate-limit-headroom")) {
+      built(v, () -> b.rateLimit(RateLimitConfig.of(t.requestsPerSecond, t.headroom)));
+    }
+    built(v, () -> b.retry(t.retry.build()));
+    built(v, () -> b.breaker(t.breaker.build()));
+    built(v, () -> b.limits(t.limits.build()));
     tls(v, env, b);
 
     List<String> names = workspaceNames(v);
@@ -256,17 +278,16 @@ public final class RelayConfigLoader {
       Matcher m = WORKSPACE_KEY.matcher(k);
       if (m.matches() && !names.contains(m.group(1))) {
         throw new ConfigException(k + " is set but workspace " + m.group(1) + " is not listed in relay.workspaces"
-            + (names.isEmpty() ? " (not set)" : " " + names) + " (from " + v.get(k).origin() + ")");
+            + (names.isEmpty() ? " (not set)" : " " + names) + " (" + v.get(k).origin() + ")");
       }
     }
-    List<RelayWorkspace> workspaces = new java.util.ArrayList<>();
+    List<RelayWorkspace> workspaces = new ArrayList<>();
     for (String name : names) {
       workspaces.add(workspace(name, v, env));
     }
     workspaces.forEach(w -> guard(v, "relay.workspaces", () -> b.workspace(w)));
     for (String name : names) {
-      String k = "relay.workspace." + name + ".api";
-      set(v, k, s -> b.api(name, io.ciorelay.delivery.Api.parse(s)));
+      set(v, "relay.workspace." + name + ".api", s -> b.api(name, io.ciorelay.delivery.Api.parse(s)));
     }
     if (v.containsKey("relay.routing")) {
       io.ciorelay.delivery.routing.Routing r = routing(v, workspaces.isEmpty()
@@ -275,7 +296,7 @@ public final class RelayConfigLoader {
     } else {
       for (String k : List.of("relay.routing.attribute", "relay.routing.values", "relay.routing.default")) {
         if (v.containsKey(k)) {
-          throw new ConfigException(k + " is set but relay.routing is not (from " + v.get(k).origin() + ")");
+          throw new ConfigException(k + " is set but relay.routing is not (" + v.get(k).origin() + ")");
         }
       }
     }
@@ -285,38 +306,72 @@ public final class RelayConfigLoader {
     if (!workspaces.isEmpty()) {
       // relay.site-id and CIO_API_KEY are not used by a multi-workspace relay.
     } else if (creds) {
-      b.credentials(site, key);
+      guard(v, "relay.site-id", () -> b.credentials(site, key));
     } else if (site != null || key != null) {
       throw new ConfigException("credentials are incomplete: set both " + ENV_SITE_ID + " and " + ENV_API_KEY
           + " (or " + ENV_API_KEY + "_FILE); " + (site == null ? ENV_SITE_ID : ENV_API_KEY) + " is missing");
     }
-    String admin = secret(env, ENV_ADMIN_TOKEN);
-    try {
-      b.adminToken(admin);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ENV_ADMIN_TOKEN + ": " + e.getMessage());
-    }
-    try {
-      b.dashboardViewerToken(secret(env, ENV_DASHBOARD_VIEWER_TOKEN));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(ENV_DASHBOARD_VIEWER_TOKEN + ": " + e.getMessage());
-    }
+    secretSetting(ENV_ADMIN_TOKEN, () -> b.adminToken(secret(env, ENV_ADMIN_TOKEN)));
+    secretSetting(ENV_DASHBOARD_VIEWER_TOKEN, () -> b.dashboardViewerToken(secret(env, ENV_DASHBOARD_VIEWER_TOKEN)));
     b.webhookSigningKey(secret(env, ENV_WEBHOOK_SIGNING_KEY));
-    String envName = null;
+    if (workspaces.isEmpty()) {
+      secretSetting(ENV_PIPELINES_WRITE_KEY,
+          () -> b.pipelinesWriteKey(RelayWorkspace.DEFAULT_NAME, secret(env, ENV_PIPELINES_WRITE_KEY)));
+    } else {
+      for (RelayWorkspace w : workspaces) {
+        String name = workspaceWriteKeyEnv(w.name());
+        secretSetting(name, () -> b.pipelinesWriteKey(w.name(), secret(env, name)));
+      }
+    }
+    built(v, b::checkDelivery);
+    return new Result(b, creds, v.containsKey("relay.target"),
+        new LogSettings(t.logFormat, t.logLevel, Map.copyOf(t.logLevels)));
+  }
+
+  private static void bind(ConfigKey k, String key, Value val, ConfigTarget t) {
+    if (val == null) {
+      return;
+    }
     try {
-      if (workspaces.isEmpty()) {
-        envName = ENV_PIPELINES_WRITE_KEY;
-        b.pipelinesWriteKey(RelayWorkspace.DEFAULT_NAME, secret(env, envName));
-      } else {
-        for (RelayWorkspace w : workspaces) {
-          envName = workspaceWriteKeyEnv(w.name());
-          b.pipelinesWriteKey(w.name(), secret(env, envName));
+      k.binding().apply(t, key, val.text());
+    } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
+      throw refused(key, val, e.getMessage());
+    }
+  }
+
+  /** {@code <key> = '<value>' (<origin>): <rule>}. */
+  private static ConfigException refused(String key, Value val, String rule) {
+    // A URL's user info (a Redis password) is never shown, even when it does not parse.
+    String shown = val.text().replaceFirst("(?<=://).*@", "***@");
+    return new ConfigException(key + " = '" + shown + "' (" + val.origin() + "): " + rule);
+  }
+
+  /**
+   * Runs a build that checks rules spanning settings; a refusal is named after the key whose setter
+   * its message starts with ({@code maxDelay must be …} → {@code relay.retry.max-delay}).
+   */
+  private static void built(Map<String, Value> values, Runnable build) {
+    try {
+      build.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      String msg = String.valueOf(e.getMessage());
+      String first = msg.split("[ =:(]", 2)[0];
+      for (ConfigKey k : ConfigKeys.ALL) {
+        Value val = k.file() == null ? null : values.get(k.file());
+        if (val != null && k.setter() != null && k.setter().matches(".*#" + Pattern.quote(first) + "\\b.*")) {
+          throw refused(k.file(), val, msg);
         }
       }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(envName + ": " + e.getMessage());
+      throw new ConfigException(msg);
     }
-    return new Result(b, creds, v.containsKey("relay.target"));
+  }
+
+  private static void secretSetting(String env, Runnable r) {
+    try {
+      r.run();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(env + ": " + e.getMessage());
+    }
   }
 
   /** {@code relay.tls.keystore} (+ type, password from the environment) or {@code relay.tls.certificate} and {@code private-key}. */
@@ -329,7 +384,7 @@ public final class RelayConfigLoader {
     if (!store && !pem) {
       for (String k : List.of("relay.tls.keystore-type", "relay.tls.protocols")) {
         if (v.containsKey(k)) {
-          throw new ConfigException(k + " is set but neither relay.tls.keystore nor relay.tls.certificate is (from "
+          throw new ConfigException(k + " is set but neither relay.tls.keystore nor relay.tls.certificate is ("
               + v.get(k).origin() + ")");
         }
       }
@@ -365,13 +420,13 @@ public final class RelayConfigLoader {
     }
     io.ciorelay.client.Region[] region = {io.ciorelay.client.Region.US};
     URI[] target = {null};
-    set(v, p + "region", s -> region[0] = region(p + "region", s));
-    set(v, p + "target", s -> target[0] = RelayConfig.normalizeTarget(uri(p + "target", s)));
+    set(v, p + "region", s -> region[0] = ConfigValues.region(s));
+    set(v, p + "target", s -> target[0] = RelayConfig.normalizeTarget(ConfigValues.uri(s)));
     RateLimitConfig rate = null;
     if (v.containsKey(p + "rate-limit") || v.containsKey(p + "rate-limit-headroom")) {
       double[] r = {RateLimitConfig.DEFAULT_REQUESTS_PER_SECOND, RateLimitConfig.DEFAULT_HEADROOM};
-      set(v, p + "rate-limit", s -> r[0] = number(p + "rate-limit", s));
-      set(v, p + "rate-limit-headroom", s -> r[1] = number(p + "rate-limit-headroom", s));
+      set(v, p + "rate-limit", s -> r[0] = ConfigValues.number(s));
+      set(v, p + "rate-limit-headroom", s -> r[1] = ConfigValues.number(s));
       String rk = v.containsKey(p + "rate-limit") ? p + "rate-limit" : p + "rate-limit-headroom";
       RateLimitConfig[] out = new RateLimitConfig[1];
       guard(v, rk, () -> out[0] = RateLimitConfig.of(r[0], r[1]));
@@ -380,7 +435,7 @@ public final class RelayConfigLoader {
     try {
       return new RelayWorkspace(name, site.text(), key, region[0], target[0], rate);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("relay.workspaces: " + e.getMessage());
+      throw refused("relay.workspaces", v.get("relay.workspaces"), e.getMessage());
     }
   }
 
@@ -388,53 +443,52 @@ public final class RelayConfigLoader {
       List<RelayWorkspace> workspaces) {
     Value rule = v.get("relay.routing");
     String attr = v.containsKey("relay.routing.attribute") ? v.get("relay.routing.attribute").text() : null;
-    String dflt = v.containsKey("relay.routing.default") ? v.get("relay.routing.default").text() : null;
-    if (dflt != null && !names.contains(dflt)) {
-      throw new ConfigException("relay.routing.default names workspace " + dflt + " which is not configured "
-          + names + " (from " + v.get("relay.routing.default").origin() + ")");
+    Value dflt = v.get("relay.routing.default");
+    if (dflt != null && !names.contains(dflt.text())) {
+      throw refused("relay.routing.default", dflt, "names workspace " + dflt.text() + " which is not configured " + names);
     }
+    String fallback = dflt == null ? null : dflt.text();
     try {
       return switch (rule.text().toLowerCase(Locale.ROOT)) {
         case "credentials" -> null;
         case "hash" -> io.ciorelay.delivery.routing.Routing.byHash(names);
         case "attribute" -> {
           if (attr == null) {
-            throw new ConfigException("relay.routing=attribute needs relay.routing.attribute (the attribute to route by)");
+            throw refused("relay.routing", rule, "attribute needs relay.routing.attribute (the attribute to route by)");
           }
           Value vals = v.get("relay.routing.values");
           if (vals == null) {
-            throw new ConfigException("relay.routing=attribute needs relay.routing.values, e.g. acme=us,globex=eu");
+            throw refused("relay.routing", rule, "attribute needs relay.routing.values, e.g. acme=us,globex=eu");
           }
           Map<String, String> map = new LinkedHashMap<>();
           for (String pair : vals.text().split(",")) {
             String[] kv = pair.split("=", 2);
             if (kv.length != 2 || kv[0].isBlank() || !names.contains(kv[1].trim())) {
-              throw new ConfigException("relay.routing.values must be value=workspace pairs naming configured workspaces "
-                  + names + " but had '" + pair.trim() + "' (from " + vals.origin() + ")");
+              throw refused("relay.routing.values", vals, "must be value=workspace pairs naming configured workspaces "
+                  + names + " but had '" + pair.trim() + "'");
             }
             map.put(kv[0].trim(), kv[1].trim());
           }
-          yield io.ciorelay.delivery.routing.Routing.byAttribute(attr, map, dflt);
+          yield io.ciorelay.delivery.routing.Routing.byAttribute(attr, map, fallback);
         }
         case "region-hint" -> {
           Map<io.ciorelay.client.Region, String> regions = new java.util.EnumMap<>(io.ciorelay.client.Region.class);
           for (RelayWorkspace w : workspaces) {
             String prev = regions.putIfAbsent(w.region(), w.name());
             if (prev != null) {
-              throw new ConfigException("relay.routing=region-hint: workspaces " + prev + " and " + w.name()
+              throw refused("relay.routing", rule, "workspaces " + prev + " and " + w.name()
                   + " are both in region " + w.region() + "; a hint could not choose between them");
             }
           }
           if (regions.isEmpty()) {
-            throw new ConfigException("relay.routing=region-hint needs relay.workspaces");
+            throw refused("relay.routing", rule, "region-hint needs relay.workspaces");
           }
-          yield io.ciorelay.delivery.routing.Routing.byRegionHint(attr == null ? "region" : attr, regions, dflt);
+          yield io.ciorelay.delivery.routing.Routing.byRegionHint(attr == null ? "region" : attr, regions, fallback);
         }
-        default -> throw new ConfigException("relay.routing must be credentials, hash, attribute or region-hint but was '"
-            + rule.text() + "' (from " + rule.origin() + ")");
+        default -> throw refused("relay.routing", rule, "must be credentials, hash, attribute or region-hint");
       };
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("relay.routing: " + e.getMessage());
+      throw refused("relay.routing", rule, e.getMessage());
     }
   }
 
@@ -459,15 +513,6 @@ public final class RelayConfigLoader {
     }
   }
 
-  private static String secretEnv(String key) {
-    return switch (key) {
-      case "relay.api-key" -> ENV_API_KEY;
-      case "relay.admin-token" -> ENV_ADMIN_TOKEN;
-      case "relay.tls.keystore-password" -> ENV_TLS_KEYSTORE_PASSWORD;
-      default -> ENV_WEBHOOK_SIGNING_KEY;
-    };
-  }
-
   private static void set(Map<String, Value> values, String key, Consumer<String> setter) {
     Value val = values.get(key);
     if (val == null) {
@@ -476,94 +521,20 @@ public final class RelayConfigLoader {
     try {
       setter.accept(val.text());
     } catch (ConfigException e) {
-      throw new ConfigException(e.getMessage() + " (from " + val.origin() + ")");
+      throw e;
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage() + " (from " + val.origin() + ")");
+      throw refused(key, val, e.getMessage());
     }
   }
 
   private static void guard(Map<String, Value> values, String key, Runnable r) {
     try {
       r.run();
+    } catch (ConfigException e) {
+      throw e;
     } catch (IllegalArgumentException e) {
       Value val = values.get(key);
-      throw new ConfigException(key + ": " + e.getMessage() + (val == null ? "" : " (from " + val.origin() + ")"));
+      throw val == null ? new ConfigException(key + ": " + e.getMessage()) : refused(key, val, e.getMessage());
     }
-  }
-
-  static int integer(String key, String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number but was '" + s + "'");
-    }
-  }
-
-  static long longValue(String key, String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number but was '" + s + "'");
-    }
-  }
-
-  static double number(String key, String s) {
-    try {
-      double d = Double.parseDouble(s);
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a number but was '" + s + "'");
-    }
-  }
-
-  /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT10S}). */
-  static Duration duration(String key, String s) {
-    Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    try {
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
-      throw new ConfigException(key + " must be a duration like 500ms, 10s, 2m or 1h but was '" + s + "'");
-    }
-  }
-
-  static URI uri(String key, String s) {
-    try {
-      return URI.create(s);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + " must be a URL like https://track.customer.io but was '" + s + "'");
-    }
-  }
-
-  static URI storeUri(String s) {
-    try {
-      return URI.create(s);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("relay.store must be redis://host:port/db, rediss://host:port/db,"
-          + " redis-cluster://host:port,host:port,… or sqlite but is not a URI");
-    }
-  }
-
-  static Region region(String s) {
-    return region("relay.region", s);
-  }
-
-  static Region region(String key, String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "us" -> Region.US;
-      case "eu" -> Region.EU;
-      default -> throw new ConfigException(key + " must be us or eu but was '" + s + "'");
-    };
   }
 }

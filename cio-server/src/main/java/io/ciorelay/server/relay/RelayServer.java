@@ -232,6 +232,7 @@ public final class RelayServer implements AutoCloseable {
     if (config.storeLeaseTtl() != null) {
       rb.leaseTtl(config.storeLeaseTtl());
     }
+    config.applyRedis(rb);
     RedisStoreConfig store = rb.build();
     redisStores.put(ws.name(), store);
     RedisRateLimiter limiter = RedisRateLimiter.create(store, config.rateLimit(ws));

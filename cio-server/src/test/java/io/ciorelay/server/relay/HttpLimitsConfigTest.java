@@ -75,8 +75,8 @@ class HttpLimitsConfigTest {
 
   @Test
   void badValuesAreRefusedNamingTheKeyAndTheLimit() {
-    assertMessage(Map.of("relay.max-connections", "0"), "relay.max-connections: maxConnections must be in 1..1000000 but was 0 (from flag)");
-    assertMessage(Map.of("relay.header-timeout", "10ms"), "relay.header-timeout: headerTimeout must be at least 100 ms");
+    assertMessage(Map.of("relay.max-connections", "0"), "relay.max-connections = '0' (flag --set relay.max-connections): maxConnections must be in 1..1000000 but was 0");
+    assertMessage(Map.of("relay.header-timeout", "10ms"), "relay.header-timeout = '10ms' (flag --set relay.header-timeout): headerTimeout must be at least 100 ms");
     assertMessage(Map.of("relay.min-body-rate", "-1"), "minBodyRate must be in 0..1000000000 bytes/s but was -1");
     assertMessage(Map.of("relay.max-buffered-body-bytes", "5000"),
         "relay.max-buffered-body-bytes (5000) must be at least relay.max-body-bytes (1000000)");

@@ -60,15 +60,15 @@ class RelayConfigLoaderTest {
 
   @Test
   void errorsNameTheKeyTheValueAndWhereItCameFrom() throws Exception {
-    assertMessage("relay.rate-limit must be a number but was 'abc' (from flag)",
+    assertMessage("relay.rate-limit = 'abc' (flag --set relay.rate-limit): must be a number",
         () -> RelayConfigLoader.load(null, CREDS, Map.of("relay.rate-limit", "abc")));
-    assertMessage("relay.port: port must be in 0..65535 but was 70000 (from environment CIO_RELAY_PORT)",
+    assertMessage("relay.port = '70000' (environment CIO_RELAY_PORT): port must be in 0..65535 but was 70000",
         () -> RelayConfigLoader.load(null, with("CIO_RELAY_PORT", "70000"), Map.of()));
     Path f = file("relay.durable-timeout=soon\n");
-    assertMessage("relay.durable-timeout must be a duration like 500ms, 10s, 2m or 1h but was 'soon' (from file " + f + ")",
+    assertMessage("relay.durable-timeout = 'soon' (file " + f + ":1): must be a duration like 500ms, 10s, 2m or 1h",
         () -> RelayConfigLoader.load(f, CREDS, Map.of()));
-    assertMessage("relay.rate-limit: requestsPerSecond must be in 0.1..100000 but was 0.0 (from flag)",
-        () -> RelayConfigLoader.load(null, CREDS, Map.of("relay.rate-limit", "0")));
+    assertMessage("relay.rate-limit = '0' (flag --rate-limit): requestsPerSecond must be in 0.1..100000 but was 0.0",
+        () -> RelayConfigLoader.load(null, CREDS, Map.of("--rate-limit", "0")));
     assertTrue(message(() -> RelayConfigLoader.load(file("relay.colour=blue\n"), CREDS, Map.of()))
         .startsWith("unknown key relay.colour"));
     assertTrue(message(() -> RelayConfigLoader.load(null, Map.of("CIO_SITE_ID", "s"), Map.of()))
@@ -150,15 +150,17 @@ class RelayConfigLoaderTest {
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.workspace.us.colour=red\n"), TWO_KEYS, Map.of()))
         .contains("unknown key relay.workspace.us.colour"));
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.workspace.eu.region=apac\n"), TWO_KEYS, Map.of()))
-        .contains("relay.workspace.eu.region must be us or eu but was 'apac'"));
+        .contains("relay.workspace.eu.region = 'apac' (file "));
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=random\n"), TWO_KEYS, Map.of()))
-        .contains("relay.routing must be credentials, hash, attribute or region-hint but was 'random'"));
+        .contains("relay.routing = 'random' (file "));
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=attribute\nrelay.routing.attribute=t\n"),
         TWO_KEYS, Map.of())).contains("needs relay.routing.values"));
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=attribute\nrelay.routing.attribute=t\n"
         + "relay.routing.values=a=us,b=apac\n"), TWO_KEYS, Map.of())).contains("had 'b=apac'"));
-    assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=hash\nrelay.routing.default=apac\n"),
-        TWO_KEYS, Map.of())).contains("relay.routing.default names workspace apac which is not configured"));
+    String apac = message(() -> RelayConfigLoader.load(file(TWO + "relay.routing=hash\nrelay.routing.default=apac\n"),
+        TWO_KEYS, Map.of()));
+    assertTrue(apac.contains("relay.routing.default = 'apac' (file ") && apac.contains("names workspace apac which is not configured"),
+        apac);
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO.replace("region=eu", "region=us") + "relay.routing=region-hint\n"),
         TWO_KEYS, Map.of())).contains("are both in region US"));
     assertTrue(message(() -> RelayConfigLoader.load(file(TWO + "relay.routing.attribute=t\n"), TWO_KEYS, Map.of()))
@@ -199,16 +201,17 @@ class RelayConfigLoaderTest {
     assertEquals(null, RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "sqlite")).builder().build().store());
 
     String wrongScheme = message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "http://:pw123@h:1/0")));
-    assertTrue(wrongScheme.contains("relay.store: store must be redis://host:port/db"), wrongScheme);
+    assertTrue(wrongScheme.contains("relay.store = 'http://***@h:1/0' (flag --set relay.store): store must be redis://host:port/db"),
+        wrongScheme);
     assertFalse(wrongScheme.contains("pw123"), wrongScheme);
     assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "redis:// bad")))
-        .contains("relay.store must be redis://host:port/db"));
+        .contains("relay.store = 'redis:// bad' (flag --set relay.store): must be redis://host:port/db"));
     assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-shards", "0")))
-        .contains("store shards must be in 1..1024 but was 0"));
+        .contains("relay.store-shards = '0' (flag --set relay.store-shards): shards must be in 1..1024 but was 0"));
     assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-prefix", "has space")))
-        .contains("store prefix must be 1-64 of"));
+        .contains("prefix must be 1..64 of [A-Za-z0-9._:-] but was 'has space'"));
     assertTrue(message(() -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store-lease-ttl", "soon")))
-        .contains("relay.store-lease-ttl must be a duration"));
+        .contains("relay.store-lease-ttl = 'soon' (flag --set relay.store-lease-ttl): must be a duration"));
     IllegalArgumentException shortLease = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> RelayConfigLoader.load(null, CREDS, Map.of("relay.store", "redis://127.0.0.1:6379/0",
             "relay.store-lease-ttl", "5s", "relay.request-timeout", "10s")).builder().build());

@@ -66,7 +66,7 @@ class CioAutoConfigurationTest extends WithSimulator {
         "cio.rate-limit.requests-per-second=50", "cio.rate-limit.headroom=0.5",
         "cio.retry.base-delay=2s", "cio.retry.max-delay=30s", "cio.retry.jitter=0.1",
         "cio.retry.retry-after-cap=1m", "cio.retry.budget=1h", "cio.retry.max-attempts=7",
-        "cio.retry.auth-retry-interval=10s",
+        "cio.retry.auth-retry-interval=10s", "cio.retry.endpoint-retry-interval=20s",
         "cio.breaker.failure-threshold=9", "cio.breaker.half-open-calls=2", "cio.breaker.open-wait=5s",
         "cio.breaker.slow-call-threshold=3s").run(ctx -> {
           assertThat(ctx).hasNotFailed().hasSingleBean(CustomerIo.class).doesNotHaveBean(Workspaces.class);
@@ -100,11 +100,23 @@ class CioAutoConfigurationTest extends WithSimulator {
           assertThat(c.retry().budget()).isEqualTo(Duration.ofHours(1));
           assertThat(c.retry().maxAttempts()).isEqualTo(7);
           assertThat(c.retry().authRetryInterval()).isEqualTo(Duration.ofSeconds(10));
+          assertThat(c.retry().endpointRetryInterval()).isEqualTo(Duration.ofSeconds(20));
           assertThat(c.breaker().failureThreshold()).isEqualTo(9);
           assertThat(c.breaker().halfOpenCalls()).isEqualTo(2);
           assertThat(c.breaker().openWait()).isEqualTo(Duration.ofSeconds(5));
           assertThat(c.breaker().slowCallThreshold()).isEqualTo(Duration.ofSeconds(3));
         });
+  }
+
+  @Test
+  void thePipelinesApiAndItsWriteKeyReachTheLibraryConfig() {
+    runner().withPropertyValues("cio.api=PIPELINES", "cio.pipelines-write-key=wk-1").run(ctx -> {
+      CustomerIoConfig c = ctx.getBean(CustomerIo.class).config();
+      assertThat(c.api()).isEqualTo(io.ciorelay.delivery.Api.PIPELINES);
+      assertThat(c.pipelinesWriteKey()).isEqualTo("wk-1");
+    });
+    assertRefused(runner(), "cio.pipelines-write-key", "pipelinesWriteKey must be a non-blank write key without ':'",
+        "cio.api=PIPELINES", "cio.pipelines-write-key=a:b");
   }
 
   @Test

@@ -159,6 +159,8 @@ public final class CioConfigBinder {
         throw new CioPropertyException(property, e.getMessage(), e);
       }
     }
+    s.set("api", "api", CioWorkspaceProperties::getApi, b::api);
+    s.set("pipelines-write-key", "pipelinesWriteKey", CioWorkspaceProperties::getPipelinesWriteKey, b::pipelinesWriteKey);
     s.set("region", "region", CioWorkspaceProperties::getRegion, b::region);
     s.set("base-url", "baseUrl", CioWorkspaceProperties::getBaseUrl, b::baseUrl);
     if (own != null && own.getStoragePath() != null) {
@@ -248,6 +250,8 @@ public final class CioConfigBinder {
     s.set("retry.max-attempts", "maxAttempts", w -> w.getRetry().getMaxAttempts(), r::maxAttempts);
     s.set("retry.auth-retry-interval", "authRetryInterval", w -> w.getRetry().getAuthRetryInterval(),
         r::authRetryInterval);
+    s.set("retry.endpoint-retry-interval", "endpointRetryInterval", w -> w.getRetry().getEndpointRetryInterval(),
+        r::endpointRetryInterval);
     return built(s, r::build, "cio.retry");
   }
 

@@ -22,6 +22,10 @@ public class CioWorkspaceProperties {
   private Region region;
   /** Base URL of the Track API, overriding the region (e.g. a relay or the simulator). */
   private String baseUrl;
+  /** The API delivered to: TRACK_V2 (default, the Track API) or PIPELINES (Data Pipelines, with pipelines-write-key). */
+  private io.ciorelay.delivery.Api api;
+  /** Data Pipelines source write key, required with api PIPELINES. Never logged. */
+  private String pipelinesWriteKey;
   /** SQLite file of the embedded outbox. Default cio-data/outbox.db (several workspaces: cio-data/NAME/outbox.db). */
   private Path storagePath;
   /** When an accepted operation is on disk: SYNC (default, committed before the call returns) or ASYNC. */
@@ -107,6 +111,8 @@ public class CioWorkspaceProperties {
     private Integer maxAttempts;
     /** How often a workspace paused by refused credentials tries again. Default 60s. */
     private Duration authRetryInterval;
+    /** How often a workspace paused by an endpoint that answers as if it were wrong tries again. Default 30s. */
+    private Duration endpointRetryInterval;
 
     public Duration getBaseDelay() {
       return baseDelay;
@@ -163,6 +169,14 @@ public class CioWorkspaceProperties {
     public void setAuthRetryInterval(Duration v) {
       this.authRetryInterval = v;
     }
+
+    public Duration getEndpointRetryInterval() {
+      return endpointRetryInterval;
+    }
+
+    public void setEndpointRetryInterval(Duration v) {
+      this.endpointRetryInterval = v;
+    }
   }
 
   /** {@code cio.breaker.*}: when delivery stops trying for a while. */
@@ -215,6 +229,22 @@ public class CioWorkspaceProperties {
 
   public void setSiteId(String v) {
     this.siteId = v;
+  }
+
+  public io.ciorelay.delivery.Api getApi() {
+    return api;
+  }
+
+  public void setApi(io.ciorelay.delivery.Api v) {
+    this.api = v;
+  }
+
+  public String getPipelinesWriteKey() {
+    return pipelinesWriteKey;
+  }
+
+  public void setPipelinesWriteKey(String v) {
+    this.pipelinesWriteKey = v;
   }
 
   public String getApiKey() {
