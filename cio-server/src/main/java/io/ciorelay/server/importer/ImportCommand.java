@@ -231,20 +231,15 @@ public final class ImportCommand implements Callable<Integer> {
 
   /** Credentials, target and rate limit, read as the relay reads them; null for a dry run without credentials. */
   private RelayConfig connection() {
+    // Given as the relay's own flags, so an error names the key, this flag, the value and the rule.
     Map<String, String> flags = new LinkedHashMap<>();
     if (target != null) {
-      flags.put("relay.target", target);
+      flags.put("--target", target);
     }
     if (rateLimit != null) {
-      flags.put("relay.rate-limit", rateLimit);
+      flags.put("--rate-limit", rateLimit);
     }
-    RelayConfigLoader.Result loaded;
-    try {
-      loaded = RelayConfigLoader.load(null, env, flags);
-    } catch (ConfigException e) {
-      throw new ConfigException(e.getMessage().replace("relay.rate-limit", "--rate-limit")
-          .replace("relay.target", "--target").replace(" (from flag)", ""));
-    }
+    RelayConfigLoader.Result loaded = RelayConfigLoader.load(null, env, flags);
     if (!loaded.hasCredentials()) {
       if (dryRun) {
         return null;

@@ -269,7 +269,7 @@ class ImportIT {
 
     r = run(credentials(), mine.toString(), "--target", sim.baseUrl(), "--rate-limit", "fast");
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("--rate-limit must be a number but was 'fast'"), r.err());
+    assertTrue(r.err().contains("relay.rate-limit = 'fast' (flag --rate-limit): must be a number"), r.err());
     r = run(credentials(), mine.toString(), "--target", sim.baseUrl(), "--rate-limit", "0");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--rate-limit"), r.err());
