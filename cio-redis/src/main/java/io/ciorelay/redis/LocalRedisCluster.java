@@ -114,16 +114,35 @@ public final class LocalRedisCluster implements AutoCloseable {
     return all.stream().filter(n -> id.equals(n.masterId())).map(Node::port).toList();
   }
 
-  /** The ports of every master. */
+  /**
+   * The ports of every master that holds slots and says so itself: just after a failover another
+   * node's view can still flag the old master as one (its slots already gone) for a moment.
+   */
   public List<Integer> masters() {
-    return topology().stream().filter(Node::master).map(Node::port).toList();
+    return topology().stream().filter(n -> n.master() && !n.slots().isEmpty() && saysMaster(n.port()))
+        .map(Node::port).toList();
+  }
+
+  /** Whether the node on {@code port} answers {@code ROLE} with {@code master}. */
+  private boolean saysMaster(int port) {
+    try {
+      List<Object> role = call(port, RedisCommands::role);
+      return !role.isEmpty() && "master".equals(String.valueOf(role.get(0)));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Runs {@code CLUSTER FAILOVER} on a replica and waits until every node sees it as master. */
   public void failover(int replicaPort) {
     run(replicaPort, r -> r.clusterFailover(false));
-    awaitCondition(() -> topology().stream().anyMatch(n -> n.port() == replicaPort && n.master()) && agreed(),
-        "replica " + replicaPort + " to take over as master");
+    awaitCondition(() -> topology().stream().anyMatch(n -> n.port() == replicaPort && n.master()) && agreed()
+            && saysMaster(replicaPort) && everyFlaggedMasterSaysSo(), "replica " + replicaPort + " to take over as master");
+  }
+
+  /** Every node the first node's view flags as a master, and that holds slots, answers {@code ROLE} with master. */
+  private boolean everyFlaggedMasterSaysSo() {
+    return topology().stream().filter(n -> n.master() && !n.slots().isEmpty()).allMatch(n -> saysMaster(n.port()));
   }
 
   /** {@code kill -9} of one node; with a replica and the short node timeout, the replica takes over. */
