@@ -103,6 +103,8 @@ class FleetIT {
     /** Per person, the seq of the last identify sent (every one is eventually acknowledged). */
     final Map<String, Integer> lastIdentify = new ConcurrentHashMap<>();
     final AtomicInteger acknowledgedOps = new AtomicInteger();
+    /** The relay (index into urls, unbounded) found ready to take the next re-send. */
+    final AtomicInteger readyAt = new AtomicInteger();
     volatile Throwable error;
 
     Sender(int index, int senders, int persons, int total, int perBatch, List<String> urls, Set<String> confirmed) {
@@ -113,6 +115,19 @@ class FleetIT {
       this.perBatch = perBatch;
       this.urls = urls;
       this.confirmed = confirmed;
+    }
+
+    /** Whether the relay answers {@code /health/ready} with 200 (a dead one does not answer). */
+    boolean ready(String url) {
+      try {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (java.io.IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     @Override
@@ -166,9 +181,19 @@ class FleetIT {
               break;
             }
             failures.incrementAndGet();
-            // The client's own back-off before re-sending to the next relay (as a real client
-            // would pause), not a wait for a condition.
-            Thread.sleep(100);
+            // Re-send to the next relay that says it is ready (a killed one never will; all may
+            // be waiting out a Redis failover for a moment).
+            int from = target;
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+              for (int i = 0; i < urls.size(); i++) {
+                if (ready(urls.get((from + i) % urls.size()))) {
+                  readyAt.set(from + i);
+                  return true;
+                }
+              }
+              return false;
+            });
+            target = readyAt.get();
           }
           sent += people.size();
         }

@@ -1,5 +1,7 @@
 package io.ciorelay.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -20,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A Redis Cluster of child {@code redis-server} processes on loopback ports, for tests and
- * benchmarks: {@code masters} masters, each with {@code replicasPerMaster} replicas, no
+ * A Redis Cluster of child {@code redis-server} processes on loopback ports, for tests (cio-redis's
+ * own, and other modules' through its test jar): {@code masters} masters, each with {@code replicasPerMaster} replicas, no
  * persistence, joined with {@code redis-cli --cluster create}. It can fail a master over, kill a
  * node with {@code kill -9} and move a slot to another master while clients keep working, and
  * kills every node on {@link #close()}. Needs {@code redis-server} and {@code redis-cli} (7.0 or
@@ -333,18 +335,7 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   private static void awaitCondition(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + READY + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(50); // polling child processes: there is nothing to wait on
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for " + what, e);
-      }
-    }
+    await(what).atMost(READY).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
   }
 
   private static int freePort() throws IOException {
