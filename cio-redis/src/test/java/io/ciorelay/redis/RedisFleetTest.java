@@ -11,37 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ciorelay.delivery.outbox.StoredEntry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Several relays on one Redis store: one owner per shard, hand-over on close, take-over after a crash. */
-class RedisFleetTest {
+class RedisFleetTest extends RedisStoreTestBase {
   static final int SHARDS = 16;
-  String uri;
-  String prefix;
-  final List<RedisOutbox> open = new ArrayList<>();
-
-  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
-  String redisUri() {
-    return RedisTestServer.sharedUri();
-  }
-
-  @BeforeEach
-  void setUp() {
-    uri = redisUri();
-    prefix = RedisTestServer.prefix();
-  }
-
-  @AfterEach
-  void tearDown() {
-    for (RedisOutbox o : open) {
-      o.close();
-    }
-    RedisTestServer.deleteKeys(uri, prefix);
-  }
 
   RedisOutbox relay(String id, Duration ttl) {
     return relay(storeConfig(id, ttl).build());

@@ -8,38 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ciorelay.delivery.outbox.OutboxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The fleet view reads who holds which shard from the same keys the outboxes write. */
-class RedisFleetViewTest {
+class RedisFleetViewTest extends RedisStoreTestBase {
   static final int SHARDS = 8;
-  String uri;
-  String prefix;
-  final List<AutoCloseable> open = new ArrayList<>();
-
-  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
-  String redisUri() {
-    return RedisTestServer.sharedUri();
-  }
-
-  @BeforeEach
-  void setUp() {
-    uri = redisUri();
-    prefix = RedisTestServer.prefix();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable o : open) {
-      o.close();
-    }
-    RedisTestServer.deleteKeys(uri, prefix);
-  }
 
   RedisStoreConfig store(String id) {
     return RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws").relayId(id)

@@ -31,34 +31,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The {@link Outbox} contract on a real Redis, mirroring the embedded store's tests. */
-class RedisOutboxTest {
-  String uri;
-  String prefix;
-  final List<Outbox> open = new ArrayList<>();
-
-  /** The Redis the contract runs on; {@link RedisClusterOutboxTest} runs it on a cluster. */
-  String redisUri() {
-    return RedisTestServer.sharedUri();
-  }
-
-  @BeforeEach
-  void setUp() {
-    uri = redisUri();
-    prefix = RedisTestServer.prefix();
-  }
-
-  @AfterEach
-  void tearDown() {
-    for (Outbox o : open) {
-      o.close();
-    }
-    RedisTestServer.deleteKeys(uri, prefix);
-  }
+class RedisOutboxTest extends RedisStoreTestBase {
 
   RedisStoreConfig.Builder store() {
     return RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws").pollInterval(Duration.ofMillis(20));

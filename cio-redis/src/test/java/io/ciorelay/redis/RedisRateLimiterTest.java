@@ -11,32 +11,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Three limiters (three relays, three connections) share one workspace bucket and pause. */
-class RedisRateLimiterTest {
-  String uri;
-  String prefix;
-  final List<RedisRateLimiter> open = new ArrayList<>();
-
-  /** The Redis these tests run on; the {@code RedisCluster…} subclass runs them on a cluster. */
-  String redisUri() {
-    return RedisTestServer.sharedUri();
-  }
-
-  @BeforeEach
-  void setUp() {
-    uri = redisUri();
-    prefix = RedisTestServer.prefix();
-  }
-
-  @AfterEach
-  void tearDown() {
-    open.forEach(RedisRateLimiter::close);
-    RedisTestServer.deleteKeys(uri, prefix);
-  }
+class RedisRateLimiterTest extends RedisStoreTestBase {
 
   RedisRateLimiter limiter(RateLimitConfig config) {
     RedisRateLimiter l = RedisRateLimiter.create(RedisStoreConfig.builder().uri(uri).prefix(prefix).workspace("ws")
