@@ -409,6 +409,16 @@ public final class Operation {
             throw invalid("operation", "operation is not valid JSON: "
                     + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
+        return fromJsonTree(root);
+    }
+
+    /**
+     * Like {@link #fromJson(byte[])}, from JSON already parsed (for a server that has parsed a
+     * request body once and should not write and read each operation again).
+     *
+     * @throws ValidationException as {@link #fromJson(byte[])} does
+     */
+    public static Operation fromJsonTree(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw invalid("operation", "operation must be a JSON object but was " + kind(root));
         }

@@ -110,7 +110,12 @@ public final class Dashboard implements AutoCloseable {
       ctx.redirect(BASE + "/login", io.javalin.http.HttpStatus.SEE_OTHER);
     });
     app.get(BASE + "/assets/{name}", ctx -> asset(ctx, ctx.pathParam("name")));
-    app.before(BASE + "/api/*", this::authorize);
+    // A prefix test under "*" rather than a pattern: see AdminRoutes.
+    app.before(ctx -> {
+      if (ctx.path().startsWith(BASE + "/api/")) {
+        authorize(ctx);
+      }
+    });
     app.get(BASE + "/api/session", ctx -> {
       DashboardAuth.Identity id = identity(ctx);
       json(ctx, JSON.createObjectNode().put("role", id.role().name().toLowerCase(java.util.Locale.ROOT))
@@ -128,8 +133,12 @@ public final class Dashboard implements AutoCloseable {
     deadLetters.register(app);
     webhookDeadLetters.register(app);
     // The admin API's pause and resume are recorded too (who: the admin token, by API).
-    app.after("/admin/pause", ctx -> recordAdminApi(ctx, true));
-    app.after("/admin/resume", ctx -> recordAdminApi(ctx, false));
+    app.after(ctx -> {
+      String path = ctx.path();
+      if (path.equals("/admin/pause") || path.equals("/admin/resume")) {
+        recordAdminApi(ctx, path.equals("/admin/pause"));
+      }
+    });
   }
 
   private void recordAdminApi(Context ctx, boolean paused) {

@@ -6,7 +6,6 @@ import io.ciorelay.delivery.Rejection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,9 +22,13 @@ final class Acceptance {
   private final java.util.concurrent.Executor responder;
   private final AsyncAnswers writer;
 
+  private final Deadlines durableDeadlines;
+
   Acceptance(Duration durableTimeout, int retryAfterSeconds, BooleanSupplier accepting,
-      java.util.concurrent.Executor responder, AsyncAnswers writer) {
+      java.util.concurrent.Executor responder, AsyncAnswers writer,
+      java.util.concurrent.ScheduledExecutorService sweeper) {
     this.responder = responder;
+    this.durableDeadlines = new Deadlines(durableTimeout, Duration.ofMillis(50), sweeper, System::nanoTime);
     this.writer = writer;
     this.durableTimeout = durableTimeout;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -75,40 +78,110 @@ final class Acceptance {
    * 503 with {@code Retry-After}. The answer is written without blocking (a servlet
    * {@link jakarta.servlet.WriteListener}); a client that does not read it within the response
    * timeout has its connection closed. No thread waits on a slow reader.
+   *
+   * <p>One hand-off per request: the commit's completion (on the outbox's thread) only counts down,
+   * and the last of the commits and the request's hand-over to asynchronous mode passes the answer
+   * to a responder thread. The durability timeout is one sweep over all requests
+   * ({@link Deadlines}), not a timer per request.
    */
   void respondWhenDurable(io.javalin.http.Context ctx, List<Receipt> receipts, ApiError.Shape shape,
       java.util.function.Supplier<Answer> onDurable) {
-    CompletableFuture<?>[] all = new CompletableFuture<?>[receipts.size()];
-    for (int i = 0; i < all.length; i++) {
-      all[i] = receipts.get(i).durable(responder).thenAccept(ok -> {
-        if (!ok) {
-          throw new java.util.concurrent.CompletionException(new IllegalStateException("commit failed"));
-        }
-      });
+    Pending p = new Pending(ctx, shape, onDurable, receipts.size());
+    durableDeadlines.watch(p);
+    for (Receipt r : receipts) {
+      // Runs on the thread that completes the commit: only a count-down and, for the last one, a
+      // hand-off to the responder; never the answer itself.
+      r.durable(Runnable::run).thenAccept(p::committed);
     }
-    CompletableFuture<Void> answered = new CompletableFuture<>();
     // The answer is written only once the request is handed over to asynchronous mode (Javalin
     // asks for the future after the handler returns): a commit that is already done must not
     // race the request thread and write before the response may be written asynchronously.
-    CompletableFuture<Void> handedOver = new CompletableFuture<>();
-    CompletableFuture.allOf(all)
-        .orTimeout(durableTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((v, err) -> err == null ? java.util.Optional.<Throwable>empty() : java.util.Optional.of(err))
-        .thenCombine(handedOver, (err, x) -> err)
-        .thenAcceptAsync(failure -> {
-          Throwable err = failure.orElse(null);
-          try {
-            Answer a = err == null ? onDurable.get() : Answer.of(ApiError.unavailable(shape,
-                "the operation was not confirmed on disk within " + durableTimeout.toMillis()
-                + " ms; retry (event ids make the retry safe)", retryAfterSeconds));
-            writer.write(ctx, a, answered);
-          } catch (RuntimeException e) {
-            answered.completeExceptionally(e);
-          }
-        }, responder);
     ctx.future(() -> {
-      handedOver.complete(null);
-      return answered;
+      p.handOver();
+      return p.answered;
     });
+  }
+
+  /** Sweeps the durability deadlines now (the periodic sweep does this on its own). */
+  int sweepDeadlines() {
+    return durableDeadlines.sweep();
+  }
+
+  /** One request waiting for its commits. */
+  private final class Pending implements Deadlines.Watched {
+    private final io.javalin.http.Context ctx;
+    private final ApiError.Shape shape;
+    private final java.util.function.Supplier<Answer> onDurable;
+    private final java.util.concurrent.atomic.AtomicInteger commits;
+    private final java.util.concurrent.atomic.AtomicInteger outcome = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean handedOver;
+    final CompletableFuture<Void> answered = new CompletableFuture<>();
+
+    private static final int UNDECIDED = 0;
+    private static final int DURABLE = 1;
+    private static final int NOT_CONFIRMED = 2;
+
+    Pending(io.javalin.http.Context ctx, ApiError.Shape shape, java.util.function.Supplier<Answer> onDurable, int n) {
+      this.ctx = ctx;
+      this.shape = shape;
+      this.onDurable = onDurable;
+      this.commits = new java.util.concurrent.atomic.AtomicInteger(n);
+      if (n == 0) {
+        outcome.set(DURABLE);
+      }
+    }
+
+    void committed(boolean ok) {
+      if (!ok) {
+        decide(NOT_CONFIRMED);
+      } else if (commits.decrementAndGet() == 0) {
+        decide(DURABLE);
+      }
+    }
+
+    void handOver() {
+      handedOver = true;
+      startAnswer();
+    }
+
+    @Override
+    public boolean isDone() {
+      return outcome.get() != UNDECIDED;
+    }
+
+    @Override
+    public void expire() {
+      decide(NOT_CONFIRMED);
+    }
+
+    private void decide(int o) {
+      if (outcome.compareAndSet(UNDECIDED, o)) {
+        startAnswer();
+      }
+    }
+
+    /** Called by both sides; the second to arrive (answer decided and request handed over) hands off. */
+    private void startAnswer() {
+      if (outcome.get() == UNDECIDED || !handedOver || !started.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        responder.execute(this::write);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        answered.complete(null);
+      }
+    }
+
+    private void write() {
+      try {
+        Answer a = outcome.get() == DURABLE ? onDurable.get() : Answer.of(ApiError.unavailable(shape,
+            "the operation was not confirmed on disk within " + durableTimeout.toMillis()
+            + " ms; retry (event ids make the retry safe)", retryAfterSeconds));
+        writer.write(ctx, a, answered);
+      } catch (RuntimeException e) {
+        answered.completeExceptionally(e);
+      }
+    }
   }
 }

@@ -34,7 +34,13 @@ final class AdminRoutes {
   }
 
   void register(Javalin app) {
-    app.before("/admin/*", this::authorize);
+    // "*" with a prefix test, not "/admin/*": Javalin matches every other pattern with a regular
+    // expression on every request, and this runs for every request the relay takes.
+    app.before(ctx -> {
+      if (ctx.path().startsWith("/admin/")) {
+        authorize(ctx);
+      }
+    });
     app.get("/admin/dead-letters", this::list);
     app.post("/admin/dead-letters/replay", ctx -> change(ctx, "replayed", true));
     app.post("/admin/dead-letters/purge", ctx -> change(ctx, "purged", false));

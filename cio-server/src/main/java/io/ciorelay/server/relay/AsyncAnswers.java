@@ -11,24 +11,26 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Writes an answer to a request in asynchronous mode without blocking: the bytes go out through a
  * servlet {@link WriteListener}, so a client that does not read holds no thread. If the answer is
- * not taken within the response timeout the connection is aborted (counted in
- * {@code relay.http.response.timeouts}). Thread-safe.
+ * not taken within the response timeout (checked every 50 ms) the connection is aborted (counted
+ * in {@code relay.http.response.timeouts}). Thread-safe.
  */
 final class AsyncAnswers {
   private final Duration timeout;
   private final ScheduledExecutorService scheduler;
   private final Counter timeouts;
+  private final Deadlines deadlines;
 
   AsyncAnswers(Duration timeout, ScheduledExecutorService scheduler, MeterRegistry registry) {
     this.timeout = timeout;
     this.scheduler = scheduler;
+    // One sweep every 50 ms over the answers being written, not a timer per answer.
+    this.deadlines = new Deadlines(timeout, Duration.ofMillis(50), scheduler, System::nanoTime);
     this.timeouts = Counter.builder("relay.http.response.timeouts")
         .description("Answers abandoned because the client did not read them within relay.response-timeout")
         .register(registry);
@@ -56,8 +58,14 @@ final class AsyncAnswers {
     answer.headers().forEach(res::setHeader);
     res.setContentType("application/json");
     res.setContentLength(bytes.length);
-    ScheduledFuture<?> deadline = scheduler.schedule(() -> {
-      if (!done.isDone()) {
+    deadlines.watch(new Deadlines.Watched() {
+      @Override
+      public boolean isDone() {
+        return done.isDone();
+      }
+
+      @Override
+      public void expire() {
         timeouts.increment();
         org.eclipse.jetty.server.Request base = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());
         if (base != null) {
@@ -65,8 +73,7 @@ final class AsyncAnswers {
         }
         done.complete(null);
       }
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    done.whenComplete((v, e) -> deadline.cancel(false));
+    });
     try {
       ServletOutputStream out = res.getOutputStream();
       out.setWriteListener(new WriteListener() {

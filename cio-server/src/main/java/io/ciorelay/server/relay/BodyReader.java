@@ -87,7 +87,53 @@ final class BodyReader {
     }
     ApiError.Shape shape = ctx.path().startsWith("/api/v1") ? ApiError.Shape.V1
         : ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.PLAIN;
+    if (!chunked && declared <= SYNC_READ_MAX_BYTES && declared <= maxBodyBytes && readArrived(ctx, (int) declared)) {
+      return;
+    }
     ctx.future(() -> new Read(ctx, shape, declared).start());
+  }
+
+  /**
+   * The largest body read on the request thread when it has already arrived whole (with its
+   * headers, in the connection's input buffer): reading it cannot block, and it costs no trip
+   * through asynchronous mode. Such a body is bounded by the connection's buffer, not counted in
+   * {@link #bufferedBytes()}.
+   */
+  static final int SYNC_READ_MAX_BYTES = 16 * 1024;
+
+  /**
+   * Reads a body of {@code declared} bytes if all of it is in memory already, without blocking;
+   * installs it like a buffered read. False (nothing read) if any of it is still to come.
+   */
+  private static boolean readArrived(Context ctx, int declared) {
+    HttpServletRequest req = ctx.req();
+    ServletInputStream in;
+    try {
+      in = req.getInputStream();
+      if (in.available() < declared) {
+        return false;
+      }
+      byte[] body = new byte[declared];
+      int len = 0;
+      while (len < declared) {
+        int n = in.read(body, len, declared - len);
+        if (n < 0) {
+          break;
+        }
+        len += n;
+      }
+      if (len < declared) {
+        throw ApiError.of(400, ApiError.Shape.PLAIN, "unreadable_body", "body",
+            "body: the connection ended after " + len + " of the " + declared + " bytes it declared");
+      }
+      ServletRequestWrapper outer = (ServletRequestWrapper) req;
+      outer.setRequest(new Buffered((HttpServletRequest) outer.getRequest(), body));
+      ctx.attribute(BODY, body);
+      return true;
+    } catch (IOException e) {
+      throw ApiError.of(400, ApiError.Shape.PLAIN, "unreadable_body", "body", "body: the connection failed while the body was read ("
+          + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** One body being read. */

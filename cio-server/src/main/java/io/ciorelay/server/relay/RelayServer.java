@@ -119,7 +119,7 @@ public final class RelayServer implements AutoCloseable {
       HttpListeners listeners = new HttpListeners(limits, config.tls(), deadlines, registry);
       BodyReader bodyReader = new BodyReader(limits, config.maxBodyBytes(), deadlines, registry);
       Acceptance acceptance = new Acceptance(config.durableTimeout(), RelayConfig.DEFAULT_RETRY_AFTER_SECONDS,
-          () -> accepting, responder, new AsyncAnswers(limits.responseTimeout(), deadlines, registry));
+          () -> accepting, responder, new AsyncAnswers(limits.responseTimeout(), deadlines, registry), deadlines);
       java.util.concurrent.Semaphore webhookPermits = new java.util.concurrent.Semaphore(limits.webhookMaxConcurrent());
       HttpMetrics httpMetrics = new HttpMetrics(registry);
       List<Map.Entry<AuthCheck, String>> trackAuth = new ArrayList<>();
@@ -147,7 +147,12 @@ public final class RelayServer implements AutoCloseable {
         }
       });
       app.before(this::guardListener);
-      app.before("/api/*", ctx -> {
+      // Before and after handlers are "*" with a prefix test: Javalin matches any other pattern
+      // with a regular expression, on every request.
+      app.before(ctx -> {
+        if (!ctx.path().startsWith("/api/")) {
+          return;
+        }
         String header = ctx.header("Authorization");
         String matched = null;
         for (Map.Entry<AuthCheck, String> e : trackAuth) {
@@ -164,14 +169,17 @@ public final class RelayServer implements AutoCloseable {
         RawPaths.requireValid(ctx.req().getRequestURI(), shape);
       });
       app.before(bodyReader::handle);
-      app.before(WEBHOOK_PATHS, ctx -> {
+      app.before(ctx -> {
+        if (!ctx.path().startsWith(WEBHOOK_PREFIX)) {
+          return;
+        }
         if (!webhookPermits.tryAcquire()) {
           throw ApiError.unavailable(ApiError.Shape.PLAIN, "the relay is handling its limit of " + limits.webhookMaxConcurrent()
               + " webhook requests at once (relay.webhook-max-concurrent); retry", 1);
         }
         ctx.attribute(WEBHOOK_PERMIT, Boolean.TRUE);
       });
-      app.after(WEBHOOK_PATHS, ctx -> {
+      app.after(ctx -> {
         if (ctx.attribute(WEBHOOK_PERMIT) != null) {
           ctx.attribute(WEBHOOK_PERMIT, null);
           webhookPermits.release();
@@ -183,8 +191,9 @@ public final class RelayServer implements AutoCloseable {
         ApiError.of(500, ApiError.Shape.PLAIN, "internal", "", "internal error: " + e.getClass().getSimpleName()).render(ctx);
       });
       Ingest ingest = new Ingest(workspaces, byCredentials);
-      new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
+      // v2 first: its paths are matched exactly, before v1's patterns are tried.
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
+      new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
       new PipelinesRoutes(ingest, bodies, acceptance, config.pipelinesWriteKeys(),
           io.ciorelay.server.pipelines.MessageIdGuard.defaults(), registry).register(app);
       new HealthRoutes(workspaces, registry, () -> accepting).register(app);
@@ -275,7 +284,7 @@ public final class RelayServer implements AutoCloseable {
     return (config.tls() != null ? "https://" : "http://") + h + ":" + p;
   }
 
-  private static final String WEBHOOK_PATHS = "/webhooks/*";
+  private static final String WEBHOOK_PREFIX = "/webhooks/";
   private static final String WEBHOOK_PERMIT = "cio.webhook.permit";
 
   /**

@@ -35,6 +35,9 @@ final class TrackV1Routes {
   }
 
   void register(Javalin app) {
+    // Javalin tries a method's routes in the order they were added, each with a regular
+    // expression: the busiest route (an event for a person) comes first.
+    app.post("/api/v1/customers/{id}/events", ctx -> submit(ctx, () -> List.of(V1Mapping.event(ctx.pathParam("id"), json(ctx)))));
     app.get("/api/v1/accounts/region", this::region);
     app.put("/api/v1/customers/{id}", ctx -> submit(ctx, () -> V1Mapping.identify(ctx.pathParam("id"), json(ctx))));
     app.delete("/api/v1/customers/{id}", ctx -> submit(ctx, () -> List.of(V1Mapping.delete(ctx.pathParam("id")))));
@@ -46,7 +49,6 @@ final class TrackV1Routes {
       bodies.read(ctx, V1);
       return List.of(V1Mapping.unsuppress(ctx.pathParam("id")));
     }));
-    app.post("/api/v1/customers/{id}/events", ctx -> submit(ctx, () -> List.of(V1Mapping.event(ctx.pathParam("id"), json(ctx)))));
     app.put("/api/v1/customers/{id}/devices", ctx -> submit(ctx, () -> List.of(V1Mapping.addDevice(ctx.pathParam("id"), json(ctx)))));
     app.delete("/api/v1/customers/{id}/devices/{token}",
         ctx -> submit(ctx, () -> List.of(V1Mapping.deleteDevice(ctx.pathParam("id"), ctx.pathParam("token")))));
