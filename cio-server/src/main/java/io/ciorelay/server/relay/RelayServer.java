@@ -191,7 +191,7 @@ public final class RelayServer implements AutoCloseable {
         ApiError.of(500, ApiError.Shape.PLAIN, "internal", "", "internal error: " + e.getClass().getSimpleName()).render(ctx);
       });
       Ingest ingest = new Ingest(workspaces, byCredentials);
-      // v2 first: its paths are matched exactly, before v1's patterns are tried.
+      // v2 first: a batch then matches on the first or second route tried, not after all of v1's.
       new TrackV2Routes(ingest, bodies, acceptance).register(app);
       new TrackV1Routes(ingest, bodies, acceptance, config).register(app);
       new PipelinesRoutes(ingest, bodies, acceptance, config.pipelinesWriteKeys(),
