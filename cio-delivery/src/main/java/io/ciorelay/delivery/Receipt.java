@@ -14,6 +14,26 @@ import java.util.function.Supplier;
  * rejected (with the specific reason). Never throws. Thread-safe.
  */
 public final class Receipt {
+  /**
+   * Where callers' continuations run. The JDK's own default for {@code *Async} without an executor
+   * starts a new thread for every task when the common pool has one thread (on one or two cores):
+   * a thread per call to {@link #durable()}. A cached pool keeps that default's promise (a
+   * continuation that blocks never holds up the others) and reuses its idle threads.
+   */
+  static final java.util.concurrent.Executor CALLBACKS = callbacks(java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+
+  static java.util.concurrent.Executor callbacks(int commonPoolParallelism) {
+    if (commonPoolParallelism > 1) {
+      return java.util.concurrent.ForkJoinPool.commonPool();
+    }
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "cio-callback-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
 
   /** The three answers a call can get. */
   public enum Status {
@@ -71,14 +91,16 @@ public final class Receipt {
   /**
    * Completes with {@code true} once the operation is committed to the outbox (it then survives a
    * crash), or {@code false} if it was not accepted or its commit failed. Never completes
-   * exceptionally. Continuations run on the common fork-join pool, never on the library's threads.
+   * exceptionally. Continuations run on the common fork-join pool — or, where it has a single
+   * thread (one- and two-core machines), on a pool of reused daemon threads named
+   * {@code cio-callback} — never on the outbox writer or the dispatcher.
    */
   public CompletableFuture<Boolean> durable() {
     if (committed == null) {
       return CompletableFuture.completedFuture(status == Status.SKIPPED);
     }
     // Async: the caller's continuations must not run on (and block) the outbox writer.
-    return committed.handleAsync((seq, err) -> err == null);
+    return committed.handleAsync((seq, err) -> err == null, CALLBACKS);
   }
 
   /**
@@ -114,7 +136,7 @@ public final class Receipt {
   /**
    * Completes when the operation is delivered or dead-lettered (in this process's lifetime).
    * Call it only when you need it: watching costs a little memory per operation until it finishes.
-   * Continuations run on the common fork-join pool. A dead letter replayed later is followed: the
+   * Continuations run where {@link #durable()}'s do. A dead letter replayed later is followed: the
    * receipt completes when the replayed operation is delivered or dead-lettered again. Limit: an
    * operation that was dead-lettered and then purged before this is called reports DELIVERED (the
    * outbox keeps no record of purged dead letters).
@@ -128,7 +150,7 @@ public final class Receipt {
           DeliveryOutcome.Status.NOT_STORED, rejection == null ? "not accepted" : rejection.message()));
     }
     // Async: the caller's continuations must not run on (and block) the dispatcher.
-    return delivered.get().thenApplyAsync(o -> o);
+    return delivered.get().thenApplyAsync(o -> o, CALLBACKS);
   }
 
   @Override

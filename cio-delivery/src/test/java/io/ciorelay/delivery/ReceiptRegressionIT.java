@@ -83,4 +83,44 @@ class ReceiptRegressionIT {
       }
     }
   }
+
+  /**
+   * On one- and two-core machines (the common pool has one thread) the JDK ran every
+   * {@code durable()} and {@code delivered()} continuation on a thread of its own: a new thread per
+   * call, thousands a second for an app that waits on each event.
+   */
+  @Test
+  void durableAndDeliveredContinuationsReuseThreadsInsteadOfStartingOnePerCall() throws Exception {
+    try (CustomerIo cio = open(Duration.ZERO)) {
+      java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 40; i++) {
+        Receipt r = cio.track("p-" + i, "reused", Map.of());
+        assertTrue(r.durable().thenApply(ok -> {
+          threads.add(Thread.currentThread());
+          return ok;
+        }).get(10, TimeUnit.SECONDS));
+        assertEquals(DeliveryOutcome.Status.DELIVERED, r.delivered().thenApply(o -> {
+          threads.add(Thread.currentThread());
+          return o.status();
+        }).get(30, TimeUnit.SECONDS));
+      }
+      assertTrue(threads.size() <= 8, "80 continuations ran on " + threads.size() + " threads");
+    }
+  }
+
+  /** Where the common pool has one thread, continuations go to a cached pool of reused daemon threads. */
+  @Test
+  void callbacksUseTheCommonPoolOnlyWhereItHasMoreThanOneThread() throws Exception {
+    assertTrue(Receipt.callbacks(4) == java.util.concurrent.ForkJoinPool.commonPool());
+    java.util.concurrent.Executor single = Receipt.callbacks(1);
+    assertFalse(single == java.util.concurrent.ForkJoinPool.commonPool());
+    CompletableFuture<Thread> first = CompletableFuture.supplyAsync(Thread::currentThread, single);
+    Thread t = first.get(10, TimeUnit.SECONDS);
+    assertTrue(t.isDaemon(), "daemon: the pool must not keep the JVM alive");
+    assertTrue(t.getName().startsWith("cio-callback-"), t.getName());
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
+    assertEquals(t, CompletableFuture.supplyAsync(Thread::currentThread, single).get(10, TimeUnit.SECONDS),
+        "an idle thread is reused");
+    ((java.util.concurrent.ExecutorService) single).shutdown();
+  }
 }
