@@ -102,11 +102,6 @@ final class Acceptance {
     });
   }
 
-  /** Sweeps the durability deadlines now (the periodic sweep does this on its own). */
-  int sweepDeadlines() {
-    return durableDeadlines.sweep();
-  }
-
   /** One request waiting for its commits. */
   private final class Pending implements Deadlines.Watched {
     private final io.javalin.http.Context ctx;

@@ -87,7 +87,7 @@ final class BodyReader {
     }
     ApiError.Shape shape = ctx.path().startsWith("/api/v1") ? ApiError.Shape.V1
         : ctx.path().startsWith("/api/v2") ? ApiError.Shape.V2 : ApiError.Shape.PLAIN;
-    if (!chunked && declared <= SYNC_READ_MAX_BYTES && declared <= maxBodyBytes && readArrived(ctx, (int) declared)) {
+    if (!chunked && declared <= SYNC_READ_MAX_BYTES && declared <= maxBodyBytes && readArrived(ctx, shape, (int) declared)) {
       return;
     }
     ctx.future(() -> new Read(ctx, shape, declared).start());
@@ -105,35 +105,37 @@ final class BodyReader {
    * Reads a body of {@code declared} bytes if all of it is in memory already, without blocking;
    * installs it like a buffered read. False (nothing read) if any of it is still to come.
    */
-  private static boolean readArrived(Context ctx, int declared) {
-    HttpServletRequest req = ctx.req();
-    ServletInputStream in;
+  private static boolean readArrived(Context ctx, ApiError.Shape shape, int declared) {
     try {
-      in = req.getInputStream();
+      ServletInputStream in = ctx.req().getInputStream();
       if (in.available() < declared) {
         return false;
       }
-      byte[] body = new byte[declared];
-      int len = 0;
-      while (len < declared) {
-        int n = in.read(body, len, declared - len);
-        if (n < 0) {
-          break;
-        }
-        len += n;
+      // All of it is buffered, so readNBytes returns at once (short only if the connection ended).
+      byte[] body = in.readNBytes(declared);
+      if (body.length < declared) {
+        throw ApiError.of(400, shape, "unreadable_body", "body",
+            "body: the connection ended after " + body.length + " of the " + declared + " bytes it declared");
       }
-      if (len < declared) {
-        throw ApiError.of(400, ApiError.Shape.PLAIN, "unreadable_body", "body",
-            "body: the connection ended after " + len + " of the " + declared + " bytes it declared");
-      }
-      ServletRequestWrapper outer = (ServletRequestWrapper) req;
-      outer.setRequest(new Buffered((HttpServletRequest) outer.getRequest(), body));
-      ctx.attribute(BODY, body);
+      install(ctx, body);
       return true;
     } catch (IOException e) {
-      throw ApiError.of(400, ApiError.Shape.PLAIN, "unreadable_body", "body", "body: the connection failed while the body was read ("
-          + e.getClass().getSimpleName() + ")");
+      throw unreadable(shape, e);
     }
+  }
+
+  /** Puts the whole body in place of the request's stream and in {@link #BODY}; returns the wrapper. */
+  private static Buffered install(Context ctx, byte[] body) {
+    ServletRequestWrapper outer = (ServletRequestWrapper) ctx.req();
+    Buffered b = new Buffered((HttpServletRequest) outer.getRequest(), body);
+    outer.setRequest(b);
+    ctx.attribute(BODY, body);
+    return b;
+  }
+
+  private static ApiError unreadable(ApiError.Shape shape, Throwable t) {
+    return ApiError.of(400, shape, "unreadable_body", "body", "body: the connection failed while the body was read ("
+        + t.getClass().getSimpleName() + ")");
   }
 
   /** One body being read. */
@@ -225,17 +227,13 @@ final class BodyReader {
       reading.remove(this);
       byte[] body = buf.length == len ? buf : java.util.Arrays.copyOf(buf, len);
       buf = null;
-      ServletRequestWrapper outer = (ServletRequestWrapper) ctx.req();
-      installed = new Buffered((HttpServletRequest) outer.getRequest(), body);
-      outer.setRequest(installed);
-      ctx.attribute(BODY, body);
+      installed = install(ctx, body);
       done.complete(null);
     }
 
     @Override
     public void onError(Throwable t) {
-      fail(ApiError.of(400, shape, "unreadable_body", "body", "body: the connection failed while the body was read ("
-          + t.getClass().getSimpleName() + ")"));
+      fail(unreadable(shape, t));
     }
 
     /** Once a second: the body deadline and the minimum rate. */
